@@ -1,0 +1,262 @@
+"""The ``aitag`` command: parses arguments, calls the library, prints.
+
+Exit codes: 0 success; 1 ``audit`` found something at or above ``--fail-level``;
+2 usage errors, unreadable inputs (after the rest of the batch was done) and bad model
+files. Heavy modules are imported inside commands, so ``aitag --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from .labels import MODEL_ENV
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class CliError(click.ClickException):
+    """A one-line error from the library, shown without a traceback."""
+
+    exit_code = EXIT_ERROR
+
+
+def library_errors(command):
+    """Turn aitag's typed errors into one-line messages and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .errors import AitagError
+
+        try:
+            return command(*args, **kwargs)
+        except AitagError as error:
+            raise CliError(str(error)) from None
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): stop quietly
+            sys.exit(0)
+
+    return wrapper
+
+
+def input_options(command):
+    """Options shared by every command that reads documents."""
+    from .documents import DEFAULT_MAX_BYTES, FORMATS
+
+    options = [
+        click.option(
+            "--input-format",
+            type=click.Choice(FORMATS),
+            default="auto",
+            show_default=True,
+            help="How to read inputs; auto goes by extension, then by content.",
+        ),
+        click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV rows."),
+        click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV rows."),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Refuse documents larger than this.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+model_option = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False),
+    envvar=MODEL_ENV,
+    default=None,
+    help=f"Model file (.skops with its .card.json); default: ${MODEL_ENV}, else the shipped model.",
+)
+
+
+def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
+    from .labels import check_label
+
+    thresholds = {}
+    for value in values:
+        label, _, number = value.partition("=")
+        try:
+            thresholds[check_label(label)] = float(number)
+        except ValueError as error:
+            raise click.BadParameter(f"{value!r}: expected LABEL=VALUE, e.g. LLM=0.4 ({error})") from None
+        if not 0 <= thresholds[check_label(label)] <= 1:
+            raise click.BadParameter(f"{value!r}: a threshold is between 0 and 1")
+    return thresholds
+
+
+def report_input_error(error) -> None:
+    click.echo(f"aitag: skipped {error}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aitag")
+def main() -> None:
+    """Tag articles with the AI concepts they discuss: AI, ML, LLM, GenAI."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@input_options
+@model_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default=None,
+    help="Output format; default: table on a terminal, else jsonl.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write records here instead of stdout.")
+@click.option("--passages", is_flag=True, help="Add per-passage tags and scores to each record.")
+@click.option(
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    metavar="LABEL=VALUE",
+    help="Override a tag's decision threshold (repeatable).",
+)
+@library_errors
+def predict(paths, input_format, text_field, id_field, max_bytes, model_path, fmt, output, passages, thresholds):
+    """Tag documents: files, directories, globs, or - for stdin.
+
+    One record per document (per row of a JSONL or CSV file):
+    {"id", "path", "labels", "scores", "primary", "model"}.
+    """
+    from .documents import read_documents
+    from .errors import InputError
+    from .output import RecordWriter
+    from .predict import Tagger
+
+    tagger = Tagger.load(model_path, parse_thresholds(thresholds))
+    if fmt is None:
+        fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
+    items = read_documents(paths, input_format, text_field, id_field, max_bytes)
+    failed = 0
+    with RecordWriter(fmt, output) as writer:
+        for item in tagger.predict_documents(items, passages=passages):
+            if isinstance(item, InputError):
+                report_input_error(item)
+                failed += 1
+            else:
+                writer.write(item)
+    if output or failed:
+        click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed", err=True)
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+@main.command()
+@click.option("--corpus", default="corpus", show_default=True, type=click.Path(exists=True), help="Corpus folder or file.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Model file to write (models/NAME.skops).")
+@click.option("--seed", default=0, show_default=True, help="Seed of folds and solver.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Cross-validation folds.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@library_errors
+def train(corpus, out, seed, folds, fmt):
+    """Train a model on the corpus's train split; print cross-validated and test figures."""
+    from .output import format_metrics
+    from .train import train as train_model
+
+    card = train_model(corpus, out, seed=seed, folds=folds)
+    if fmt == "json":
+        click.echo(json.dumps(card, indent=2))
+        return
+    click.echo(f"corpus: {card['corpus']['train']} train / {card['corpus']['test']} test records")
+    click.echo("thresholds: " + ", ".join(f"{k}={v:.2f}" for k, v in card.get("thresholds", {}).items()))
+    click.echo("\ncross-validated on the train split:")
+    click.echo(format_metrics(card["cross_validation"]))
+    if card["test_split"]:
+        click.echo("\nheld-out test split:")
+        click.echo(format_metrics(card["test_split"]))
+    if out:
+        click.echo(f"\nwrote {out} and {out.rsplit('.', 1)[0]}.card.json")
+
+
+@main.command()
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@model_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold.")
+@library_errors
+def evaluate(data, model_path, fmt, thresholds):
+    """Measure a model on labelled JSON Lines (the format of LABELS.md)."""
+    from .evaluate import evaluate as evaluate_model
+    from .output import format_metrics
+    from .predict import Tagger
+
+    result = evaluate_model(Tagger.load(model_path, parse_thresholds(thresholds)), data)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(f"{data} with model {result['model']}")
+        click.echo(format_metrics(result))
+
+
+@main.group()
+def corpus():
+    """Check, count and extract the labelled corpus."""
+
+
+@corpus.command("validate")
+@click.argument("path", default="corpus", type=click.Path(exists=True))
+@click.option("--against", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL whose passages the corpus must not copy.")
+def corpus_validate(path, against):
+    """Schema, tags, primary rule, duplicates and near duplicates (also --against FILE)."""
+    from .corpus import validate_corpus
+
+    problems = validate_corpus(path, against)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{path}: valid")
+
+
+@corpus.command("stats")
+@click.argument("path", default="corpus", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@library_errors
+def corpus_stats(path, fmt):
+    """Counts per tag, tag combination, source, genre and length."""
+    from .corpus import corpus_stats as stats, load_records
+
+    result = stats(load_records(path))
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"records {result['records']} (train {result['train']}, test {result['test']}), "
+               f"untagged {result['untagged']}")
+    for section in ("per_tag", "combinations", "primary", "source", "genre", "length"):
+        click.echo(f"\n{section.replace('_', ' ')}:")
+        for key, count in result[section].items():
+            click.echo(f"  {key:<24} {count:>6}")
+
+
+@corpus.command("extract-seeds")
+@click.option("--raw", default="corpus/raw", show_default=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--out", default="corpus/seeds.jsonl", show_default=True, type=click.Path(dir_okay=False))
+@library_errors
+def corpus_extract_seeds(raw, out):
+    """(Re)extract snippets of the raw seed posts, keeping labels already given."""
+    from pathlib import Path
+
+    from .atomic import write_atomic
+    from .corpus import extract_seed_snippets, load_records
+
+    labelled = {r.id: r for r in load_records(out)} if Path(out).exists() else {}
+    records = extract_seed_snippets(raw, labelled)
+    write_atomic(out, "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records))
+    unlabelled = sum(1 for r in records if r.id not in labelled or labelled[r.id].text != r.text)
+    click.echo(f"wrote {len(records)} snippets to {out}; {unlabelled} new or changed (untagged)")
+

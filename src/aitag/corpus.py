@@ -1,0 +1,295 @@
+"""The labelled corpus: load and validate records, split, count, find near duplicates,
+and extract snippets from the raw seed posts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError, InputError
+from .labels import LABELS, NO_LABEL, TEST_SPLIT_PERCENT
+
+#: Folder of ``corpus/`` holding the unchanged seed posts (not records).
+RAW_DIR = "raw"
+#: Records of the seed posts, written by :func:`extract_seed_snippets`.
+SEED_RECORDS = "seeds.jsonl"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One labelled passage, as LABELS.md defines it."""
+
+    id: str
+    text: str
+    labels: tuple[str, ...]
+    primary: str
+    source: str
+    genre: str | None = None
+
+    def to_json(self) -> dict:
+        row = {
+            "id": self.id,
+            "text": self.text,
+            "labels": list(self.labels),
+            "primary": self.primary,
+            "source": self.source,
+        }
+        if self.genre:
+            row["genre"] = self.genre
+        return row
+
+
+def parse_record(row: object, where: str) -> Record:
+    """Check one JSON object against the record format; raise CorpusError naming ``where``."""
+    if not isinstance(row, dict):
+        raise CorpusError(f"{where}: a record must be a JSON object")
+    for key in ("id", "text", "labels", "primary", "source"):
+        if key not in row:
+            raise CorpusError(f"{where}: missing field {key!r}")
+    if not isinstance(row["id"], str) or not row["id"]:
+        raise CorpusError(f"{where}: 'id' must be a non-empty string")
+    if not isinstance(row["text"], str) or not row["text"].strip():
+        raise CorpusError(f"{where}: 'text' must be a non-empty string")
+    labels = row["labels"]
+    if not isinstance(labels, list) or any(label not in LABELS for label in labels):
+        raise CorpusError(f"{where}: 'labels' must be a list of {', '.join(LABELS)}; got {labels!r}")
+    if len(set(labels)) != len(labels):
+        raise CorpusError(f"{where}: 'labels' repeats a tag")
+    primary = row["primary"]
+    if labels and primary not in labels:
+        raise CorpusError(f"{where}: 'primary' {primary!r} is not one of its labels {labels}")
+    if not labels and primary != NO_LABEL:
+        raise CorpusError(f"{where}: 'primary' must be {NO_LABEL!r} when there are no labels")
+    ordered = tuple(label for label in LABELS if label in labels)
+    genre = row.get("genre")
+    return Record(row["id"], row["text"], ordered, primary, str(row["source"]), genre)
+
+
+def record_files(path: str | Path) -> list[Path]:
+    """The JSON Lines files of a corpus: the file itself, or every one under a folder."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise CorpusError(f"{path}: no such corpus file or folder; pass --corpus")
+    files = sorted(p for p in path.rglob("*.jsonl") if RAW_DIR not in p.relative_to(path).parts[:-1])
+    if not files:
+        raise CorpusError(f"{path}: holds no .jsonl records")
+    return files
+
+
+def load_records(path: str | Path) -> list[Record]:
+    """All records of a corpus file or folder, checked; ids must be unique."""
+    records: list[Record] = []
+    seen: dict[str, str] = {}
+    for file in record_files(path):
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{file}:{number}"
+            try:
+                row = json.loads(line)
+            except ValueError as error:
+                raise CorpusError(f"{where}: not valid JSON ({error})") from None
+            record = parse_record(row, where)
+            if record.id in seen:
+                raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
+            seen[record.id] = where
+            records.append(record)
+    return records
+
+
+def in_test_split(record_id: str) -> bool:
+    """The fixed test split: a hash of the id, so it never moves when records are added."""
+    digest = hashlib.sha256(record_id.encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) % 100 < TEST_SPLIT_PERCENT
+
+
+def split_records(records: list[Record]) -> tuple[list[Record], list[Record]]:
+    """(train, test): the test split is never trained or tuned on."""
+    train = [r for r in records if not in_test_split(r.id)]
+    test = [r for r in records if in_test_split(r.id)]
+    return train, test
+
+
+def corpus_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    for file in record_files(path):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def length_bucket(text: str) -> str:
+    words = len(text.split())
+    for limit in (15, 50, 130, 250):
+        if words < limit:
+            return f"<{limit} words"
+    return ">=250 words"
+
+
+def corpus_stats(records: list[Record]) -> dict:
+    """Counts per tag, tag combination, source, genre, length and split."""
+    train, test = split_records(records)
+    return {
+        "records": len(records),
+        "train": len(train),
+        "test": len(test),
+        "per_tag": {label: sum(label in r.labels for r in records) for label in LABELS},
+        "untagged": sum(not r.labels for r in records),
+        "combinations": dict(Counter("+".join(r.labels) or NO_LABEL for r in records).most_common()),
+        "primary": dict(Counter(r.primary for r in records).most_common()),
+        "source": dict(Counter(_source_kind(r.source) for r in records).most_common()),
+        "genre": dict(Counter(r.genre or "unknown" for r in records).most_common()),
+        "length": dict(sorted(Counter(length_bucket(r.text) for r in records).items())),
+    }
+
+
+def _source_kind(source: str) -> str:
+    return source.split("#", 1)[0]
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def shingles(text: str, size: int = 5) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def near_duplicates(
+    records: list[Record], others: list[Record] | None = None, threshold: float = 0.5
+) -> list[tuple[str, str, float]]:
+    """Pairs whose word 5-gram sets have Jaccard similarity above ``threshold``.
+
+    Within ``records`` when ``others`` is None, else between ``records`` and ``others``.
+    An inverted index of shingles means only pairs that share a shingle are compared.
+    """
+    left = [shingles(r.text) for r in records]
+    right = left if others is None else [shingles(r.text) for r in others]
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, shingle_set in enumerate(right):
+        for shingle in shingle_set:
+            index[shingle].append(j)
+    pairs = []
+    for i, shingle_set in enumerate(left):
+        shared: Counter = Counter()
+        for shingle in shingle_set:
+            shared.update(index.get(shingle, ()))
+        for j, common in shared.items():
+            if others is None and j <= i:
+                continue
+            union = len(shingle_set) + len(right[j]) - common
+            similarity = common / union if union else 0.0
+            if similarity > threshold:
+                other = records[j] if others is None else others[j]
+                pairs.append((records[i].id, other.id, round(similarity, 3)))
+    return pairs
+
+
+def validate_corpus(path: str | Path, against: list[str | Path] = ()) -> list[str]:
+    """Every problem of a corpus, one line each; an empty list means it is valid."""
+    try:
+        records = load_records(path)
+    except CorpusError as error:
+        return [str(error)]
+    problems = []
+    seen_texts: dict[str, str] = {}
+    for record in records:
+        key = " ".join(record.text.lower().split())
+        if key in seen_texts:
+            problems.append(f"{record.id}: same text as {seen_texts[key]}")
+        seen_texts.setdefault(key, record.id)
+    for a, b, similarity in near_duplicates(records):
+        problems.append(f"{a}: near duplicate of {b} (Jaccard {similarity})")
+    for other_path in against:
+        others = load_texts(other_path)
+        for a, b, similarity in near_duplicates(records, others):
+            problems.append(f"{a}: near duplicate of {b} in {other_path} (Jaccard {similarity})")
+    return problems
+
+
+def load_texts(path: str | Path) -> list[Record]:
+    """Rows of a JSON Lines file as unlabelled records, for duplicate checks against it."""
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            row = json.loads(line)
+            rows.append(Record(str(row.get("id", number)), str(row.get("text", "")), (), NO_LABEL, str(path)))
+    return rows
+
+
+# ---------------------------------------------------------------- seed extraction
+
+# Lines of page furniture in the seed posts: breadcrumbs, bylines, reading times.
+_BOILERPLATE = re.compile(r"^(breadcrumb abstract shape|· \d+ min read|felo search)$", re.IGNORECASE)
+#: Passages shorter than this are headings, table labels or captions, not body text.
+MIN_BODY_WORDS = 6
+#: Paragraphs longer than this are cut into snippets of 1-3 sentences.
+MAX_SNIPPET_WORDS = 90
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+
+
+def body_paragraphs(path: Path) -> list[str]:
+    """The body paragraphs of one raw seed post: boilerplate lines and headings removed."""
+    from .documents import parse_bytes
+
+    paragraphs = []
+    for document in parse_bytes(path.read_bytes(), str(path)):
+        if isinstance(document, InputError):
+            raise document
+        for passage in document.passages:
+            lines = [line.strip() for line in passage.text.splitlines()]
+            kept = " ".join(line for line in lines if line and not _BOILERPLATE.match(line))
+            kept = " ".join(kept.split())
+            if len(kept.split()) >= MIN_BODY_WORDS:
+                paragraphs.append(kept)
+    return paragraphs
+
+
+def snippets_of(paragraph: str) -> list[str]:
+    """A paragraph as one snippet, or a long one as groups of at most three sentences."""
+    if len(paragraph.split()) <= MAX_SNIPPET_WORDS:
+        return [paragraph]
+    sentences = _SENTENCE.split(paragraph)
+    groups, current = [], []
+    for sentence in sentences:
+        current.append(sentence)
+        if len(current) == 3 or sum(len(s.split()) for s in current) >= MAX_SNIPPET_WORDS // 2:
+            groups.append(" ".join(current))
+            current = []
+    if current:
+        groups.append(" ".join(current))
+    return groups
+
+
+def extract_seed_snippets(raw_dir: str | Path, labelled: dict[str, Record] | None = None) -> list[Record]:
+    """Snippets of every raw seed post, in order, keeping labels already given to them.
+
+    A snippet whose id and text match a labelled record keeps its labels; a new or
+    changed snippet comes out untagged, to be labelled by hand.
+    """
+    labelled = labelled or {}
+    records = []
+    for seed_number, path in enumerate(sorted(Path(raw_dir).glob("*.txt"))):
+        position = 0
+        for paragraph_number, paragraph in enumerate(body_paragraphs(path)):
+            for snippet in snippets_of(paragraph):
+                record_id = f"s{seed_number:03d}-{position:04d}"
+                source = f"{path.name}#paragraph-{paragraph_number}"
+                old = labelled.get(record_id)
+                if old and old.text == snippet:
+                    records.append(Record(record_id, snippet, old.labels, old.primary, source, old.genre))
+                else:
+                    records.append(Record(record_id, snippet, (), NO_LABEL, source, "seed-post"))
+                position += 1
+    return records

@@ -1,0 +1,706 @@
+"""Reading documents: paths, globs and stdin in; Documents made of located passages out.
+
+Every command that reads documents goes through :func:`read_documents`, so inputs,
+formats, encodings and errors behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import InputError
+from .textmap import LineIndex, MappedText
+
+FORMATS = ("auto", "text", "markdown", "html", "wordpress", "jsonl", "csv")
+
+_EXTENSION_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "wordpress",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
+
+#: A paragraph longer than this many words is cut at sentence boundaries ...
+MAX_PASSAGE_WORDS = 400
+#: ... into passages of about this many words.
+TARGET_PASSAGE_WORDS = 250
+#: Documents larger than this are refused unless the caller raises the limit.
+DEFAULT_MAX_BYTES = 20_000_000
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph-sized piece of a document, located in the original file."""
+
+    index: int
+    text: str
+    start: int  # character offset in the decoded source
+    end: int
+    line: int  # 1-based, in the source
+    column: int
+    mapped: MappedText
+
+    def locate(self, index: int, lines: LineIndex) -> tuple[int, int, int]:
+        """Source offset, line and column of character ``index`` of this passage."""
+        offset = self.mapped.source_offset(index)
+        return (offset, *lines.locate(offset))
+
+
+@dataclass
+class Document:
+    """One document: a file, or one row of a JSONL/CSV file."""
+
+    id: str
+    path: str
+    source: str  # the decoded text that offsets, lines and columns refer to
+    passages: list[Passage]
+    format: str
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(passage.text for passage in self.passages)
+
+    def line_index(self) -> LineIndex:
+        return LineIndex(self.source)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
+    """Expand paths, directories (recursively), globs and ``-`` into file paths, in order.
+
+    A spec that matches nothing yields an :class:`InputError` in its place, so a batch can
+    report it and go on.
+    """
+    for spec in specs:
+        if spec == STDIN:
+            yield STDIN
+            continue
+        path = Path(spec)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists() or path.is_symlink():
+            yield spec
+        elif glob.has_magic(spec):
+            matches = sorted(glob.glob(spec, recursive=True))
+            if not matches:
+                yield InputError(spec, "no file matches this pattern")
+            for match in matches:
+                if Path(match).is_dir():
+                    yield from _walk(Path(match))
+                else:
+                    yield match
+        else:
+            yield InputError(spec, "no such file or directory")
+
+
+def _walk(directory: Path) -> Iterator[str]:
+    # Hidden files and files of unknown type are skipped: a directory of posts also
+    # holds images and editor backups, and nobody wants them reported one by one.
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in _EXTENSION_FORMATS:
+                yield os.path.join(root, name)
+
+
+def read_documents(
+    specs: Iterable[str],
+    input_format: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: io.BufferedIOBase | None = None,
+) -> Iterator[Document | InputError]:
+    """Yield a Document for each readable document and an InputError for each bad one."""
+    for item in expand_inputs(specs):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            data = _read_bytes(item, max_bytes, stdin)
+            yield from parse_bytes(data, item, input_format, text_field, id_field)
+        except InputError as error:
+            yield error
+
+
+def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> bytes:
+    name = "<stdin>" if path == STDIN else path
+    try:
+        if path == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = stream.read(max_bytes + 1)
+        else:
+            if not os.path.isfile(path):
+                kind = "a directory" if os.path.isdir(path) else "not a regular file"
+                raise InputError(name, f"{kind}; give a text, Markdown, HTML, JSON or CSV file")
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise InputError(name, f"cannot read ({error.strerror or error}); check the path and its permissions") from None
+    if len(data) > max_bytes:
+        raise InputError(
+            name, f"larger than the {max_bytes:,}-byte limit; split it or raise --max-bytes"
+        )
+    return data
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode text: UTF-8 (BOM or not), UTF-16 (BOM, or plainly UTF-16), legacy 8-bit."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data[3:], "utf-8", name)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", name)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _decode(data, utf16, name)
+    if b"\x00" in data[:65536] or _looks_binary(data[:65536]):
+        raise InputError(name, "is a binary file, not text; give a text, Markdown, HTML, JSON or CSV file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None:
+        raise InputError(name, "unknown text encoding; convert it to UTF-8")
+    return _decode(data, best.encoding, name)
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InputError(name, f"is not valid {encoding} text; convert it to UTF-8") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even_zeros = sample[0::2].count(0) / (len(sample) // 2)
+    odd_zeros = sample[1::2].count(0) / (len(sample) // 2)
+    if odd_zeros > 0.4 and even_zeros < 0.05:
+        return "utf-16-le"
+    if even_zeros > 0.4 and odd_zeros < 0.05:
+        return "utf-16-be"
+    return None
+
+
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
+    return controls / len(sample) > 0.1
+
+
+# ---------------------------------------------------------------- formats
+
+
+def detect_format(path: str, text: str) -> str:
+    """Choose a format by extension, then by content (a WordPress post hides in any file)."""
+    by_extension = _EXTENSION_FORMATS.get(Path(path).suffix.lower(), "")
+    if by_extension in ("jsonl", "csv"):
+        return by_extension
+    if _is_wordpress(text):
+        return "wordpress"
+    if by_extension and by_extension != "wordpress":
+        return by_extension
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(p|div|h[1-6]|body)[ >]", head):
+        return "html"
+    return "text"
+
+
+def _is_wordpress(text: str) -> bool:
+    head = text.lstrip()[:1]
+    if head != "{" or '"rendered"' not in text:
+        return False
+    try:
+        post = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(post, dict) and isinstance(post.get("content"), dict)
+
+
+def parse_bytes(
+    data: bytes,
+    path: str,
+    input_format: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+) -> Iterator[Document | InputError]:
+    """Parse one file's bytes into documents (several for JSONL and CSV)."""
+    name = "<stdin>" if path == STDIN else path
+    text = decode_bytes(data, name)
+    if not text.strip():
+        raise InputError(name, "is empty; nothing to tag")
+    fmt = detect_format(path, text) if input_format == "auto" else input_format
+    if fmt == "jsonl":
+        yield from _read_jsonl(text, name, text_field, id_field)
+    elif fmt == "csv":
+        yield from _read_csv(text, name, text_field, id_field)
+    else:
+        blocks = _BLOCK_READERS[fmt](text, name)
+        yield _document(name, name, text, blocks, fmt)
+
+
+def _document(doc_id: str, name: str, source: str, blocks: list[MappedText], fmt: str) -> Document:
+    lines = LineIndex(source)
+    passages: list[Passage] = []
+    for block in blocks:
+        for piece in split_passages(block):
+            start = piece.source_offset(0)
+            end = piece.source_offset(len(piece.text) - 1) + 1
+            line, column = lines.locate(start)
+            passages.append(Passage(len(passages), piece.text, start, end, line, column, piece))
+    if not passages:
+        raise InputError(name, "has no readable text; nothing to tag")
+    return Document(doc_id, name, source, passages, fmt)
+
+
+def text_document(text: str, doc_id: str = "<text>", path: str = "") -> Document:
+    """A Document from a string of plain text (what ``Tagger.predict(texts)`` uses)."""
+    if not text.strip():
+        raise InputError(doc_id, "is empty; nothing to tag")
+    return _document(doc_id, path or doc_id, text, read_text_blocks(text, doc_id), "text")
+
+
+# ---------------------------------------------------------------- passages
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def split_passages(block: MappedText) -> list[MappedText]:
+    """A paragraph is a passage; a very long one is cut at sentence ends."""
+    block = block.strip()
+    if not block.text:
+        return []
+    if len(block.text.split()) <= MAX_PASSAGE_WORDS:
+        return [block]
+    pieces, start, words = [], 0, 0
+    boundaries = [m.end() for m in _SENTENCE_END.finditer(block.text)] + [len(block.text)]
+    previous = 0
+    for boundary in boundaries:
+        words += len(block.text[previous:boundary].split())
+        previous = boundary
+        if words >= TARGET_PASSAGE_WORDS or boundary == len(block.text):
+            pieces.append(block.slice(start, boundary).strip())
+            start, words = boundary, 0
+    # A text with no sentence ends at all (a dump of words) is cut by words instead.
+    result = []
+    for piece in pieces:
+        result.extend(_cut_by_words(piece) if len(piece.text.split()) > 2 * MAX_PASSAGE_WORDS else [piece])
+    return [piece for piece in result if piece.text]
+
+
+def _cut_by_words(block: MappedText) -> list[MappedText]:
+    ends = [m.end() for m in re.finditer(r"\S+", block.text)]
+    cuts = ends[TARGET_PASSAGE_WORDS - 1 :: TARGET_PASSAGE_WORDS]
+    pieces, start = [], 0
+    for cut in cuts + [len(block.text)]:
+        if cut > start:
+            pieces.append(block.slice(start, cut).strip())
+        start = cut
+    return pieces
+
+
+# ---------------------------------------------------------------- plain text
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def read_text_blocks(text: str, name: str = "") -> list[MappedText]:
+    """Paragraphs are separated by blank lines."""
+    blocks, start = [], 0
+    for match in _BLANK_LINES.finditer(text):
+        blocks.append(MappedText.identity(text[start : match.start()], start))
+        start = match.end()
+    blocks.append(MappedText.identity(text[start:], start))
+    return blocks
+
+
+# ---------------------------------------------------------------- markdown
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+")
+_DROP_INLINE = re.compile(
+    r"!\[[^\]\n]*\]\([^)\n]*\)"  # images
+    r"|!\[[^\]\n]*\]\[[^\]\n]*\]"  # reference images
+    r"|`[^`\n]+`"  # inline code
+    r"|<https?://[^>\s]+>"  # autolinks
+    r"|https?://[^\s)>\]]+"  # bare URLs
+    r"|</?[A-Za-z][^>\n]*>"  # inline HTML tags
+)
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)|\[([^\]\n]*)\]\[[^\]\n]*\]")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+")
+
+
+def read_markdown_blocks(text: str, name: str = "") -> list[MappedText]:
+    """Paragraphs and headings of Markdown; front matter, code, URLs and images dropped."""
+    lines = text.splitlines(keepends=True)
+    offsets, position = [], 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line)
+    index = _skip_front_matter(lines)
+    blocks: list[MappedText] = []
+    current = MappedText()
+    fence: str | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current.text.strip():
+            blocks.append(current)
+        current = MappedText()
+
+    while index < len(lines):
+        line, offset = lines[index], offsets[index]
+        index += 1
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1) == fence:
+                fence = None
+            continue
+        if marker:
+            close()
+            fence = marker.group(1)
+            continue
+        if not line.strip():
+            close()
+            continue
+        if _LINK_DEFINITION.match(line) or (line.startswith(("    ", "\t")) and not current.text):
+            continue  # link definitions and indented code blocks
+        heading = _HEADING.match(line)
+        if heading:
+            close()
+            current.append_mapped(_markdown_inline(line, offset, heading.end()))
+            close()
+            continue
+        current.append_mapped(_markdown_inline(line, offset, 0))
+    close()
+    return blocks
+
+
+def _skip_front_matter(lines: list[str]) -> int:
+    if lines and lines[0].strip() in ("---", "+++"):
+        fence = lines[0].strip()
+        for index in range(1, len(lines)):
+            if lines[index].strip() in (fence, "..."):
+                return index + 1
+    return 0
+
+
+def _markdown_inline(line: str, offset: int, start: int) -> MappedText:
+    """Keep a line's prose: link texts stay, their URLs, images and code go."""
+    kept = MappedText()
+    keep_from = start
+    for match in _inline_matches(line, start):
+        kept.append(line[keep_from : match[0]], offset + keep_from)
+        if match[2] is not None:
+            kept.append(line[match[2] : match[3]], offset + match[2])
+        keep_from = match[1]
+    kept.append(line[keep_from:], offset + keep_from)
+    return kept
+
+
+def _inline_matches(line: str, start: int) -> list[tuple[int, int, int | None, int | None]]:
+    """(start, end, kept start, kept end) of each inline construct, without overlaps."""
+    found = [(m.start(), m.end(), None, None) for m in _DROP_INLINE.finditer(line, start)]
+    for m in _LINK.finditer(line, start):
+        group = 1 if m.group(1) is not None else 2
+        found.append((m.start(), m.end(), m.start(group), m.end(group)))
+    found.sort()
+    result, end = [], start
+    for item in found:
+        if item[0] >= end:
+            result.append(item)
+            end = item[1]
+    return result
+
+
+# ---------------------------------------------------------------- HTML
+
+_SKIPPED_TAGS = {
+    "script", "style", "nav", "footer", "noscript", "template", "svg", "head",
+    "form", "button", "select", "iframe", "canvas", "object", "math",
+}  # fmt: skip
+_BLOCK_TAGS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
+    "article", "br", "tr", "td", "th", "blockquote", "pre", "figure", "figcaption",
+    "header", "main", "table", "dd", "dt", "dl", "aside", "hr", "address", "details",
+    "summary", "caption", "body", "html",
+}  # fmt: skip
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+
+
+class _VisibleText(HTMLParser):
+    """Collects visible text as blocks, each piece mapped to its offset in the HTML."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=False)
+        self.lines = [0] + [m.end() for m in re.finditer("\n", html)]
+        self.blocks: list[MappedText] = []
+        self.current = MappedText()
+        self.skip_depth = 0
+        self.skip_stack: list[str] = []
+        self.json_ld: list[tuple[str, int]] = []
+        self._in_json_ld = False
+
+    def source_offset(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def close_block(self) -> None:
+        if self.current.text.strip():
+            self.blocks.append(self.current)
+        self.current = MappedText()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            if tag in _BLOCK_TAGS and not self.skip_stack:
+                self.close_block()
+            return
+        if self.skip_stack or tag in _SKIPPED_TAGS:
+            self.skip_stack.append(tag)
+            self._in_json_ld = tag == "script" and (dict(attrs).get("type") or "").lower() == "application/ld+json"
+            return
+        if tag in _BLOCK_TAGS:
+            self.close_block()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS and not self.skip_stack:
+            self.close_block()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip_stack:
+            if tag in self.skip_stack:
+                while self.skip_stack and self.skip_stack.pop() != tag:
+                    pass
+                self._in_json_ld = False
+            return
+        if tag in _BLOCK_TAGS:
+            self.close_block()
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json_ld:
+            self.json_ld.append((data, self.source_offset()))
+        elif not self.skip_stack:
+            self.current.append(data, self.source_offset())
+
+    def handle_entityref(self, name: str) -> None:
+        if not self.skip_stack:
+            self.current.append_replacement(unescape(f"&{name};"), self.source_offset())
+
+    def handle_charref(self, name: str) -> None:
+        if not self.skip_stack:
+            self.current.append_replacement(unescape(f"&#{name};"), self.source_offset())
+
+
+def read_html_blocks(text: str, name: str = "") -> list[MappedText]:
+    """Visible text of HTML: no script, style, nav or footer; blocks become passages."""
+    parser = _VisibleText(text)
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError, RecursionError) as error:
+        raise InputError(name, f"cannot parse HTML ({error}); check the file") from None
+    parser.close_block()
+    blocks = parser.blocks
+    for data, offset in parser.json_ld:
+        blocks.extend(_faq_blocks(data, offset))
+    return blocks
+
+
+# ---------------------------------------------------------------- WordPress JSON and JSON-LD
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def decode_json_string(raw: str, start: int) -> tuple[str, list[int]]:
+    """Decode the JSON string literal at ``raw[start]`` with each character's raw offset."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    index = start + 1
+    while raw[index] != '"':
+        if raw[index] == "\\":
+            kind = raw[index + 1]
+            if kind == "u":
+                code = int(raw[index + 2 : index + 6], 16)
+                width = 6
+                if 0xD800 <= code < 0xDC00 and raw[index + 6 : index + 8] == "\\u":
+                    low = int(raw[index + 8 : index + 12], 16)
+                    if 0xDC00 <= low < 0xE000:
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        width = 12
+                chars.append(chr(code))
+                offsets.append(index)
+                index += width
+            else:
+                chars.append(_JSON_ESCAPES.get(kind, kind))
+                offsets.append(index)
+                index += 2
+        else:
+            chars.append(raw[index])
+            offsets.append(index)
+            index += 1
+    offsets.append(index)  # one past the last character, for spans that end there
+    return "".join(chars), offsets
+
+
+def _string_literals(raw: str, base: int) -> Iterator[tuple[str, list[int]]]:
+    for match in _JSON_STRING.finditer(raw):
+        value, offsets = decode_json_string(raw, match.start())
+        yield value, [base + offset for offset in offsets]
+
+
+def _faq_blocks(data: str, offset: int) -> list[MappedText]:
+    """Questions and answers of a schema.org FAQPage in JSON-LD, located in the file."""
+    try:
+        graph = json.loads(data)
+    except ValueError:
+        return []
+    wanted: list[str] = []
+    for item in _walk_json(graph):
+        if isinstance(item, dict) and item.get("@type") == "Question":
+            wanted.append(str(item.get("name", "")))
+            answer = item.get("acceptedAnswer")
+            if isinstance(answer, dict):
+                wanted.append(str(answer.get("text", "")))
+    blocks = []
+    for value, offsets in _string_literals(data, offset):
+        if value in wanted and value.strip():
+            wanted.remove(value)
+            blocks.extend(read_html_blocks_mapped(MappedText.from_offsets(value, offsets)))
+    return blocks
+
+
+def read_html_blocks_mapped(fragment: MappedText) -> list[MappedText]:
+    """HTML held in a decoded string, its blocks mapped back through the string's offsets."""
+    outer = [fragment.source_offset(i) for i in range(len(fragment.text))]
+    outer.append(outer[-1] + 1 if outer else 0)
+    return [block.through(outer) for block in read_html_blocks(fragment.text)]
+
+
+def _walk_json(value: object) -> Iterator[object]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def read_wordpress_blocks(text: str, name: str = "") -> list[MappedText]:
+    """A WordPress REST API post: title, content (HTML) and FAQ answers in its JSON-LD."""
+    try:
+        post = json.loads(text)
+    except ValueError as error:
+        raise InputError(name, f"is not valid JSON ({error}); check the file") from None
+    if not isinstance(post, dict):
+        raise InputError(name, "is JSON but not a WordPress post; use --input-format")
+    title = _rendered(post, "title")
+    content = _rendered(post, "content")
+    if content is None and title is None:
+        raise InputError(name, "is JSON without title.rendered or content.rendered; use --input-format jsonl for rows")
+    blocks: list[MappedText] = []
+    found = {"title": False, "content": False}
+    for match in re.finditer(r'"rendered"\s*:\s*"', text):
+        value, offsets = decode_json_string(text, match.end() - 1)
+        for key, expected in (("title", title), ("content", content)):
+            if not found[key] and expected is not None and value == expected:
+                found[key] = True
+                blocks.extend(read_html_blocks_mapped(MappedText.from_offsets(value, offsets)))
+    return blocks
+
+
+def _rendered(post: dict, key: str) -> str | None:
+    value = post.get(key)
+    if isinstance(value, dict) and isinstance(value.get("rendered"), str):
+        return value["rendered"]
+    return None
+
+
+# ---------------------------------------------------------------- rows: JSONL and CSV
+
+
+def _read_jsonl(text: str, name: str, text_field: str, id_field: str) -> Iterator[Document | InputError]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            yield InputError(where, f"is not valid JSON ({error.args[0].split(':')[0]}); fix or remove the line")
+            continue
+        if not isinstance(row, dict):
+            yield InputError(where, "is not a JSON object; each line must be an object")
+            continue
+        yield from _row_document(row, where, number, text_field, id_field)
+
+
+def _read_csv(text: str, name: str, text_field: str, id_field: str) -> Iterator[Document | InputError]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or text_field not in reader.fieldnames:
+        raise InputError(name, f"has no {text_field!r} column; name the text column with --text-field")
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield from _row_document(row, f"{name}:row {number}", number, text_field, id_field)
+    except csv.Error as error:
+        yield InputError(name, f"is not valid CSV ({error}); check its quoting")
+
+
+def _row_document(row: dict, where: str, number: int, text_field: str, id_field: str) -> Iterator[Document | InputError]:
+    text = row.get(text_field)
+    if not isinstance(text, str):
+        yield InputError(where, f"has no text in field {text_field!r}; name it with --text-field")
+        return
+    row_id = row.get(id_field)
+    doc_id = str(row_id) if row_id not in (None, "") else str(number)
+    if not text.strip():
+        yield InputError(where, "has an empty text; nothing to tag")
+        return
+    path = where.rsplit(":", 1)[0]
+    # Offsets, lines and columns of a row point into the row's own text.
+    yield _document(doc_id, path, text, read_text_blocks(text), "text")
+
+
+_BLOCK_READERS = {
+    "text": read_text_blocks,
+    "markdown": read_markdown_blocks,
+    "html": read_html_blocks,
+    "wordpress": read_wordpress_blocks,
+}

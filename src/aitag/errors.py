@@ -1,0 +1,24 @@
+"""Typed errors: the library raises these, the CLI turns each into one line and an exit code."""
+
+from __future__ import annotations
+
+
+class AitagError(Exception):
+    """Base class of every error aitag raises on purpose."""
+
+
+class InputError(AitagError):
+    """A document cannot be read: missing, unreadable, binary, empty, badly encoded, malformed."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.reason = message
+
+
+class ModelError(AitagError):
+    """A model file is missing, tampered with, untrusted or incompatible."""
+
+
+class CorpusError(AitagError):
+    """Labelled records break the format of LABELS.md."""

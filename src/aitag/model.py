@@ -1,0 +1,193 @@
+"""The estimator: TF-IDF n-grams, one logistic regression per tag, tuned thresholds.
+
+Fitting uses scikit-learn; scoring is a few numpy operations over arrays the fit leaves
+behind (vocabulary, idf, coefficients), so loading a model and tagging one file never
+imports scikit-learn.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from itertools import repeat
+
+import numpy as np
+
+from .features import analyze, count_terms
+from .labels import LABELS
+
+
+class TagModel:
+    """Multi-label linear tagger over word n-grams.
+
+    Parameters
+    ----------
+    ngram_max : int
+        Longest word n-gram counted (1 = words only, 2 = words and pairs).
+    min_df : int
+        A term must occur in at least this many training passages.
+    C : float
+        Inverse regularisation strength of each per-tag logistic regression.
+    class_weight : str or None
+        ``"balanced"`` weighs the rarer side of each tag up.
+    folds : int
+        Cross-validation folds whose out-of-fold scores set the thresholds.
+    seed : int
+        Seed of the fold split and the solver; the same seed gives the same model.
+
+    Examples
+    --------
+    >>> model = TagModel(folds=3).fit(texts, label_matrix)  # doctest: +SKIP
+    >>> model.predict_proba(["GPT answers questions from a prompt."])  # doctest: +SKIP
+    """
+
+    def __init__(self, ngram_max=2, min_df=2, C=4.0, class_weight="balanced", folds=5, seed=0):
+        self.ngram_max = ngram_max
+        self.min_df = min_df
+        self.C = C
+        self.class_weight = class_weight
+        self.folds = folds
+        self.seed = seed
+
+    def get_params(self) -> dict:
+        return {
+            "ngram_max": self.ngram_max,
+            "min_df": self.min_df,
+            "C": self.C,
+            "class_weight": self.class_weight,
+            "folds": self.folds,
+            "seed": self.seed,
+        }
+
+    # ------------------------------------------------------------ fitting
+
+    def fit(self, texts: list[str], targets: np.ndarray) -> TagModel:
+        """Fit on passages and a (n_passages, n_labels) 0/1 matrix; tune thresholds by CV."""
+        targets = np.asarray(targets, dtype=np.int8)
+        self.oof_scores_ = self._out_of_fold_scores(texts, targets)
+        self.thresholds_ = np.array(
+            [best_threshold(targets[:, j], self.oof_scores_[:, j]) for j in range(len(LABELS))]
+        )
+        self._fit_arrays(texts, targets)
+        return self
+
+    def _fit_arrays(self, texts: list[str], targets: np.ndarray) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizer = TfidfVectorizer(
+            analyzer=partial(analyze, ngram_max=self.ngram_max),
+            min_df=self.min_df,
+            sublinear_tf=True,
+            dtype=np.float64,
+        )
+        matrix = vectorizer.fit_transform(texts)
+        coefs, intercepts = [], []
+        for j in range(len(LABELS)):
+            if targets[:, j].min() == targets[:, j].max():
+                # A tag with no positives (or no negatives) cannot be learned: score it flat.
+                coefs.append(np.zeros(matrix.shape[1]))
+                intercepts.append(-10.0 if targets[0, j] == 0 else 10.0)
+                continue
+            regression = LogisticRegression(
+                C=self.C,
+                class_weight=self.class_weight,
+                solver="liblinear",
+                random_state=self.seed,
+                max_iter=2000,
+            ).fit(matrix, targets[:, j])
+            coefs.append(regression.coef_[0])
+            intercepts.append(float(regression.intercept_[0]))
+        self.terms_ = vectorizer.get_feature_names_out().astype(str)
+        self.idf_ = vectorizer.idf_.astype(np.float32)
+        self.coef_ = np.vstack(coefs).astype(np.float32)
+        self.intercept_ = np.array(intercepts, dtype=np.float32)
+        self._vocabulary = None
+
+    def _out_of_fold_scores(self, texts: list[str], targets: np.ndarray) -> np.ndarray:
+        scores = np.zeros(targets.shape, dtype=np.float64)
+        rng = np.random.RandomState(self.seed)
+        fold_of = rng.permutation(len(texts)) % self.folds
+        for fold in range(self.folds):
+            train = np.flatnonzero(fold_of != fold)
+            held = np.flatnonzero(fold_of == fold)
+            part = TagModel(**{**self.get_params(), "folds": 1})
+            part._fit_arrays([texts[i] for i in train], targets[train])
+            scores[held] = part.predict_proba([texts[i] for i in held])
+        return scores
+
+    # ------------------------------------------------------------ scoring
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        if getattr(self, "_vocabulary", None) is None:
+            self._vocabulary = dict(zip(self.terms_.tolist(), range(len(self.terms_))))
+        return self._vocabulary
+
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients."""
+        lookup = self.vocabulary.get
+        ids: list[int] = []
+        counts: list[int] = []
+        sizes: list[int] = []
+        for text in texts:
+            terms = count_terms(text, self.ngram_max)
+            ids.extend(map(lookup, terms.keys(), repeat(-1)))
+            counts.extend(terms.values())
+            sizes.append(len(terms))
+        n = len(texts)
+        term_ids = np.array(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(n), sizes)
+        known = term_ids >= 0
+        term_ids, rows = term_ids[known], rows[known]
+        weights = (1.0 + np.log(np.array(counts, dtype=np.float64)[known])) * self.idf_[term_ids]
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
+        weights = weights / np.where(norms > 0, norms, 1.0)[rows]
+        scores = np.empty((n, len(LABELS)), dtype=np.float64)
+        for j in range(len(LABELS)):
+            scores[:, j] = np.bincount(rows, weights=self.coef_[j, term_ids] * weights, minlength=n)
+        return scores + self.intercept_
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Per-tag probabilities, shape (len(texts), n_labels)."""
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
+
+    # ------------------------------------------------------------ arrays for the model file
+
+    def to_arrays(self) -> dict:
+        """Everything a prediction needs, as plain arrays and numbers (nothing executable)."""
+        return {
+            "labels": list(LABELS),
+            "params": self.get_params(),
+            "terms": self.terms_,
+            "idf": self.idf_,
+            "coef": self.coef_,
+            "intercept": self.intercept_,
+            "thresholds": np.asarray(self.thresholds_, dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict) -> TagModel:
+        model = cls(**arrays["params"])
+        model.terms_ = np.asarray(arrays["terms"]).astype(str)
+        model.idf_ = np.asarray(arrays["idf"], dtype=np.float32)
+        model.coef_ = np.asarray(arrays["coef"], dtype=np.float32)
+        model.intercept_ = np.asarray(arrays["intercept"], dtype=np.float32)
+        model.thresholds_ = np.asarray(arrays["thresholds"], dtype=np.float64)
+        model._vocabulary = None
+        return model
+
+
+def best_threshold(truth: np.ndarray, scores: np.ndarray) -> float:
+    """The threshold with the best F1 on these scores; on a tie, the one nearest 0.5."""
+    best, best_f1 = 0.5, -1.0
+    for threshold in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        predicted = scores >= threshold
+        tp = int(np.sum(predicted & (truth == 1)))
+        fp = int(np.sum(predicted & (truth == 0)))
+        fn = int(np.sum(~predicted & (truth == 1)))
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1 + 1e-12 or (abs(f1 - best_f1) <= 1e-12 and abs(threshold - 0.5) < abs(best - 0.5)):
+            best, best_f1 = float(threshold), f1
+    return best

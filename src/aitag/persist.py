@@ -1,0 +1,225 @@
+"""Model files: a code-free skops file plus a JSON card, loaded cheaply and safely.
+
+The skops file holds only a dict of numpy arrays, strings and numbers. Loading reads that
+zip directly against an allowlist of node types kept here (no pickle, no ``skops``
+import, no scikit-learn), which keeps ``aitag predict one.txt`` fast; ``skops.io.load``
+with no trusted types reads the same file, and the tests check that it does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import write_atomic
+from .errors import ModelError
+from .labels import DEFAULT_MODEL_NAME, LABELS, MODEL_ENV
+from .model import TagModel
+
+#: Written into every card; a loader refuses other formats.
+MODEL_FORMAT = "aitag-linear/1"
+
+# The only skops nodes a model file may contain: containers and plain data.
+_ALLOWED_NODES = {
+    ("DictNode", "builtins", "dict"),
+    ("ListNode", "builtins", "list"),
+    ("JsonNode", "builtins", None),
+    ("NdArrayNode", "numpy", "ndarray"),
+}
+_ALLOWED_DTYPE_KINDS = set("biufU")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def card_path(model_path: str | Path) -> Path:
+    """The JSON card that sits beside a model file."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".card.json")
+
+
+def default_model_path() -> Path:
+    """``$AITAG_MODEL``, else the model shipped inside the package, else the checkout's."""
+    from_env = os.environ.get(MODEL_ENV)
+    if from_env:
+        return Path(from_env)
+    packaged = Path(str(resources.files("aitag"))) / "_models" / f"{DEFAULT_MODEL_NAME}.skops"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "models" / f"{DEFAULT_MODEL_NAME}.skops"
+
+
+# ---------------------------------------------------------------- saving
+
+
+def model_bytes(model: TagModel) -> bytes:
+    """The model as skops bytes, made canonical so the same model gives the same bytes."""
+    import skops.io
+
+    return _canonical_zip(skops.io.dumps(model.to_arrays()))
+
+
+def _canonical_zip(data: bytes) -> bytes:
+    # skops names array files and nodes after Python object ids and stamps the zip with
+    # the current time; renumbering ids in traversal order and fixing the dates makes
+    # the file a function of the model alone.
+    source = zipfile.ZipFile(io.BytesIO(data))
+    schema = json.loads(source.read("schema.json"))
+    renumbered: dict[int, int] = {}
+    renamed: dict[str, str] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if "__id__" in node:
+                node["__id__"] = renumbered.setdefault(node["__id__"], len(renumbered) + 1)
+            if node.get("__loader__") == "NdArrayNode":
+                renamed[node["file"]] = f"{node['__id__']}.npy"
+                node["file"] = renamed[node["file"]]
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schema)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for old_name, new_name in sorted(renamed.items(), key=lambda item: item[1]):
+            _write_entry(target, new_name, source.read(old_name))
+        _write_entry(target, "schema.json", json.dumps(schema, sort_keys=True).encode())
+    return out.getvalue()
+
+
+def _write_entry(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, payload)
+
+
+def save_model(model: TagModel, path: str | Path, card: dict) -> dict:
+    """Write the model file and its card atomically; return the card as written."""
+    payload = model_bytes(model)
+    full_card = {
+        "format": MODEL_FORMAT,
+        "name": Path(path).stem,
+        "file": Path(path).name,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "size_bytes": len(payload),
+        "labels": list(LABELS),
+        "thresholds": dict(zip(LABELS, map(float, model.thresholds_))),
+        "params": model.get_params(),
+        "n_features": int(len(model.terms_)),
+        **card,
+    }
+    write_atomic(path, payload)
+    write_atomic(card_path(path), json.dumps(full_card, indent=2, sort_keys=False) + "\n")
+    return full_card
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_model(path: str | Path | None = None) -> tuple[TagModel, dict]:
+    """Load a model and its card, refusing anything tampered, untrusted or incompatible."""
+    path = Path(path) if path else default_model_path()
+    card = read_card(path)
+    try:
+        payload = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"{path}: model file not found; train one with `aitag train` or pass --model") from None
+    except OSError as error:
+        raise ModelError(f"{path}: cannot read the model file ({error.strerror}); check its permissions") from None
+    if hashlib.sha256(payload).hexdigest() != card.get("sha256"):
+        raise ModelError(
+            f"{path}: does not match the sha256 in its card {card_path(path).name}; "
+            "the file was changed or damaged: retrain it or restore the original"
+        )
+    arrays = read_arrays(payload, str(path))
+    return _check_model(arrays, card, str(path)), card
+
+
+def read_card(path: Path) -> dict:
+    card_file = card_path(path)
+    if not path.exists():
+        raise ModelError(f"{path}: model file not found; train one with `aitag train` or pass --model")
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: its card {card_file.name} is missing; a model needs its card beside it") from None
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise ModelError(f"{card_file}: not a readable JSON card; restore it or retrain the model") from None
+    if not isinstance(card, dict) or card.get("format") != MODEL_FORMAT:
+        found = card.get("format") if isinstance(card, dict) else None
+        raise ModelError(
+            f"{path}: model format {found!r} is not {MODEL_FORMAT!r}; retrain it with this version of aitag"
+        )
+    return card
+
+
+def read_arrays(payload: bytes, name: str) -> dict:
+    """Read a skops file's data against the allowlist; refuse any other node type."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+        schema = json.loads(archive.read("schema.json"))
+        return _read_node(schema, archive, name)
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError):
+        raise ModelError(f"{name}: not a valid skops model file; retrain it or restore the original") from None
+
+
+def _read_node(node: dict, archive: zipfile.ZipFile, name: str) -> object:
+    loader, module, cls = node.get("__loader__"), node.get("__module__"), node.get("__class__")
+    kind = (loader, module, None if loader == "JsonNode" else cls)
+    if kind not in _ALLOWED_NODES:
+        raise ModelError(
+            f"{name}: refuses untrusted type {module}.{cls} ({loader}); "
+            "aitag loads only plain arrays and numbers: use a model written by `aitag train`"
+        )
+    if loader == "DictNode":
+        for key_type in node.get("key_types", {}).get("content", []):
+            if (key_type.get("__module__"), key_type.get("__class__")) != ("builtins", "str"):
+                raise ModelError(f"{name}: refuses a dictionary with non-string keys")
+        return {key: _read_node(value, archive, name) for key, value in node["content"].items()}
+    if loader == "ListNode":
+        return [_read_node(value, archive, name) for value in node["content"]]
+    if loader == "JsonNode":
+        value = json.loads(node["content"])
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            raise ModelError(f"{name}: refuses a JSON value of type {type(value).__name__}")
+        return value
+    if node.get("type") != "numpy":
+        raise ModelError(f"{name}: refuses an array not stored as plain numpy data")
+    array = np.load(io.BytesIO(archive.read(node["file"])), allow_pickle=False)
+    if array.dtype.kind not in _ALLOWED_DTYPE_KINDS:
+        raise ModelError(f"{name}: refuses an array of dtype {array.dtype}")
+    return array
+
+
+def _check_model(arrays: object, card: dict, name: str) -> TagModel:
+    if not isinstance(arrays, dict):
+        raise ModelError(f"{name}: not an aitag model; use a model written by `aitag train`")
+    if arrays.get("labels") != list(LABELS) or card.get("labels") != list(LABELS):
+        raise ModelError(
+            f"{name}: model tags {arrays.get('labels')} are not {list(LABELS)}; use a model for these tags"
+        )
+    try:
+        model = TagModel.from_arrays(arrays)
+        n_terms = len(model.terms_)
+        consistent = (
+            model.coef_.shape == (len(LABELS), n_terms)
+            and model.idf_.shape == (n_terms,)
+            and model.intercept_.shape == (len(LABELS),)
+            and model.thresholds_.shape == (len(LABELS),)
+        )
+    except (KeyError, TypeError, ValueError):
+        consistent = False
+    if not consistent:
+        raise ModelError(f"{name}: model arrays are missing or inconsistent; retrain the model")
+    return model

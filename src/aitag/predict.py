@@ -1,0 +1,183 @@
+"""Tagger: documents in, prediction records out.
+
+Every output (JSON Lines, CSV, the terminal table, ``predict_frame``) shows the same
+record: ``{"id", "path", "labels", "scores", "primary", "model"}``.
+
+How a document is scored: each passage gets a probability per tag from the model; a
+document's score for a tag is the highest score of any of its passages (a post discusses
+a concept when some part of it does), and the tag applies when that score reaches the
+tag's threshold. ``primary`` is the applied tag the document says most about: the one
+with the largest share of the text, i.e. the highest mean passage score weighted by
+passage length; ``none`` when no tag applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from .documents import Document, text_document
+from .errors import InputError
+from .labels import LABELS, NO_LABEL
+from .model import TagModel
+from .persist import load_model
+
+#: Documents scored together: large enough to amortise numpy calls, small enough to
+#: keep memory flat however long the batch is.
+CHUNK_DOCUMENTS = 256
+
+
+class Tagger:
+    """A loaded model with its thresholds, ready to tag texts and documents.
+
+    Examples
+    --------
+    >>> tagger = Tagger.load()  # doctest: +SKIP
+    >>> tagger.predict(["Midjourney turns a prompt into a picture."])[0]["labels"]  # doctest: +SKIP
+    ['GenAI']
+    """
+
+    def __init__(self, model: TagModel, card: dict | None = None, name: str = "model"):
+        self.model = model
+        self.card = card or {}
+        self.name = name
+        self.thresholds = dict(zip(LABELS, map(float, model.thresholds_)))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, thresholds: dict[str, float] | None = None) -> Tagger:
+        """Load a model file (default: ``$AITAG_MODEL`` or the shipped model)."""
+        model, card = load_model(path)
+        tagger = cls(model, card, card.get("name", "model"))
+        for label, value in (thresholds or {}).items():
+            tagger.set_threshold(label, value)
+        return tagger
+
+    def set_threshold(self, label: str, value: float) -> None:
+        if label not in LABELS:
+            raise ValueError(f"unknown tag {label!r}; tags are {', '.join(LABELS)}")
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"threshold for {label} must be between 0 and 1, not {value}")
+        self.thresholds[label] = float(value)
+
+    # ------------------------------------------------------------ public API
+
+    def predict(self, texts: str | Iterable[str], passages: bool = False) -> list[dict]:
+        """Tag plain texts; one record per text (id = its position)."""
+        if isinstance(texts, str):
+            texts = [texts]
+        documents = [text_document(text, doc_id=str(i)) for i, text in enumerate(texts)]
+        return self.score_documents(documents, passages=passages)
+
+    def predict_frame(self, frame, text_col: str = "text", id_col: str | None = None):
+        """Tag a DataFrame's text column; returns one row per input row, in order.
+
+        Columns: ``id``, ``labels`` (list), ``primary``, ``score_AI`` ... ``score_GenAI``,
+        ``model``; the index is the input's. Empty texts get no labels and ``primary``
+        ``none``, so a frame never fails on one bad row.
+        """
+        import pandas as pd
+
+        ids = [str(v) for v in (frame[id_col] if id_col else frame.index)]
+        texts = list(frame[text_col])
+        valid = [isinstance(text, str) and bool(text.strip()) for text in texts]
+        documents = (
+            text_document(text, doc_id=doc_id)
+            for text, doc_id, ok in zip(texts, ids, valid)
+            if ok
+        )
+        scored = self.predict_documents(documents)
+        rows = [
+            _flat(next(scored) if ok else self._empty_record(doc_id))
+            for doc_id, ok in zip(ids, valid)
+        ]
+        return pd.DataFrame(rows, index=frame.index)
+
+    def predict_documents(
+        self, items: Iterable[Document | InputError], passages: bool = False
+    ) -> Iterator[dict | InputError]:
+        """Stream records for documents, passing InputErrors through in their place."""
+        iterator = iter(items)
+        while True:
+            chunk = list(islice(iterator, CHUNK_DOCUMENTS))
+            if not chunk:
+                return
+            documents = [item for item in chunk if isinstance(item, Document)]
+            records = iter(self.score_documents(documents, passages=passages))
+            for item in chunk:
+                yield next(records) if isinstance(item, Document) else item
+
+    def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
+        """Records for documents, scoring all their passages in one model call."""
+        texts = [p.text for document in documents for p in document.passages]
+        probabilities = self.model.predict_proba(texts)
+        records, start = [], 0
+        for document in documents:
+            end = start + len(document.passages)
+            records.append(self._record(document, probabilities[start:end], passages))
+            start = end
+        return records
+
+    # ------------------------------------------------------------ records
+
+    def _labels(self, scores: np.ndarray) -> list[str]:
+        return [label for j, label in enumerate(LABELS) if scores[j] >= self.thresholds[label]]
+
+    def _record(self, document: Document, passage_scores: np.ndarray, passages: bool) -> dict:
+        scores = passage_scores.max(axis=0)
+        labels = self._labels(scores)
+        weights = np.array([len(p.text.split()) for p in document.passages], dtype=float)
+        coverage = weights @ passage_scores / max(weights.sum(), 1.0)
+        primary = max(labels, key=lambda label: coverage[LABELS.index(label)]) if labels else NO_LABEL
+        record = {
+            "id": document.id,
+            "path": document.path,
+            "labels": labels,
+            "scores": _scores(scores),
+            "primary": primary,
+            "model": self.name,
+        }
+        if passages:
+            record["passages"] = [
+                self._passage_record(passage, passage_scores[i])
+                for i, passage in enumerate(document.passages)
+            ]
+        return record
+
+    def _passage_record(self, passage, scores: np.ndarray) -> dict:
+        labels = self._labels(scores)
+        primary = max(labels, key=lambda label: scores[LABELS.index(label)]) if labels else NO_LABEL
+        return {
+            "index": passage.index,
+            "line": passage.line,
+            "column": passage.column,
+            "start": passage.start,
+            "end": passage.end,
+            "labels": labels,
+            "scores": _scores(scores),
+            "primary": primary,
+            "text": passage.text,
+        }
+
+    def _empty_record(self, doc_id: str) -> dict:
+        return {
+            "id": doc_id,
+            "path": "",
+            "labels": [],
+            "scores": dict.fromkeys(LABELS, 0.0),
+            "primary": NO_LABEL,
+            "model": self.name,
+        }
+
+
+def _scores(values: np.ndarray) -> dict[str, float]:
+    return {label: round(float(values[j]), 4) for j, label in enumerate(LABELS)}
+
+
+def _flat(record: dict) -> dict:
+    row = {"id": record["id"], "labels": record["labels"], "primary": record["primary"]}
+    row.update({f"score_{label}": record["scores"][label] for label in LABELS})
+    row["model"] = record["model"]
+    return row

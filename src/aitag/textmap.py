@@ -1,0 +1,108 @@
+"""Text that remembers where each of its characters came from in the original file.
+
+Readers strip markup, so the text a model sees is not the text on disk. A ``MappedText``
+keeps, for each piece of its text, the offset of that piece in the decoded source, so a
+finding at character ``i`` of a passage can point at the right line and column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+# A span is (offset in this text, offset in the source, length).
+Span = tuple[int, int, int]
+
+
+@dataclass
+class MappedText:
+    """A string plus the spans that map its characters back to source offsets."""
+
+    text: str = ""
+    spans: list[Span] = field(default_factory=list)
+
+    @classmethod
+    def identity(cls, text: str, source_offset: int = 0) -> MappedText:
+        return cls(text, [(0, source_offset, len(text))] if text else [])
+
+    @classmethod
+    def from_offsets(cls, text: str, offsets: list[int]) -> MappedText:
+        """Text whose character ``i`` came from source offset ``offsets[i]``."""
+        mapped = cls()
+        for index, char in enumerate(text):
+            mapped.append(char, offsets[index])
+        return mapped
+
+    def append(self, piece: str, source_offset: int) -> None:
+        """Add text that is a verbatim copy of the source from ``source_offset`` on."""
+        if not piece:
+            return
+        start = len(self.text)
+        last = self.spans[-1] if self.spans else None
+        if last and last[0] + last[2] == start and last[1] + last[2] == source_offset:
+            self.spans[-1] = (last[0], last[1], last[2] + len(piece))
+        else:
+            self.spans.append((start, source_offset, len(piece)))
+        self.text += piece
+
+    def append_replacement(self, piece: str, source_offset: int) -> None:
+        """Add text that stands for source text of another length (an entity, an escape)."""
+        for index, _ in enumerate(piece):
+            self.spans.append((len(self.text) + index, source_offset, 1))
+        self.text += piece
+
+    def append_mapped(self, other: MappedText) -> None:
+        shift = len(self.text)
+        self.spans.extend((t + shift, s, n) for t, s, n in other.spans)
+        self.text += other.text
+
+    def source_offset(self, index: int) -> int:
+        """Source offset of character ``index`` of this text (clamped to the text)."""
+        if not self.spans:
+            return 0
+        starts = [span[0] for span in self.spans]
+        position = max(bisect.bisect_right(starts, index) - 1, 0)
+        text_start, source_start, length = self.spans[position]
+        return source_start + min(max(index - text_start, 0), max(length - 1, 0))
+
+    def slice(self, start: int, end: int) -> MappedText:
+        """The characters ``start:end`` with their spans."""
+        spans = []
+        for text_start, source_start, length in self.spans:
+            lo, hi = max(start, text_start), min(end, text_start + length)
+            if lo < hi:
+                spans.append((lo - start, source_start + lo - text_start, hi - lo))
+        return MappedText(self.text[start:end], spans)
+
+    def strip(self) -> MappedText:
+        match = re.search(r"\S(?:.*\S)?", self.text, re.DOTALL)
+        return self.slice(match.start(), match.end()) if match else MappedText()
+
+    def through(self, outer: list[int]) -> MappedText:
+        """Re-map spans whose source is a decoded string to the raw file, given per-char offsets.
+
+        ``outer[i]`` is the raw offset of character ``i`` of the decoded string (for text
+        pulled out of a JSON string literal, where escapes make the two differ).
+        """
+        spans: list[Span] = []
+        for text_start, source_start, length in self.spans:
+            run_start = 0
+            for k in range(1, length + 1):
+                if k == length or outer[source_start + k] != outer[source_start + k - 1] + 1:
+                    spans.append(
+                        (text_start + run_start, outer[source_start + run_start], k - run_start)
+                    )
+                    run_start = k
+        return MappedText(self.text, spans)
+
+
+class LineIndex:
+    """Turns source offsets into 1-based (line, column)."""
+
+    def __init__(self, source: str):
+        self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
