@@ -1,0 +1,29 @@
+"""Shared fixtures: a small model trained once per session on the project's own corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+RAW = CORPUS / "raw"
+SEED_WORDPRESS = RAW / "000_1bf6466996516290.txt"
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory) -> Path:
+    """A model trained on the corpus (3 folds, to keep the session quick)."""
+    from aitag.train import train
+
+    path = tmp_path_factory.mktemp("model") / "test-model.skops"
+    train(CORPUS, path, seed=0, folds=3)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tagger(model_path):
+    from aitag import Tagger
+
+    return Tagger.load(model_path)

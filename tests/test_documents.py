@@ -1,0 +1,179 @@
+"""Readers: every format, offsets back into the original file, encodings, input expansion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import RAW, SEED_WORDPRESS
+
+from aitag.documents import expand_inputs, parse_bytes, read_documents
+from aitag.errors import InputError
+
+
+def one(data: bytes | str, name: str, **kwargs):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    documents = list(parse_bytes(data, name, **kwargs))
+    assert len(documents) == 1
+    return documents[0]
+
+
+def test_plain_text_paragraphs_keep_line_and_column():
+    text = "First paragraph about robots.\n\n  Second one,\nstill second.\n\n\nThird."
+    document = one(text, "post.txt")
+    assert [p.text for p in document.passages] == [
+        "First paragraph about robots.",
+        "Second one,\nstill second.",
+        "Third.",
+    ]
+    assert [(p.line, p.column) for p in document.passages] == [(1, 1), (3, 3), (7, 1)]
+    for passage in document.passages:
+        assert document.source[passage.start : passage.end] == passage.text
+
+
+def test_markdown_drops_front_matter_code_urls_and_images():
+    text = (
+        "---\ntitle: GPT notes\ntags: [ai]\n---\n"
+        "# Prompting\n\n"
+        "Read [the guide](https://example.com/guide) and ![a chart](chart.png) see https://x.y/z now.\n\n"
+        "```python\nmodel = train()\n```\n\n"
+        "Use `pip install` then relax.\n"
+    )
+    document = one(text, "notes.md")
+    texts = [p.text for p in document.passages]
+    assert texts[0] == "Prompting"
+    assert "the guide" in texts[1] and "https" not in texts[1] and "chart" not in texts[1]
+    assert all("model = train" not in t and "title:" not in t for t in texts)
+    assert texts[-1] == "Use  then relax."
+    # "guide" sits on line 7; the link text starts after "Read [".
+    passage = document.passages[1]
+    offset, line, column = passage.locate(passage.text.index("the guide"), document.line_index())
+    assert (line, column) == (7, 7)
+    assert document.source[offset : offset + 9] == "the guide"
+
+
+def test_html_visible_text_only_and_entities_mapped():
+    html = (
+        "<html><head><title>T</title><style>p{}</style></head><body>\n"
+        "<nav>Home | Blog</nav>\n"
+        "<h2>Large language models</h2>\n"
+        "<p>GPT &amp; friends <b>predict</b> tokens.</p>\n"
+        "<script>var x = 'AI';</script>\n"
+        "<footer>© 2025</footer></body></html>"
+    )
+    document = one(html, "page.html")
+    assert [p.text for p in document.passages] == [
+        "Large language models",
+        "GPT & friends predict tokens.",
+    ]
+    passage = document.passages[1]
+    offset, line, column = passage.locate(passage.text.index("friends"), document.line_index())
+    assert html[offset : offset + 7] == "friends"
+    assert (line, column) == (4, 14)
+
+
+def test_wordpress_post_detected_by_content_with_title_content_and_faq():
+    document = one(SEED_WORDPRESS.read_bytes(), str(SEED_WORDPRESS))
+    assert document.format == "wordpress"
+    texts = [p.text for p in document.passages]
+    assert texts[0] == "The Technical Difference Between AI, ML, LLMs, and Generative AI"
+    assert any(t.startswith("AI stands for the domain of computer science") for t in texts)
+    assert "1. Are LLMs part of Generative AI?" in texts
+    assert any(t.startswith("No, Generative AI includes a wide range") for t in texts)
+    assert not any("srcset" in t or "<span" in t for t in texts)
+    # Offsets point into the raw JSON file, escapes and all.
+    raw = SEED_WORDPRESS.read_text(encoding="utf-8")
+    for passage in document.passages:
+        prefix = passage.text[:8]
+        assert raw[passage.start : passage.start + len(prefix)] == prefix
+
+
+def test_jsonl_rows_are_documents_with_their_ids_and_bad_rows_reported():
+    data = '{"id": "a", "text": "Diffusion models draw."}\nnot json\n{"id": 7, "body": "x"}\n{"text": "No id here."}\n'
+    items = list(parse_bytes(data.encode(), "rows.jsonl"))
+    assert [getattr(i, "id", None) for i in items] == ["a", None, None, "4"]
+    assert isinstance(items[1], InputError) and "rows.jsonl:2" in str(items[1])
+    assert isinstance(items[2], InputError) and "text" in str(items[2])
+
+
+def test_jsonl_custom_fields_and_csv_rows():
+    data = '{"key": "k1", "body": "Prompt the model."}\n'
+    (item,) = parse_bytes(data.encode(), "rows.jsonl", text_field="body", id_field="key")
+    assert (item.id, item.text) == ("k1", "Prompt the model.")
+    csv_data = 'id,text\n1,"Clustering groups customers, no labels."\n2,"GANs, again"\n'
+    items = list(parse_bytes(csv_data.encode(), "rows.csv"))
+    assert [(i.id, i.text) for i in items] == [
+        ("1", "Clustering groups customers, no labels."),
+        ("2", "GANs, again"),
+    ]
+
+
+def test_csv_without_text_column_is_an_input_error():
+    with pytest.raises(InputError, match="--text-field"):
+        list(parse_bytes(b"id,body\n1,x\n", "rows.csv"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Caf\u00e9 GPT note.".encode("utf-8-sig"),
+        "Caf\u00e9 GPT note.".encode("utf-16"),
+        "Caf\u00e9 GPT note.".encode("utf-16-le"),
+        "Caf\u00e9 GPT note, d\u00e9j\u00e0 vu, na\u00efve r\u00e9sum\u00e9 \u00e9l\u00e8ve.".encode("latin-1"),
+    ],
+)
+def test_encodings(data):
+    document = one(data, "note.txt")
+    assert document.text.startswith("Caf\u00e9 GPT note")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"), (b"  \n\n ", "empty")],
+)
+def test_binary_and_empty_files_are_refused(data, message):
+    with pytest.raises(InputError, match=message):
+        one(data, "bad.txt")
+
+
+def test_long_paragraph_is_cut_at_sentence_ends():
+    sentence = "Transformers read tokens in context and predict the next one. "
+    text = sentence * 80  # 800 words, one paragraph
+    document = one(text, "long.txt")
+    assert len(document.passages) >= 3
+    assert all(p.text.endswith("one.") for p in document.passages)
+    assert sum(len(p.text.split()) for p in document.passages) == 800
+
+
+def test_expand_inputs_directories_globs_and_missing(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_text("x")
+    (tmp_path / "a" / "y.png").write_bytes(b"\x89PNG")
+    (tmp_path / "b.txt").write_text("b")
+    found = list(expand_inputs([str(tmp_path), str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")]))
+    # A folder's own files come before its subfolders'; unknown types (.png) are skipped.
+    assert found[:3] == [str(tmp_path / "b.txt"), str(tmp_path / "a" / "x.md"), str(tmp_path / "b.txt")]
+    assert isinstance(found[3], InputError) and "nope.txt" in str(found[3])
+
+
+def test_read_documents_goes_on_past_a_bad_file(tmp_path):
+    (tmp_path / "1.txt").write_text("Good text about GPT.")
+    (tmp_path / "2.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "3.txt").write_text("Another good one.")
+    items = list(read_documents([str(tmp_path)]))
+    assert [type(i).__name__ for i in items] == ["Document", "InputError", "Document"]
+
+
+def test_read_documents_from_stdin():
+    import io
+
+    (document,) = read_documents(["-"], stdin=io.BytesIO(b"Piped text about RAG."))
+    assert document.path == "<stdin>" and document.text == "Piped text about RAG."
+
+
+def test_all_raw_seed_posts_read():
+    for path in sorted(RAW.glob("*.txt")):
+        document = one(path.read_bytes(), str(path))
+        assert len(document.passages) > 10
+        json.dumps([p.text for p in document.passages])

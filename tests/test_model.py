@@ -1,0 +1,64 @@
+"""The estimator: numpy scoring equals scikit-learn's, thresholds, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import CORPUS
+
+from aitag.corpus import load_records
+from aitag.evaluate import label_matrix
+from aitag.model import TagModel, best_threshold
+from aitag.persist import model_bytes
+
+
+def small_set():
+    records = load_records(CORPUS)[:400]
+    return [r.text for r in records], label_matrix([r.labels for r in records])
+
+
+def test_numpy_scores_equal_scikit_learn_pipeline():
+    from functools import partial
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from aitag.features import analyze
+
+    texts, targets = small_set()
+    model = TagModel(folds=2).fit(texts, targets)
+    vectorizer = TfidfVectorizer(analyzer=partial(analyze, ngram_max=2), min_df=2, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(texts)
+    expected = matrix @ model.coef_.T.astype(np.float64) + model.intercept_
+    new = ["GPT-4 answers questions from a long prompt.", "Nothing here at all", "zzz"]
+    assert np.allclose(model.decision_function(texts[:50]), expected[:50], atol=1e-4)
+    assert model.decision_function(new).shape == (3, 4)
+
+
+def test_thresholds_come_from_cross_validation_not_a_blanket_half():
+    texts, targets = small_set()
+    model = TagModel(folds=3).fit(texts, targets)
+    assert model.oof_scores_.shape == targets.shape
+    assert all(0.05 <= t <= 0.95 for t in model.thresholds_)
+    for j in range(4):
+        assert model.thresholds_[j] == best_threshold(targets[:, j], model.oof_scores_[:, j])
+
+
+def test_best_threshold_finds_the_separating_value():
+    truth = np.array([0, 0, 0, 1, 1, 1])
+    scores = np.array([0.1, 0.2, 0.3, 0.7, 0.8, 0.9])
+    threshold = best_threshold(truth, scores)
+    assert 0.3 < threshold <= 0.7
+
+
+def test_training_is_deterministic_byte_for_byte():
+    texts, targets = small_set()
+    first = model_bytes(TagModel(folds=2, seed=3).fit(texts, targets))
+    second = model_bytes(TagModel(folds=2, seed=3).fit(texts, targets))
+    assert first == second
+
+
+def test_a_tag_without_positives_is_scored_flat():
+    texts, targets = small_set()
+    targets = targets.copy()
+    targets[:, 0] = 0
+    model = TagModel(folds=2).fit(texts, targets)
+    assert np.all(model.predict_proba(texts[:5])[:, 0] < 0.01)

@@ -1,0 +1,85 @@
+"""Tagger: what a trained model says about real texts, record shape, thresholds, frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import RAW
+
+from aitag.documents import read_documents
+from aitag.labels import LABELS
+
+CLEAR_CASES = [
+    ("Midjourney and Stable Diffusion turn a short text prompt into a brand new image; "
+     "designers use these generators to create ad visuals in seconds.", "GenAI"),
+    ("We trained a gradient boosted classifier on two years of labelled transactions; "
+     "the features include amount, merchant and time of day, and recall on fraud rose to 0.91.", "ML"),
+    ("The model's context window holds 128k tokens, so you can paste a whole contract into the "
+     "prompt and ask the language model to summarise it; watch out for hallucinated clauses.", "LLM"),
+    ("Expert systems encode the knowledge of specialists as if-then rules, and an inference "
+     "engine chains those rules to reach a diagnosis, a classic approach of symbolic artificial intelligence.", "AI"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), CLEAR_CASES)
+def test_clear_passages_get_their_concept(tagger, text, label):
+    (record,) = tagger.predict([text])
+    assert label in record["labels"]
+    assert record["primary"] == label
+
+
+def test_off_topic_text_gets_no_tag(tagger):
+    (record,) = tagger.predict(["Preheat the oven to 200 degrees, then roast the carrots with honey and thyme for 30 minutes."])
+    assert record["labels"] == [] and record["primary"] == "none"
+
+
+def test_record_shape(tagger):
+    (record,) = tagger.predict("GPT writes text from a prompt.")
+    assert list(record) == ["id", "path", "labels", "scores", "primary", "model"]
+    assert list(record["scores"]) == list(LABELS)
+    assert all(0.0 <= v <= 1.0 for v in record["scores"].values())
+
+
+def test_threshold_override_changes_labels(tagger, model_path):
+    from aitag import Tagger
+
+    text = "GPT writes text from a prompt."
+    strict = Tagger.load(model_path, thresholds={label: 1.0 for label in LABELS})
+    assert strict.predict(text)[0]["labels"] == []
+    lax = Tagger.load(model_path, thresholds={label: 0.0 for label in LABELS})
+    assert lax.predict(text)[0]["labels"] == list(LABELS)
+    with pytest.raises(ValueError):
+        Tagger.load(model_path, thresholds={"Robots": 0.5})
+
+
+def test_seed_posts_are_tagged_sensibly(tagger):
+    records = {r["path"].rsplit("/", 1)[-1][:3]: r for r in tagger.predict_documents(read_documents([str(RAW)]))}
+    assert {"LLM", "GenAI"} <= set(records["001"]["labels"])
+    assert {"LLM", "GenAI"} <= set(records["002"]["labels"])
+    assert {"AI", "ML", "LLM", "GenAI"} <= set(records["000"]["labels"])
+
+
+def test_passages_option_locates_each_passage(tagger):
+    (record,) = tagger.predict("Intro line here.\n\nLLMs predict the next token from a prompt.", passages=True)
+    assert [(p["line"], p["column"]) for p in record["passages"]] == [(1, 1), (3, 1)]
+    assert "LLM" in record["passages"][1]["labels"]
+
+
+def test_document_score_is_the_highest_passage_score(tagger):
+    (record,) = tagger.predict(
+        "Our quarterly newsletter.\n\nDiffusion models generate images from noise, step by step.", passages=True
+    )
+    for label in LABELS:
+        assert record["scores"][label] == max(p["scores"][label] for p in record["passages"])
+
+
+def test_predict_frame_keeps_rows_and_index(tagger):
+    frame = pd.DataFrame(
+        {"text": ["ChatGPT drafts emails from a prompt.", "", "Roast the carrots."]},
+        index=[10, 11, 12],
+    )
+    result = tagger.predict_frame(frame)
+    assert list(result.index) == [10, 11, 12]
+    assert list(result.columns) == ["id", "labels", "primary", *(f"score_{l}" for l in LABELS), "model"]
+    assert "LLM" in result.loc[10, "labels"]
+    assert result.loc[11, "labels"] == [] and result.loc[11, "primary"] == "none"
