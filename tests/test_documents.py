@@ -120,7 +120,9 @@ def test_csv_without_text_column_is_an_input_error():
         "Caf\u00e9 GPT note.".encode("utf-8-sig"),
         "Caf\u00e9 GPT note.".encode("utf-16"),
         "Caf\u00e9 GPT note.".encode("utf-16-le"),
-        "Caf\u00e9 GPT note, d\u00e9j\u00e0 vu, na\u00efve r\u00e9sum\u00e9 \u00e9l\u00e8ve.".encode("latin-1"),
+        "Caf\u00e9 GPT note, d\u00e9j\u00e0 vu, na\u00efve r\u00e9sum\u00e9 \u00e9l\u00e8ve.".encode(
+            "latin-1"
+        ),
     ],
 )
 def test_encodings(data):
@@ -151,9 +153,15 @@ def test_expand_inputs_directories_globs_and_missing(tmp_path):
     (tmp_path / "a" / "x.md").write_text("x")
     (tmp_path / "a" / "y.png").write_bytes(b"\x89PNG")
     (tmp_path / "b.txt").write_text("b")
-    found = list(expand_inputs([str(tmp_path), str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")]))
+    found = list(
+        expand_inputs([str(tmp_path), str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")])
+    )
     # A folder's own files come before its subfolders'; unknown types (.png) are skipped.
-    assert found[:3] == [str(tmp_path / "b.txt"), str(tmp_path / "a" / "x.md"), str(tmp_path / "b.txt")]
+    assert found[:3] == [
+        str(tmp_path / "b.txt"),
+        str(tmp_path / "a" / "x.md"),
+        str(tmp_path / "b.txt"),
+    ]
     assert isinstance(found[3], InputError) and "nope.txt" in str(found[3])
 
 

@@ -25,7 +25,9 @@ def test_numpy_scores_equal_scikit_learn_pipeline():
 
     texts, targets = small_set()
     model = TagModel(folds=2).fit(texts, targets)
-    vectorizer = TfidfVectorizer(analyzer=partial(analyze, ngram_max=2), min_df=2, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        analyzer=partial(analyze, ngram_max=2), min_df=2, sublinear_tf=True
+    )
     matrix = vectorizer.fit_transform(texts)
     expected = matrix @ model.coef_.T.astype(np.float64) + model.intercept_
     new = ["GPT-4 answers questions from a long prompt.", "Nothing here at all", "zzz"]

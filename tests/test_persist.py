@@ -45,7 +45,15 @@ def test_round_trip_and_skops_reads_the_same_file(model_path):
 
 def test_card_records_provenance(model_path):
     card = json.loads(card_path(model_path).read_text())
-    for key in ("sha256", "thresholds", "params", "libraries", "corpus", "cross_validation", "created"):
+    for key in (
+        "sha256",
+        "thresholds",
+        "params",
+        "libraries",
+        "corpus",
+        "cross_validation",
+        "created",
+    ):
         assert key in card
     assert len(card["corpus"]["sha256"]) == 64
     assert set(card["cross_validation"]["per_label"]["LLM"]) >= {"precision", "recall", "f1"}
@@ -110,7 +118,13 @@ def test_object_array_in_a_skops_zip_is_refused():
         array = io.BytesIO()
         np.save(array, np.array([{"a": 1}], dtype=object), allow_pickle=True)
         archive.writestr("1.npy", array.getvalue())
-        schema = {"__class__": "ndarray", "__module__": "numpy", "__loader__": "NdArrayNode", "type": "numpy", "file": "1.npy"}
+        schema = {
+            "__class__": "ndarray",
+            "__module__": "numpy",
+            "__loader__": "NdArrayNode",
+            "type": "numpy",
+            "file": "1.npy",
+        }
         archive.writestr("schema.json", json.dumps(schema))
     with pytest.raises(ModelError, match="not a valid skops"):
         read_arrays(buffer.getvalue(), "evil.skops")

@@ -10,14 +10,26 @@ from aitag.documents import read_documents
 from aitag.labels import LABELS
 
 CLEAR_CASES = [
-    ("Midjourney and Stable Diffusion turn a short text prompt into a brand new image; "
-     "designers use these generators to create ad visuals in seconds.", "GenAI"),
-    ("We trained a gradient boosted classifier on two years of labelled transactions; "
-     "the features include amount, merchant and time of day, and recall on fraud rose to 0.91.", "ML"),
-    ("The model's context window holds 128k tokens, so you can paste a whole contract into the "
-     "prompt and ask the language model to summarise it; watch out for hallucinated clauses.", "LLM"),
-    ("Expert systems encode the knowledge of specialists as if-then rules, and an inference "
-     "engine chains those rules to reach a diagnosis, a classic approach of symbolic artificial intelligence.", "AI"),
+    (
+        "Midjourney and Stable Diffusion turn a short text prompt into a brand new image; "
+        "designers use these generators to create ad visuals in seconds.",
+        "GenAI",
+    ),
+    (
+        "We trained a gradient boosted classifier on two years of labelled transactions; "
+        "the features include amount, merchant and time of day, and recall on fraud rose to 0.91.",
+        "ML",
+    ),
+    (
+        "The model's context window holds 128k tokens, so you can paste a whole contract into the "
+        "prompt and ask the language model to summarise it; watch out for hallucinated clauses.",
+        "LLM",
+    ),
+    (
+        "Expert systems encode the knowledge of specialists as if-then rules, and an inference "
+        "engine chains those rules to reach a diagnosis, a classic approach of symbolic artificial intelligence.",
+        "AI",
+    ),
 ]
 
 
@@ -29,7 +41,11 @@ def test_clear_passages_get_their_concept(tagger, text, label):
 
 
 def test_off_topic_text_gets_no_tag(tagger):
-    (record,) = tagger.predict(["Preheat the oven to 200 degrees, then roast the carrots with honey and thyme for 30 minutes."])
+    (record,) = tagger.predict(
+        [
+            "Preheat the oven to 200 degrees, then roast the carrots with honey and thyme for 30 minutes."
+        ]
+    )
     assert record["labels"] == [] and record["primary"] == "none"
 
 
@@ -53,21 +69,27 @@ def test_threshold_override_changes_labels(tagger, model_path):
 
 
 def test_seed_posts_are_tagged_sensibly(tagger):
-    records = {r["path"].rsplit("/", 1)[-1][:3]: r for r in tagger.predict_documents(read_documents([str(RAW)]))}
+    records = {
+        r["path"].rsplit("/", 1)[-1][:3]: r
+        for r in tagger.predict_documents(read_documents([str(RAW)]))
+    }
     assert {"LLM", "GenAI"} <= set(records["001"]["labels"])
     assert {"LLM", "GenAI"} <= set(records["002"]["labels"])
     assert {"AI", "ML", "LLM", "GenAI"} <= set(records["000"]["labels"])
 
 
 def test_passages_option_locates_each_passage(tagger):
-    (record,) = tagger.predict("Intro line here.\n\nLLMs predict the next token from a prompt.", passages=True)
+    (record,) = tagger.predict(
+        "Intro line here.\n\nLLMs predict the next token from a prompt.", passages=True
+    )
     assert [(p["line"], p["column"]) for p in record["passages"]] == [(1, 1), (3, 1)]
     assert "LLM" in record["passages"][1]["labels"]
 
 
 def test_document_score_is_the_highest_passage_score(tagger):
     (record,) = tagger.predict(
-        "Our quarterly newsletter.\n\nDiffusion models generate images from noise, step by step.", passages=True
+        "Our quarterly newsletter.\n\nDiffusion models generate images from noise, step by step.",
+        passages=True,
     )
     for label in LABELS:
         assert record["scores"][label] == max(p["scores"][label] for p in record["passages"])
@@ -80,6 +102,12 @@ def test_predict_frame_keeps_rows_and_index(tagger):
     )
     result = tagger.predict_frame(frame)
     assert list(result.index) == [10, 11, 12]
-    assert list(result.columns) == ["id", "labels", "primary", *(f"score_{l}" for l in LABELS), "model"]
+    assert list(result.columns) == [
+        "id",
+        "labels",
+        "primary",
+        *(f"score_{label}" for label in LABELS),
+        "model",
+    ]
     assert "LLM" in result.loc[10, "labels"]
     assert result.loc[11, "labels"] == [] and result.loc[11, "primary"] == "none"

@@ -55,8 +55,12 @@ def input_options(command):
             show_default=True,
             help="How to read inputs; auto goes by extension, then by content.",
         ),
-        click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV rows."),
-        click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV rows."),
+        click.option(
+            "--text-field", default="text", show_default=True, help="Text column of JSONL/CSV rows."
+        ),
+        click.option(
+            "--id-field", default="id", show_default=True, help="Id column of JSONL/CSV rows."
+        ),
         click.option(
             "--max-bytes",
             type=click.IntRange(min=1),
@@ -89,7 +93,9 @@ def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
         try:
             thresholds[check_label(label)] = float(number)
         except ValueError as error:
-            raise click.BadParameter(f"{value!r}: expected LABEL=VALUE, e.g. LLM=0.4 ({error})") from None
+            raise click.BadParameter(
+                f"{value!r}: expected LABEL=VALUE, e.g. LLM=0.4 ({error})"
+            ) from None
         if not 0 <= thresholds[check_label(label)] <= 1:
             raise click.BadParameter(f"{value!r}: a threshold is between 0 and 1")
     return thresholds
@@ -116,7 +122,9 @@ def main() -> None:
     default=None,
     help="Output format; default: table on a terminal, else jsonl.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write records here instead of stdout.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write records here instead of stdout."
+)
 @click.option("--passages", is_flag=True, help="Add per-passage tags and scores to each record.")
 @click.option(
     "--threshold",
@@ -126,7 +134,18 @@ def main() -> None:
     help="Override a tag's decision threshold (repeatable).",
 )
 @library_errors
-def predict(paths, input_format, text_field, id_field, max_bytes, model_path, fmt, output, passages, thresholds):
+def predict(
+    paths,
+    input_format,
+    text_field,
+    id_field,
+    max_bytes,
+    model_path,
+    fmt,
+    output,
+    passages,
+    thresholds,
+):
     """Tag documents: files, directories, globs, or - for stdin.
 
     One record per document (per row of a JSONL or CSV file):
@@ -156,11 +175,30 @@ def predict(paths, input_format, text_field, id_field, max_bytes, model_path, fm
 
 
 @main.command()
-@click.option("--corpus", default="corpus", show_default=True, type=click.Path(exists=True), help="Corpus folder or file.")
-@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Model file to write (models/NAME.skops).")
+@click.option(
+    "--corpus",
+    default="corpus",
+    show_default=True,
+    type=click.Path(exists=True),
+    help="Corpus folder or file.",
+)
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Model file to write (models/NAME.skops).",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of folds and solver.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Cross-validation folds.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--folds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="Cross-validation folds.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @library_errors
 def train(corpus, out, seed, folds, fmt):
     """Train a model on the corpus's train split; print cross-validated and test figures."""
@@ -172,7 +210,9 @@ def train(corpus, out, seed, folds, fmt):
         click.echo(json.dumps(card, indent=2))
         return
     click.echo(f"corpus: {card['corpus']['train']} train / {card['corpus']['test']} test records")
-    click.echo("thresholds: " + ", ".join(f"{k}={v:.2f}" for k, v in card.get("thresholds", {}).items()))
+    click.echo(
+        "thresholds: " + ", ".join(f"{k}={v:.2f}" for k, v in card.get("thresholds", {}).items())
+    )
     click.echo("\ncross-validated on the train split:")
     click.echo(format_metrics(card["cross_validation"]))
     if card["test_split"]:
@@ -185,8 +225,12 @@ def train(corpus, out, seed, folds, fmt):
 @main.command()
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @model_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold."
+)
 @library_errors
 def evaluate(data, model_path, fmt, thresholds):
     """Measure a model on labelled JSON Lines (the format of LABELS.md)."""
@@ -209,7 +253,12 @@ def corpus():
 
 @corpus.command("validate")
 @click.argument("path", default="corpus", type=click.Path(exists=True))
-@click.option("--against", multiple=True, type=click.Path(exists=True, dir_okay=False), help="JSONL whose passages the corpus must not copy.")
+@click.option(
+    "--against",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="JSONL whose passages the corpus must not copy.",
+)
 def corpus_validate(path, against):
     """Schema, tags, primary rule, duplicates and near duplicates (also --against FILE)."""
     from .corpus import validate_corpus
@@ -225,18 +274,23 @@ def corpus_validate(path, against):
 
 @corpus.command("stats")
 @click.argument("path", default="corpus", type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @library_errors
 def corpus_stats(path, fmt):
     """Counts per tag, tag combination, source, genre and length."""
-    from .corpus import corpus_stats as stats, load_records
+    from .corpus import corpus_stats as stats
+    from .corpus import load_records
 
     result = stats(load_records(path))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
         return
-    click.echo(f"records {result['records']} (train {result['train']}, test {result['test']}), "
-               f"untagged {result['untagged']}")
+    click.echo(
+        f"records {result['records']} (train {result['train']}, test {result['test']}), "
+        f"untagged {result['untagged']}"
+    )
     for section in ("per_tag", "combinations", "primary", "source", "genre", "length"):
         click.echo(f"\n{section.replace('_', ' ')}:")
         for key, count in result[section].items():
@@ -244,8 +298,12 @@ def corpus_stats(path, fmt):
 
 
 @corpus.command("extract-seeds")
-@click.option("--raw", default="corpus/raw", show_default=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--out", default="corpus/seeds.jsonl", show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--raw", default="corpus/raw", show_default=True, type=click.Path(exists=True, file_okay=False)
+)
+@click.option(
+    "--out", default="corpus/seeds.jsonl", show_default=True, type=click.Path(dir_okay=False)
+)
 @library_errors
 def corpus_extract_seeds(raw, out):
     """(Re)extract snippets of the raw seed posts, keeping labels already given."""
@@ -259,4 +317,3 @@ def corpus_extract_seeds(raw, out):
     write_atomic(out, "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records))
     unlabelled = sum(1 for r in records if r.id not in labelled or labelled[r.id].text != r.text)
     click.echo(f"wrote {len(records)} snippets to {out}; {unlabelled} new or changed (untagged)")
-

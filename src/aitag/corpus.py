@@ -56,7 +56,9 @@ def parse_record(row: object, where: str) -> Record:
         raise CorpusError(f"{where}: 'text' must be a non-empty string")
     labels = row["labels"]
     if not isinstance(labels, list) or any(label not in LABELS for label in labels):
-        raise CorpusError(f"{where}: 'labels' must be a list of {', '.join(LABELS)}; got {labels!r}")
+        raise CorpusError(
+            f"{where}: 'labels' must be a list of {', '.join(LABELS)}; got {labels!r}"
+        )
     if len(set(labels)) != len(labels):
         raise CorpusError(f"{where}: 'labels' repeats a tag")
     primary = row["primary"]
@@ -76,7 +78,9 @@ def record_files(path: str | Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise CorpusError(f"{path}: no such corpus file or folder; pass --corpus")
-    files = sorted(p for p in path.rglob("*.jsonl") if RAW_DIR not in p.relative_to(path).parts[:-1])
+    files = sorted(
+        p for p in path.rglob("*.jsonl") if RAW_DIR not in p.relative_to(path).parts[:-1]
+    )
     if not files:
         raise CorpusError(f"{path}: holds no .jsonl records")
     return files
@@ -144,7 +148,9 @@ def corpus_stats(records: list[Record]) -> dict:
         "test": len(test),
         "per_tag": {label: sum(label in r.labels for r in records) for label in LABELS},
         "untagged": sum(not r.labels for r in records),
-        "combinations": dict(Counter("+".join(r.labels) or NO_LABEL for r in records).most_common()),
+        "combinations": dict(
+            Counter("+".join(r.labels) or NO_LABEL for r in records).most_common()
+        ),
         "primary": dict(Counter(r.primary for r in records).most_common()),
         "source": dict(Counter(_source_kind(r.source) for r in records).most_common()),
         "genre": dict(Counter(r.genre or "unknown" for r in records).most_common()),
@@ -224,14 +230,20 @@ def load_texts(path: str | Path) -> list[Record]:
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             row = json.loads(line)
-            rows.append(Record(str(row.get("id", number)), str(row.get("text", "")), (), NO_LABEL, str(path)))
+            rows.append(
+                Record(
+                    str(row.get("id", number)), str(row.get("text", "")), (), NO_LABEL, str(path)
+                )
+            )
     return rows
 
 
 # ---------------------------------------------------------------- seed extraction
 
 # Lines of page furniture in the seed posts: breadcrumbs, bylines, reading times.
-_BOILERPLATE = re.compile(r"^(breadcrumb abstract shape|· \d+ min read|felo search)$", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"^(breadcrumb abstract shape|· \d+ min read|felo search)$", re.IGNORECASE
+)
 #: Passages shorter than this are headings, table labels or captions, not body text.
 MIN_BODY_WORDS = 6
 #: Paragraphs longer than this are cut into snippets of 1-3 sentences.
@@ -272,7 +284,9 @@ def snippets_of(paragraph: str) -> list[str]:
     return groups
 
 
-def extract_seed_snippets(raw_dir: str | Path, labelled: dict[str, Record] | None = None) -> list[Record]:
+def extract_seed_snippets(
+    raw_dir: str | Path, labelled: dict[str, Record] | None = None
+) -> list[Record]:
     """Snippets of every raw seed post, in order, keeping labels already given to them.
 
     A snippet whose id and text match a labelled record keeps its labels; a new or
@@ -288,7 +302,9 @@ def extract_seed_snippets(raw_dir: str | Path, labelled: dict[str, Record] | Non
                 source = f"{path.name}#paragraph-{paragraph_number}"
                 old = labelled.get(record_id)
                 if old and old.text == snippet:
-                    records.append(Record(record_id, snippet, old.labels, old.primary, source, old.genre))
+                    records.append(
+                        Record(record_id, snippet, old.labels, old.primary, source, old.genre)
+                    )
                 else:
                     records.append(Record(record_id, snippet, (), NO_LABEL, source, "seed-post"))
                 position += 1

@@ -159,7 +159,9 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
             with open(path, "rb") as handle:
                 data = handle.read(max_bytes + 1)
     except OSError as error:
-        raise InputError(name, f"cannot read ({error.strerror or error}); check the path and its permissions") from None
+        raise InputError(
+            name, f"cannot read ({error.strerror or error}); check the path and its permissions"
+        ) from None
     if len(data) > max_bytes:
         raise InputError(
             name, f"larger than the {max_bytes:,}-byte limit; split it or raise --max-bytes"
@@ -178,9 +180,12 @@ def decode_bytes(data: bytes, name: str) -> str:
         return _decode(data, "utf-16", name)
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _decode(data, utf16, name)
+        text = _decode(data, utf16, name)
+        if _looks_binary(text[:32768].encode("utf-8", "surrogatepass")):
+            raise InputError(name, _BINARY)
+        return text
     if b"\x00" in data[:65536] or _looks_binary(data[:65536]):
-        raise InputError(name, "is a binary file, not text; give a text, Markdown, HTML, JSON or CSV file")
+        raise InputError(name, _BINARY)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -191,6 +196,9 @@ def decode_bytes(data: bytes, name: str) -> str:
     if best is None:
         raise InputError(name, "unknown text encoding; convert it to UTF-8")
     return _decode(data, best.encoding, name)
+
+
+_BINARY = "is a binary file, not text; give a text, Markdown, HTML, JSON or CSV file"
 
 
 def _decode(data: bytes, encoding: str, name: str) -> str:
@@ -319,7 +327,9 @@ def split_passages(block: MappedText) -> list[MappedText]:
     # A text with no sentence ends at all (a dump of words) is cut by words instead.
     result = []
     for piece in pieces:
-        result.extend(_cut_by_words(piece) if len(piece.text.split()) > 2 * MAX_PASSAGE_WORDS else [piece])
+        result.extend(
+            _cut_by_words(piece) if len(piece.text.split()) > 2 * MAX_PASSAGE_WORDS else [piece]
+        )
     return [piece for piece in result if piece.text]
 
 
@@ -460,7 +470,21 @@ _BLOCK_TAGS = {
     "header", "main", "table", "dd", "dt", "dl", "aside", "hr", "address", "details",
     "summary", "caption", "body", "html",
 }  # fmt: skip
-_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+_VOID_TAGS = {
+    "br",
+    "hr",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _VisibleText(HTMLParser):
@@ -492,7 +516,9 @@ class _VisibleText(HTMLParser):
             return
         if self.skip_stack or tag in _SKIPPED_TAGS:
             self.skip_stack.append(tag)
-            self._in_json_ld = tag == "script" and (dict(attrs).get("type") or "").lower() == "application/ld+json"
+            self._in_json_ld = (
+                tag == "script" and (dict(attrs).get("type") or "").lower() == "application/ld+json"
+            )
             return
         if tag in _BLOCK_TAGS:
             self.close_block()
@@ -544,7 +570,16 @@ def read_html_blocks(text: str, name: str = "") -> list[MappedText]:
 # ---------------------------------------------------------------- WordPress JSON and JSON-LD
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_JSON_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
 
 
 def decode_json_string(raw: str, start: int) -> tuple[str, list[int]]:
@@ -634,7 +669,10 @@ def read_wordpress_blocks(text: str, name: str = "") -> list[MappedText]:
     title = _rendered(post, "title")
     content = _rendered(post, "content")
     if content is None and title is None:
-        raise InputError(name, "is JSON without title.rendered or content.rendered; use --input-format jsonl for rows")
+        raise InputError(
+            name,
+            "is JSON without title.rendered or content.rendered; use --input-format jsonl for rows",
+        )
     blocks: list[MappedText] = []
     found = {"title": False, "content": False}
     for match in re.finditer(r'"rendered"\s*:\s*"', text):
@@ -656,7 +694,9 @@ def _rendered(post: dict, key: str) -> str | None:
 # ---------------------------------------------------------------- rows: JSONL and CSV
 
 
-def _read_jsonl(text: str, name: str, text_field: str, id_field: str) -> Iterator[Document | InputError]:
+def _read_jsonl(
+    text: str, name: str, text_field: str, id_field: str
+) -> Iterator[Document | InputError]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -664,7 +704,9 @@ def _read_jsonl(text: str, name: str, text_field: str, id_field: str) -> Iterato
         try:
             row = json.loads(line)
         except ValueError as error:
-            yield InputError(where, f"is not valid JSON ({error.args[0].split(':')[0]}); fix or remove the line")
+            yield InputError(
+                where, f"is not valid JSON ({error.args[0].split(':')[0]}); fix or remove the line"
+            )
             continue
         if not isinstance(row, dict):
             yield InputError(where, "is not a JSON object; each line must be an object")
@@ -672,10 +714,14 @@ def _read_jsonl(text: str, name: str, text_field: str, id_field: str) -> Iterato
         yield from _row_document(row, where, number, text_field, id_field)
 
 
-def _read_csv(text: str, name: str, text_field: str, id_field: str) -> Iterator[Document | InputError]:
+def _read_csv(
+    text: str, name: str, text_field: str, id_field: str
+) -> Iterator[Document | InputError]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or text_field not in reader.fieldnames:
-        raise InputError(name, f"has no {text_field!r} column; name the text column with --text-field")
+        raise InputError(
+            name, f"has no {text_field!r} column; name the text column with --text-field"
+        )
     try:
         for number, row in enumerate(reader, start=1):
             yield from _row_document(row, f"{name}:row {number}", number, text_field, id_field)
@@ -683,7 +729,9 @@ def _read_csv(text: str, name: str, text_field: str, id_field: str) -> Iterator[
         yield InputError(name, f"is not valid CSV ({error}); check its quoting")
 
 
-def _row_document(row: dict, where: str, number: int, text_field: str, id_field: str) -> Iterator[Document | InputError]:
+def _row_document(
+    row: dict, where: str, number: int, text_field: str, id_field: str
+) -> Iterator[Document | InputError]:
     text = row.get(text_field)
     if not isinstance(text, str):
         yield InputError(where, f"has no text in field {text_field!r}; name it with --text-field")

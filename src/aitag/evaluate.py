@@ -14,13 +14,16 @@ from .labels import LABELS
 
 def label_matrix(label_lists: list[list[str]] | list[tuple[str, ...]]) -> np.ndarray:
     """0/1 matrix of shape (n, len(LABELS))."""
-    return np.array([[label in labels for label in LABELS] for labels in label_lists], dtype=np.int8).reshape(
-        -1, len(LABELS)
-    )
+    return np.array(
+        [[label in labels for label in LABELS] for labels in label_lists], dtype=np.int8
+    ).reshape(-1, len(LABELS))
 
 
 def metrics(
-    gold: list, predicted: list, gold_primary: list[str] | None = None, predicted_primary: list[str] | None = None
+    gold: list,
+    predicted: list,
+    gold_primary: list[str] | None = None,
+    predicted_primary: list[str] | None = None,
 ) -> dict:
     """Figures comparing gold and predicted tag lists (and primaries, when given)."""
     truth, guess = label_matrix(gold), label_matrix(predicted)
@@ -41,7 +44,9 @@ def metrics(
         "n": int(len(truth)),
         "macro_f1": round(float(np.mean([v["f1"] for v in per_label.values()])), 4),
         "micro_f1": _ratio(2 * tp, 2 * tp + wrong),
-        "exact_match": round(float(np.mean(np.all(truth == guess, axis=1))), 4) if len(truth) else 0.0,
+        "exact_match": round(float(np.mean(np.all(truth == guess, axis=1))), 4)
+        if len(truth)
+        else 0.0,
         "primary_accuracy": None,
         "per_label": per_label,
     }
@@ -80,7 +85,10 @@ def errors_of(records: list[Record], predictions: list[dict]) -> list[dict]:
     """The records a tagger got wrong (tags or primary), with what it said."""
     wrong = []
     for record, prediction in zip(records, predictions):
-        if set(record.labels) != set(prediction["labels"]) or record.primary != prediction["primary"]:
+        if (
+            set(record.labels) != set(prediction["labels"])
+            or record.primary != prediction["primary"]
+        ):
             wrong.append(
                 {
                     "id": record.id,
@@ -93,4 +101,3 @@ def errors_of(records: list[Record], predictions: list[dict]) -> list[dict]:
                 }
             )
     return wrong
-

@@ -188,6 +188,8 @@ def best_threshold(truth: np.ndarray, scores: np.ndarray) -> float:
         fp = int(np.sum(predicted & (truth == 0)))
         fn = int(np.sum(~predicted & (truth == 1)))
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best_f1 + 1e-12 or (abs(f1 - best_f1) <= 1e-12 and abs(threshold - 0.5) < abs(best - 0.5)):
+        if f1 > best_f1 + 1e-12 or (
+            abs(f1 - best_f1) <= 1e-12 and abs(threshold - 0.5) < abs(best - 0.5)
+        ):
             best, best_f1 = float(threshold), f1
     return best

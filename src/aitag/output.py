@@ -56,7 +56,9 @@ class RecordWriter:
         else:
             directory = Path(self.path).parent
             directory.mkdir(parents=True, exist_ok=True)
-            handle, self._temporary = tempfile.mkstemp(prefix=".aitag-", suffix=".tmp", dir=directory)
+            handle, self._temporary = tempfile.mkstemp(
+                prefix=".aitag-", suffix=".tmp", dir=directory
+            )
             self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         if self.fmt == "csv":
             self._csv = csv.writer(self.stream, lineterminator="\n")
@@ -125,8 +127,10 @@ def format_metrics(result: dict) -> str:
             f"{label:<8} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}"
         )
     lines.append("")
-    lines.append(f"macro F1 {result['macro_f1']:.3f}   micro F1 {result['micro_f1']:.3f}   "
-                 f"exact match {result['exact_match']:.3f}")
+    lines.append(
+        f"macro F1 {result['macro_f1']:.3f}   micro F1 {result['micro_f1']:.3f}   "
+        f"exact match {result['exact_match']:.3f}"
+    )
     if result.get("primary_accuracy") is not None:
         lines[-1] += f"   primary accuracy {result['primary_accuracy']:.3f}"
     lines[-1] += f"   (n={result['n']})"

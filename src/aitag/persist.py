@@ -132,9 +132,13 @@ def load_model(path: str | Path | None = None) -> tuple[TagModel, dict]:
     try:
         payload = path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"{path}: model file not found; train one with `aitag train` or pass --model") from None
+        raise ModelError(
+            f"{path}: model file not found; train one with `aitag train` or pass --model"
+        ) from None
     except OSError as error:
-        raise ModelError(f"{path}: cannot read the model file ({error.strerror}); check its permissions") from None
+        raise ModelError(
+            f"{path}: cannot read the model file ({error.strerror}); check its permissions"
+        ) from None
     if hashlib.sha256(payload).hexdigest() != card.get("sha256"):
         raise ModelError(
             f"{path}: does not match the sha256 in its card {card_path(path).name}; "
@@ -147,13 +151,19 @@ def load_model(path: str | Path | None = None) -> tuple[TagModel, dict]:
 def read_card(path: Path) -> dict:
     card_file = card_path(path)
     if not path.exists():
-        raise ModelError(f"{path}: model file not found; train one with `aitag train` or pass --model")
+        raise ModelError(
+            f"{path}: model file not found; train one with `aitag train` or pass --model"
+        )
     try:
         card = json.loads(card_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{path}: its card {card_file.name} is missing; a model needs its card beside it") from None
+        raise ModelError(
+            f"{path}: its card {card_file.name} is missing; a model needs its card beside it"
+        ) from None
     except (OSError, ValueError, UnicodeDecodeError):
-        raise ModelError(f"{card_file}: not a readable JSON card; restore it or retrain the model") from None
+        raise ModelError(
+            f"{card_file}: not a readable JSON card; restore it or retrain the model"
+        ) from None
     if not isinstance(card, dict) or card.get("format") != MODEL_FORMAT:
         found = card.get("format") if isinstance(card, dict) else None
         raise ModelError(
@@ -171,7 +181,9 @@ def read_arrays(payload: bytes, name: str) -> dict:
     except ModelError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError):
-        raise ModelError(f"{name}: not a valid skops model file; retrain it or restore the original") from None
+        raise ModelError(
+            f"{name}: not a valid skops model file; retrain it or restore the original"
+        ) from None
 
 
 def _read_node(node: dict, archive: zipfile.ZipFile, name: str) -> object:

@@ -47,7 +47,9 @@ class Tagger:
         self.thresholds = dict(zip(LABELS, map(float, model.thresholds_)))
 
     @classmethod
-    def load(cls, path: str | Path | None = None, thresholds: dict[str, float] | None = None) -> Tagger:
+    def load(
+        cls, path: str | Path | None = None, thresholds: dict[str, float] | None = None
+    ) -> Tagger:
         """Load a model file (default: ``$AITAG_MODEL`` or the shipped model)."""
         model, card = load_model(path)
         tagger = cls(model, card, card.get("name", "model"))
@@ -84,9 +86,7 @@ class Tagger:
         texts = list(frame[text_col])
         valid = [isinstance(text, str) and bool(text.strip()) for text in texts]
         documents = (
-            text_document(text, doc_id=doc_id)
-            for text, doc_id, ok in zip(texts, ids, valid)
-            if ok
+            text_document(text, doc_id=doc_id) for text, doc_id, ok in zip(texts, ids, valid) if ok
         )
         scored = self.predict_documents(documents)
         rows = [
@@ -130,7 +130,9 @@ class Tagger:
         labels = self._labels(scores)
         weights = np.array([len(p.text.split()) for p in document.passages], dtype=float)
         coverage = weights @ passage_scores / max(weights.sum(), 1.0)
-        primary = max(labels, key=lambda label: coverage[LABELS.index(label)]) if labels else NO_LABEL
+        primary = (
+            max(labels, key=lambda label: coverage[LABELS.index(label)]) if labels else NO_LABEL
+        )
         record = {
             "id": document.id,
             "path": document.path,

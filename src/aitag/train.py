@@ -35,7 +35,9 @@ def train(
     records = load_records(corpus)
     train_set, test_set = split_records(records)
     if len(train_set) < folds * 2:
-        raise CorpusError(f"{corpus}: {len(train_set)} training records are too few for {folds} folds")
+        raise CorpusError(
+            f"{corpus}: {len(train_set)} training records are too few for {folds} folds"
+        )
     model = TagModel(folds=folds, seed=seed, **{**DEFAULT_PARAMS, **params})
     targets = label_matrix([r.labels for r in train_set])
     model.fit([r.text for r in train_set], targets)

@@ -1,0 +1,181 @@
+"""The command line, through click's CliRunner and as a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import RAW
+
+from aitag.cli import main
+
+
+@pytest.fixture()
+def run(model_path):
+    def invoke(*args, input=None):
+        runner = CliRunner()
+        return runner.invoke(
+            main, [str(a) for a in args], input=input, env={"AITAG_MODEL": str(model_path)}
+        )
+
+    return invoke
+
+
+def test_predict_jsonl_one_record_per_document(run, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "# Prompts\n\nA good prompt tells the language model what to write.\n"
+    )
+    (tmp_path / "b.txt").write_text("Roast the carrots with thyme.")
+    result = run("predict", tmp_path, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["path"]).name for r in records] == ["a.md", "b.txt"]
+    assert "LLM" in records[0]["labels"] and records[1]["labels"] == []
+
+
+def test_predict_csv_and_table(run, tmp_path):
+    (tmp_path / "a.txt").write_text("Diffusion models generate pictures from text prompts.")
+    result = run("predict", tmp_path / "a.txt", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["primary"] == "GenAI" and "score_GenAI" in rows[0]
+    table = run("predict", tmp_path / "a.txt", "--format", "table")
+    assert "GenAI" in table.stdout and "document" in table.stdout
+
+
+def test_predict_rows_of_jsonl_carry_their_ids(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"id": "p1", "text": "GPT writes code."}\n{"id": "p2", "text": "Tax forms are due."}\n'
+    )
+    result = run("predict", rows, "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p1", "p2"]
+
+
+def test_predict_reads_stdin(run):
+    result = run(
+        "predict", "-", "--format", "jsonl", input="Stable Diffusion paints images from prompts."
+    )
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["path"] == "<stdin>" and "GenAI" in record["labels"]
+
+
+def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
+    (tmp_path / "1.txt").write_text("Transformers predict tokens.")
+    (tmp_path / "2.txt").write_bytes(b"\x00\x01\x02\x03")
+    (tmp_path / "3.txt").write_text("")
+    (tmp_path / "4.txt").write_text("Clustering groups customers.")
+    result = run("predict", tmp_path, "--format", "jsonl")
+    assert result.exit_code == 2
+    assert len(result.stdout.splitlines()) == 2
+    assert "2.txt: is a binary file" in result.stderr
+    assert "3.txt: is empty" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_predict_output_file_and_threshold_option(run, tmp_path):
+    (tmp_path / "a.txt").write_text("Diffusion models generate pictures from text prompts.")
+    out = tmp_path / "out" / "tags.jsonl"
+    result = run("predict", tmp_path / "a.txt", "-o", out, "--threshold", "GenAI=1.0")
+    assert result.exit_code == 0
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert "GenAI" not in record["labels"]
+    bad = run("predict", tmp_path / "a.txt", "--threshold", "Robots=0.3")
+    assert bad.exit_code == 2 and "unknown tag" in bad.output
+
+
+def test_missing_and_tampered_model_give_one_line_errors(run, tmp_path, model_path):
+    (tmp_path / "a.txt").write_text("text")
+    result = run("predict", tmp_path / "a.txt", "--model", tmp_path / "none.skops")
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0 and "not found" in result.output
+
+
+def test_evaluate_json_keys(run, tmp_path):
+    data = tmp_path / "gold.jsonl"
+    data.write_text(
+        json.dumps(
+            {
+                "id": "1",
+                "text": "Midjourney creates images from prompts.",
+                "labels": ["GenAI"],
+                "primary": "GenAI",
+                "source": "written",
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "2",
+                "text": "Roast carrots.",
+                "labels": [],
+                "primary": "none",
+                "source": "written",
+            }
+        )
+        + "\n"
+    )
+    result = run("evaluate", data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert {"macro_f1", "micro_f1", "exact_match", "primary_accuracy", "per_label"} <= set(figures)
+    assert figures["per_label"]["GenAI"]["support"] == 1
+
+
+def test_train_writes_model_and_card(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    from aitag.corpus import load_records
+
+    records = load_records(Path(__file__).resolve().parents[1] / "corpus")[:300]
+    corpus.write_text("".join(json.dumps(r.to_json()) + "\n" for r in records))
+    out = tmp_path / "m.skops"
+    result = CliRunner().invoke(
+        main, ["train", "--corpus", str(corpus), "--out", str(out), "--folds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "cross-validated" in result.output and "held-out test split" in result.output
+    assert out.exists() and (tmp_path / "m.card.json").exists()
+
+
+def test_help_lists_every_command_with_help_text():
+    result = CliRunner().invoke(main, ["--help"])
+    for command in ("predict", "train", "evaluate", "corpus"):
+        assert command in result.output
+    for name, command in main.commands.items():
+        assert command.help, f"{name} has no help text"
+
+
+def test_real_process_predicts_seed_post_and_imports_nothing_heavy(model_path):
+    env = {**os.environ, "AITAG_MODEL": str(model_path)}
+    seed = RAW / "001_855d7c58b46bae6d.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "aitag", "predict", str(seed), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert {"LLM", "GenAI"} <= set(record["labels"])
+    probe = "import sys, aitag.cli; print(sorted(m for m in ('numpy','sklearn','skops','pandas') if m in sys.modules))"
+    assert (
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip()
+        == "[]"
+    )
+    prediction_probe = (
+        "import sys; from aitag.cli import main\n"
+        "try: main(['predict', sys.argv[1], '--format', 'jsonl'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", prediction_probe, str(seed)], capture_output=True, text=True, env=env
+    )
+    assert result.stderr.strip().endswith("[]")

@@ -1,0 +1,126 @@
+"""The corpus: format, fixed split, seed extraction from the raw posts, duplicates."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import CORPUS, RAW
+
+from aitag.corpus import (
+    SEED_RECORDS,
+    body_paragraphs,
+    extract_seed_snippets,
+    in_test_split,
+    load_records,
+    near_duplicates,
+    parse_record,
+    split_records,
+)
+from aitag.errors import CorpusError
+
+
+def test_corpus_loads_and_follows_the_guide():
+    records = load_records(CORPUS)
+    assert len(records) > 80
+    assert all(r.primary in r.labels or (not r.labels and r.primary == "none") for r in records)
+
+
+def test_seed_records_are_exactly_the_extraction_of_the_raw_posts():
+    labelled = {r.id: r for r in load_records(CORPUS / SEED_RECORDS)}
+    extracted = extract_seed_snippets(RAW, labelled)
+    assert [(r.id, r.text, r.source) for r in extracted] == [
+        (r.id, r.text, r.source) for r in labelled.values()
+    ]
+
+
+def test_extraction_loses_no_body_text_and_keeps_no_boilerplate():
+    snippets = " ".join(r.text for r in extract_seed_snippets(RAW))
+    for path in sorted(RAW.glob("*.txt")):
+        for paragraph in body_paragraphs(path):
+            for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+                assert sentence in snippets
+    for boilerplate in ("Breadcrumb Abstract Shape", "min read", "srcset", "font-weight"):
+        assert boilerplate not in snippets
+
+
+def test_test_split_is_fixed_by_id_and_about_fifteen_percent():
+    records = load_records(CORPUS)
+    train, test = split_records(records)
+    assert not {r.id for r in train} & {r.id for r in test}
+    assert 0.08 < len(test) / len(records) < 0.25
+    assert in_test_split("w1-0001") == in_test_split("w1-0001")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {"id": "x", "text": "t", "labels": ["Robots"], "primary": "none", "source": "s"},
+            "labels",
+        ),
+        ({"id": "x", "text": "t", "labels": ["AI"], "primary": "ML", "source": "s"}, "primary"),
+        ({"id": "x", "text": "t", "labels": [], "primary": "AI", "source": "s"}, "primary"),
+        ({"id": "x", "text": "", "labels": [], "primary": "none", "source": "s"}, "text"),
+        ({"id": "x", "labels": [], "primary": "none", "source": "s"}, "missing"),
+    ],
+)
+def test_bad_records_are_refused(row, message):
+    with pytest.raises(CorpusError, match=message):
+        parse_record(row, "here")
+
+
+def test_near_duplicates_found_by_shingles():
+    base = "Large language models predict the next token from everything in the prompt so far and more."
+    rows = [
+        parse_record({"id": "a", "text": base, "labels": [], "primary": "none", "source": "w"}, ""),
+        parse_record(
+            {
+                "id": "b",
+                "text": base.replace("more", "less"),
+                "labels": [],
+                "primary": "none",
+                "source": "w",
+            },
+            "",
+        ),
+        parse_record(
+            {
+                "id": "c",
+                "text": "Roast carrots with honey.",
+                "labels": [],
+                "primary": "none",
+                "source": "w",
+            },
+            "",
+        ),
+    ]
+    assert [(a, b) for a, b, _ in near_duplicates(rows)] == [("a", "b")]
+
+
+def test_corpus_validate_and_stats_commands(tmp_path):
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    good = tmp_path / "c.jsonl"
+    good.write_text(
+        json.dumps(
+            {
+                "id": "1",
+                "text": "GPT writes.",
+                "labels": ["LLM"],
+                "primary": "LLM",
+                "source": "written",
+            }
+        )
+        + "\n"
+    )
+    assert CliRunner().invoke(main, ["corpus", "validate", str(good)]).exit_code == 0
+    bad = tmp_path / "d.jsonl"
+    bad.write_text(good.read_text() + good.read_text())
+    result = CliRunner().invoke(main, ["corpus", "validate", str(bad)])
+    assert result.exit_code == 2 and "already used" in result.output
+    stats = CliRunner().invoke(main, ["corpus", "stats", str(good), "--format", "json"])
+    assert json.loads(stats.output)["per_tag"]["LLM"] == 1
