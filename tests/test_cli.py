@@ -179,3 +179,44 @@ def test_real_process_predicts_seed_post_and_imports_nothing_heavy(model_path):
         [sys.executable, "-c", prediction_probe, str(seed)], capture_output=True, text=True, env=env
     )
     assert result.stderr.strip().endswith("[]")
+
+
+def write_posts(folder, n):
+    folder.mkdir(parents=True, exist_ok=True)
+    topics = [
+        "Diffusion models generate images from text prompts.",
+        "A language model answers questions from a prompt.",
+        "We trained a classifier on labelled transactions to flag fraud.",
+        "Roast the carrots with thyme and honey.",
+    ]
+    for i in range(n):
+        (folder / f"post-{i:04d}.txt").write_text(f"Post {i}.\n\n{topics[i % 4]}")
+
+
+def test_parallel_jobs_give_the_same_records_in_order(run, tmp_path):
+    write_posts(tmp_path / "posts", 150)
+    one = run("predict", tmp_path / "posts", "--format", "jsonl", "--jobs", "1")
+    two = run("predict", tmp_path / "posts", "--format", "jsonl", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert len(one.stdout.splitlines()) == 150
+
+
+def test_resume_completes_an_interrupted_output_without_repeats(run, tmp_path):
+    write_posts(tmp_path / "posts", 20)
+    full = run(
+        "predict", tmp_path / "posts", "--format", "jsonl", "--jobs", "1"
+    ).stdout.splitlines()
+    out = tmp_path / "tags.jsonl"
+    # An interrupted run: 7 whole records and half of the 8th.
+    out.write_text("\n".join(full[:7]) + "\n" + full[7][:30])
+    result = run("predict", tmp_path / "posts", "-o", out, "--resume")
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines() == full
+    assert "7 already done" in result.stderr
+
+
+def test_resume_needs_an_output_file(run, tmp_path):
+    write_posts(tmp_path / "posts", 2)
+    result = run("predict", tmp_path / "posts", "--resume")
+    assert result.exit_code == 2 and "--resume needs --output" in result.output

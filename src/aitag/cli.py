@@ -7,6 +7,7 @@ files. Heavy modules are imported inside commands, so ``aitag --help`` starts at
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -133,43 +134,77 @@ def main() -> None:
     metavar="LABEL=VALUE",
     help="Override a tag's decision threshold (repeatable).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: cores].",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip documents already in --output (JSON Lines) and append the rest.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
+@click.option(
+    "--dask-scheduler", metavar="ADDRESS", help="Tag on a Dask cluster (pip install 'aitag[dask]')."
+)
 @library_errors
 def predict(
-    paths,
-    input_format,
-    text_field,
-    id_field,
-    max_bytes,
-    model_path,
-    fmt,
-    output,
-    passages,
-    thresholds,
-):
+    paths, input_format, text_field, id_field, max_bytes, model_path, fmt, output, passages,
+    thresholds, jobs, resume, quiet, dask_scheduler,
+):  # fmt: skip
     """Tag documents: files, directories, globs, or - for stdin.
 
     One record per document (per row of a JSONL or CSV file):
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
-    from .documents import read_documents
+    from .batch import Batch, ReadOptions, default_jobs, resume_state, run_batch
     from .errors import InputError
     from .output import RecordWriter
     from .predict import Tagger
 
-    tagger = Tagger.load(model_path, parse_thresholds(thresholds))
     if fmt is None:
         fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
-    items = read_documents(paths, input_format, text_field, id_field, max_bytes)
+    if resume and (output is None or fmt != "jsonl"):
+        raise click.UsageError("--resume needs --output FILE in jsonl format")
+    overrides = parse_thresholds(thresholds)
+    Tagger.load(model_path, overrides)  # fail on a bad model before any work starts
+    batch = Batch(
+        list(paths), model_path, overrides,
+        ReadOptions(input_format, text_field, id_field, max_bytes), passages,
+        resume_state(output) if resume else set(),
+    )  # fmt: skip
+    items = batch.files()
+    if dask_scheduler:
+        from .distributed import run_on_cluster
+
+        results = run_on_cluster(batch, dask_scheduler)
+    else:
+        results = run_batch(batch, jobs or default_jobs(), items)
+    show_progress = not quiet and sys.stderr.isatty() and len(items) > 1
+    progress = (
+        click.progressbar(length=len(items), label="tagging", file=sys.stderr)
+        if show_progress
+        else contextlib.nullcontext()
+    )
     failed = 0
-    with RecordWriter(fmt, output) as writer:
-        for item in tagger.predict_documents(items, passages=passages):
+    with RecordWriter(fmt, output, append=resume) as writer, progress as bar:
+        last_path = None
+        for item in results:
             if isinstance(item, InputError):
                 report_input_error(item)
                 failed += 1
             else:
                 writer.write(item)
-    if output or failed:
-        click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed", err=True)
+            path = item.path if isinstance(item, InputError) else item["path"]
+            if show_progress and path != last_path:
+                bar.update(1)
+                last_path = path
+    if not quiet and (output or failed):
+        skipped = f", {len(batch.skip)} already done" if resume else ""
+        click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed{skipped}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)
 

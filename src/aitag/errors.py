@@ -15,6 +15,10 @@ class InputError(AitagError):
         self.path = path
         self.reason = message
 
+    def __reduce__(self):
+        # Rebuilt from (path, reason) when it crosses a process boundary (parallel jobs).
+        return (type(self), (self.path, self.reason))
+
 
 class ModelError(AitagError):
     """A model file is missing, tampered with, untrusted or incompatible."""
