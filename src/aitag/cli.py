@@ -281,6 +281,68 @@ def evaluate(data, model_path, fmt, thresholds):
         click.echo(format_metrics(result))
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@input_options
+@model_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "line", "html"]),
+    default="table",
+    show_default=True,
+    help="table by file; json as Vale's {path: [alert]}; line as path:line:col:rule:message; "
+    "html a self-contained page.",
+)
+@click.option(
+    "--min-level",
+    type=click.Choice(["suggestion", "warning", "error"]),
+    default="suggestion",
+    show_default=True,
+    help="Show findings at or above this level.",
+)
+@click.option(
+    "--fail-level",
+    type=click.Choice(["suggestion", "warning", "error"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding (shown or not) is at or above this level.",
+)
+@library_errors
+def audit(paths, input_format, text_field, id_field, max_bytes, model_path, fmt, min_level, fail_level):
+    """Find misused concept names: inverted hierarchies, wrong and vague terms.
+
+    Findings carry line and column in the original file (rows of JSONL/CSV: in the row's
+    text, keyed by the row's id). Exit codes: 0 clean, 1 a finding at or above
+    --fail-level, 2 unreadable inputs or a bad model.
+    """
+    from .audit import Auditor, level_at_least
+    from .audit_format import render
+    from .documents import read_documents
+    from .errors import InputError
+    from .predict import Tagger
+
+    auditor = Auditor(Tagger.load(model_path))
+    items = read_documents(paths, input_format, text_field, id_field, max_bytes)
+    records, failed, failing = [], 0, False
+    for item in auditor.audit_documents(items, passages=fmt == "html"):
+        if isinstance(item, InputError):
+            report_input_error(item)
+            failed += 1
+            continue
+        failing = failing or any(level_at_least(f["severity"], fail_level) for f in item["findings"])
+        item["findings"] = [f for f in item["findings"] if level_at_least(f["severity"], min_level)]
+        records.append(item)
+    output = render(records, fmt)
+    if output:
+        click.echo(output)
+    if failed:
+        click.echo(f"aitag: audited {len(records)} document(s), {failed} failed", err=True)
+        sys.exit(EXIT_ERROR)
+    if failing:
+        sys.exit(EXIT_FINDINGS)
+
+
 @main.group()
 def corpus():
     """Check, count and extract the labelled corpus."""
