@@ -313,7 +313,8 @@ def split_passages(block: MappedText) -> list[MappedText]:
     block = block.strip()
     if not block.text:
         return []
-    if len(block.text.split()) <= MAX_PASSAGE_WORDS:
+    # Every word takes at least two characters with its space: short text needs no count.
+    if len(block.text) < 2 * MAX_PASSAGE_WORDS or len(block.text.split()) <= MAX_PASSAGE_WORDS:
         return [block]
     pieces, start, words = [], 0, 0
     boundaries = [m.end() for m in _SENTENCE_END.finditer(block.text)] + [len(block.text)]

@@ -7,12 +7,13 @@ imports scikit-learn.
 
 from __future__ import annotations
 
+from array import array
 from functools import partial
 from itertools import repeat
 
 import numpy as np
 
-from .features import analyze, count_terms
+from .features import analyze
 from .labels import LABELS
 
 
@@ -126,20 +127,22 @@ class TagModel:
     def decision_function(self, texts: list[str]) -> np.ndarray:
         """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients."""
         lookup = self.vocabulary.get
-        ids: list[int] = []
-        counts: list[int] = []
-        sizes: list[int] = []
+        ids = array("q")
+        sizes = []
         for text in texts:
-            terms = count_terms(text, self.ngram_max)
-            ids.extend(map(lookup, terms.keys(), repeat(-1)))
-            counts.extend(terms.values())
+            terms = analyze(text, self.ngram_max)
+            ids.extend(map(lookup, terms, repeat(-1)))
             sizes.append(len(terms))
         n = len(texts)
-        term_ids = np.array(ids, dtype=np.int64)
-        rows = np.repeat(np.arange(n), sizes)
+        term_ids = np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
         known = term_ids >= 0
-        term_ids, rows = term_ids[known], rows[known]
-        weights = (1.0 + np.log(np.array(counts, dtype=np.float64)[known])) * self.idf_[term_ids]
+        # Counting (row, term) pairs in numpy is much faster than a Counter per text.
+        keys, counts = np.unique(
+            rows[known] * len(self.terms_) + term_ids[known], return_counts=True
+        )
+        rows, term_ids = np.divmod(keys, len(self.terms_))
+        weights = (1.0 + np.log(counts)) * self.idf_[term_ids]
         norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
         weights = weights / np.where(norms > 0, norms, 1.0)[rows]
         scores = np.empty((n, len(LABELS)), dtype=np.float64)

@@ -8,7 +8,7 @@ document's score for a tag is the highest score of any of its passages (a post d
 a concept when some part of it does), and the tag applies when that score reaches the
 tag's threshold. ``primary`` is the applied tag the document says most about: the one
 with the largest share of the text, i.e. the highest mean passage score weighted by
-passage length; ``none`` when no tag applies.
+passage length in characters; ``none`` when no tag applies.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class Tagger:
     def _record(self, document: Document, passage_scores: np.ndarray, passages: bool) -> dict:
         scores = passage_scores.max(axis=0)
         labels = self._labels(scores)
-        weights = np.array([len(p.text.split()) for p in document.passages], dtype=float)
+        weights = np.array([len(p.text) for p in document.passages], dtype=float)
         coverage = weights @ passage_scores / max(weights.sum(), 1.0)
         primary = (
             max(labels, key=lambda label: coverage[LABELS.index(label)]) if labels else NO_LABEL

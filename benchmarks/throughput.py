@@ -1,0 +1,179 @@
+"""Throughput, memory and cold start: aitag against fastText's Python API, side by side.
+
+Builds N posts of about 800 words from corpus sentences, then times, in one run:
+``aitag predict DIR -o out.jsonl`` (reading, scoring, writing JSON Lines) and a fastText
+script doing the same work with a model trained on the same corpus split; peak RSS is the
+sum over each process tree. Also the cold times of ``aitag --help`` and
+``aitag predict one.txt`` (median of 5).
+
+    python benchmarks/throughput.py [--sizes 10000 50000] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FASTTEXT_SCRIPT = textwrap.dedent(
+    """
+    import json, os, sys
+    import fasttext
+    from aitag.features import tokenize
+    model = fasttext.load_model(sys.argv[1])
+    with open(sys.argv[3], "w") as out:
+        for root, _, files in os.walk(sys.argv[2]):
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                text = open(path, encoding="utf-8").read()
+                pairs = model.f.predict(" ".join(tokenize(text)) + "\\n", -1, 0.5, "strict")
+                labels = [n.replace("__label__", "") for p, n in pairs if n != "__label__none"]
+                out.write(json.dumps({"path": path, "labels": labels}) + "\\n")
+    """
+)
+
+
+def build_posts(folder: Path, count: int, seed: int = 0) -> int:
+    from aitag.corpus import load_records
+
+    sentences = [
+        s for r in load_records(ROOT / "corpus") for s in r.text.split(". ") if len(s) > 20
+    ]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for i in range(count):
+        paragraphs, words = [], 0
+        while words < 800:
+            paragraph = ". ".join(rng.choice(sentences) for _ in range(rng.randint(3, 7))) + "."
+            paragraphs.append(paragraph)
+            words += len(paragraph.split())
+        text = "\n\n".join(paragraphs)
+        (folder / f"post-{i:06d}.txt").write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
+    return size
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, summed over the process tree) of a command."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{command[:3]} failed: {process.stderr.read().decode()[-500:]}")
+    return elapsed, peak / 1e6
+
+
+def train_fasttext(path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from quality import fasttext_model
+
+    from aitag.corpus import load_records, split_records
+
+    train, _ = split_records(load_records(ROOT / "corpus"))
+    fasttext_model(train).save_model(str(path))
+
+
+def cold(command: list[str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    aitag = shutil.which("aitag") or str(Path(sys.executable).with_name("aitag"))
+    work = Path(tempfile.mkdtemp(prefix="aitag-bench-"))
+    try:
+        model_bin = work / "fasttext.bin"
+        train_fasttext(model_bin)
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        )
+        print(
+            f"{'system':<28}{'posts':>8}{'MB':>8}{'seconds':>9}{'docs/s':>9}{'MB/s':>7}{'peak MB':>9}"
+        )
+        for size in args.sizes:
+            posts = work / f"posts-{size}"
+            megabytes = build_posts(posts, size) / 1e6
+            systems = {
+                f"aitag predict -j{args.jobs}": [
+                    aitag,
+                    "predict",
+                    str(posts),
+                    "-o",
+                    str(work / "a.jsonl"),
+                    "-q",
+                    "-j",
+                    str(args.jobs),
+                ],
+                "aitag predict -j1": [
+                    aitag,
+                    "predict",
+                    str(posts),
+                    "-o",
+                    str(work / "b.jsonl"),
+                    "-q",
+                    "-j",
+                    "1",
+                ],
+                "fastText Python API": [
+                    sys.executable,
+                    "-c",
+                    FASTTEXT_SCRIPT,
+                    str(model_bin),
+                    str(posts),
+                    str(work / "f.jsonl"),
+                ],
+            }
+            for name, command in systems.items():
+                seconds, peak = measure(command)
+                print(
+                    f"{name:<28}{size:>8}{megabytes:>8.0f}{seconds:>9.1f}{size / seconds:>9.0f}{megabytes / seconds:>7.1f}{peak:>9.0f}",
+                    flush=True,
+                )
+            one = next(posts.iterdir())
+            shutil.rmtree(posts)
+        sample = work / "one.txt"
+        sample.write_text(
+            json.loads((ROOT / "corpus" / "seeds.jsonl").read_text().splitlines()[5])["text"]
+        )
+        print(f"cold `aitag --help`: {cold([aitag, '--help']):.2f} s (median of 5)")
+        print(
+            f"cold `aitag predict one.txt`: {cold([aitag, 'predict', str(sample)]):.2f} s (median of 5)"
+        )
+        del one
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
