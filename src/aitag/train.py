@@ -17,7 +17,7 @@ from .predict import Tagger
 
 #: Feature and model parameters of the shipped model, chosen by cross-validation on the
 #: corpus (see benchmarks/select_features.py).
-DEFAULT_PARAMS = {"ngram_max": 2, "min_df": 2, "C": 4.0, "class_weight": "balanced"}
+DEFAULT_PARAMS = {"ngram_max": 2, "min_df": 2, "C": 16.0, "class_weight": "balanced"}
 
 
 def train(
