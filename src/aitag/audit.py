@@ -86,7 +86,9 @@ _NAMES_AFTER = re.compile(r"^\s?Kit\b")
 # Quoted text is a title or a word discussed as a word, not the author's own use.
 _QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|‘[^’\n]*’|«[^»\n]*»')
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n+")
+# A line break ends a sentence too (headings, list items), unless the text runs on in
+# lower case, as wrapped lines of HTML and Markdown do.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\s*\n\s*(?![a-z])")
 _NOT_AN_END = re.compile(r"(?:\b[A-Z]\.[A-Z]\.|\be\.g\.|\bi\.e\.|\bvs\.|\betc\.)$")
 
 
@@ -121,7 +123,7 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``; line breaks end sentences too."""
+    """(start, end) of each sentence of ``text``."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         if _NOT_AN_END.search(text[: match.start()]) and "\n" not in match.group():
