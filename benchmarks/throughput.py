@@ -33,14 +33,14 @@ FASTTEXT_SCRIPT = textwrap.dedent(
     """
     import json, os, sys
     import fasttext
-    from aitag.features import tokenize
     model = fasttext.load_model(sys.argv[1])
     with open(sys.argv[3], "w") as out:
         for root, _, files in os.walk(sys.argv[2]):
             for name in sorted(files):
                 path = os.path.join(root, name)
                 text = open(path, encoding="utf-8").read()
-                pairs = model.f.predict(" ".join(tokenize(text)) + "\\n", -1, 0.5, "strict")
+                # fastText's usual input: lower-cased, one line (its own C++ splits words).
+                pairs = model.f.predict(text.lower().replace("\\n", " ") + "\\n", -1, 0.5, "strict")
                 labels = [n.replace("__label__", "") for p, n in pairs if n != "__label__none"]
                 out.write(json.dumps({"path": path, "labels": labels}) + "\\n")
     """
