@@ -42,7 +42,9 @@ def quality(auditor: Auditor, cases: list[dict]) -> tuple[dict, list[str]]:
             outcome = "tp" if key in expected and key in found else "fp" if key in found else "fn"
             counts[key[0]][outcome] += 1
             if outcome != "tp":
-                score = f" ({found[key]['concept']} {found[key]['score']:.2f})" if key in found else ""
+                score = (
+                    f" ({found[key]['concept']} {found[key]['score']:.2f})" if key in found else ""
+                )
                 errors.append(f"{outcome} {case['id']} {key[0]} {key[1]!r}{score}: {case['text']}")
     result = {}
     for rule, c in counts.items():

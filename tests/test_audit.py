@@ -188,6 +188,10 @@ def test_vague_term_suggests_the_specific_concept(auditor):
         "An LLM is not an image generator; it works with text.",  # negated
         "Could an LLM draw pictures?",  # questioned
         "Our AI uses machine learning to flag fraud in payment data.",  # names both on purpose
+        # the umbrella naming the field, and a parent named in passing
+        "Chatbots built on GPT answer questions from a prompt. Pick the right AI tools for each job.",
+        "Image generators turn a prompt into a picture. This widens the range of AI applications.",
+        "LLM: a specialized ML model for language tasks such as summarising and translating text.",
     ],
 )
 def test_terms_used_correctly_are_not_flagged(auditor, text):

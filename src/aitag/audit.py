@@ -169,6 +169,27 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _APPOSITION = re.compile(r"\s*\(\s*|\s*,\s*")
+# An umbrella term that names the field as such ("AI tools", "adopt AI", "areas of AI")
+# is not vague, whatever the passage is about.
+_FIELD_AFTER = re.compile(
+    r"^(?:[\s-]+(?:tools?|applications?|technolog(?:y|ies)|solutions?|industry|adoption|strategy"
+    r"|strategies|landscape|space|field|market|era|revolution|polic(?:y|ies)|ethics|regulation"
+    r"|research|journey|evolution|trends?|capabilities|initiatives?|projects?|skills?"
+    r"|literacy|governance|safety|world|age|boom|hype|ecosystem|adopters?)\b)",
+    re.IGNORECASE,
+)
+_FIELD_BEFORE = re.compile(
+    r"\b(?:adopt(?:s|ed|ing)?|embrac(?:e|es|ed|ing)|(?:areas?|range|world|field|era|age|use"
+    r"|future|power|rise|promise|potential|impact|risks?|benefits?|adoption|state)\s+of"
+    r"(?:\s+the)?)\s+$",
+    re.IGNORECASE,
+)
+# A name that follows a hierarchy word names the category in passing (LABELS.md rule 7).
+_PARENT_NAMED = re.compile(
+    r"\b(?:speciali[sz]ed|specific|particular|(?:a\s+)?(?:kind|type|form|subset|branch|part"
+    r"|class|family|category)\s+of)\s+$",
+    re.IGNORECASE,
+)
 # Claims reported rather than made: "a common myth is that AI is a subset of ML".
 _REPORTED = re.compile(
     r"\b(?:myth|misconception|mistake|wrong(?:ly)?|incorrect(?:ly)?|false|falsely|mistaken(?:ly)?"
@@ -339,16 +360,23 @@ class Auditor:
         ):
             return found
         for mention in local:
-            found.extend(self._term_findings(passage, lo, sentence, mention, evidence))
+            if _PARENT_NAMED.search(sentence[: mention.start]):
+                continue  # "a specialized ML model": naming the parent is not misusing it
+            generic = _FIELD_BEFORE.search(sentence[: mention.start]) or _FIELD_AFTER.match(
+                sentence[mention.end :]
+            )
+            found.extend(self._term_findings(passage, lo, sentence, mention, evidence, generic))
         return found
 
-    def _term_findings(self, passage, lo, sentence, mention, evidence) -> list[dict]:
+    def _term_findings(self, passage, lo, sentence, mention, evidence, generic) -> list[dict]:
         # A concept counts as discussed when both the sentence and its passage discuss it,
         # and as absent when neither does.
         discussed = evidence.min(axis=0)
         named = evidence.max(axis=0)[LABELS.index(mention.concept)]
         for rule, broader in ((WRONG_TERM, False), (VAGUE_TERM, True)):
             prefix = "wrong" if rule == WRONG_TERM else "vague"
+            if broader and generic:
+                continue
             if named >= self.thresholds[f"{prefix}_term"]:
                 continue
             candidates = [
