@@ -309,7 +309,9 @@ def evaluate(data, model_path, fmt, thresholds):
     help="Exit 1 when a finding (shown or not) is at or above this level.",
 )
 @library_errors
-def audit(paths, input_format, text_field, id_field, max_bytes, model_path, fmt, min_level, fail_level):
+def audit(
+    paths, input_format, text_field, id_field, max_bytes, model_path, fmt, min_level, fail_level
+):
     """Find misused concept names: inverted hierarchies, wrong and vague terms.
 
     Findings carry line and column in the original file (rows of JSONL/CSV: in the row's
@@ -330,7 +332,9 @@ def audit(paths, input_format, text_field, id_field, max_bytes, model_path, fmt,
             report_input_error(item)
             failed += 1
             continue
-        failing = failing or any(level_at_least(f["severity"], fail_level) for f in item["findings"])
+        failing = failing or any(
+            level_at_least(f["severity"], fail_level) for f in item["findings"]
+        )
         item["findings"] = [f for f in item["findings"] if level_at_least(f["severity"], min_level)]
         records.append(item)
     output = render(records, fmt)
