@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 import numpy as np
 
 from .documents import Document, Passage, text_document
 from .errors import InputError
 from .labels import LABELS, PARENT, is_ancestor
+from .predict import in_chunks
 
 #: Severity of each rule, and the order of severities (index = rank).
 LEVELS: tuple[str, ...] = ("suggestion", "warning", "error")
@@ -287,15 +287,9 @@ class Auditor:
         "suggestion", "message", "sentence"}``; ``concept`` and ``score`` say what the text
         discusses (for InvertedHierarchy, the concept the claim puts inside the other).
         """
-        iterator = iter(items)
-        while True:
-            chunk = list(islice(iterator, CHUNK_DOCUMENTS))
-            if not chunk:
-                return
-            documents = [item for item in chunk if isinstance(item, Document)]
-            records = iter(self._audit_chunk(documents, passages))
-            for item in chunk:
-                yield next(records) if isinstance(item, Document) else item
+        return in_chunks(
+            items, lambda documents: self._audit_chunk(documents, passages), CHUNK_DOCUMENTS
+        )
 
     # ------------------------------------------------------------ internals
 

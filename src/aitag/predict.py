@@ -13,7 +13,7 @@ passage length in characters; ``none`` when no tag applies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -99,15 +99,7 @@ class Tagger:
         self, items: Iterable[Document | InputError], passages: bool = False
     ) -> Iterator[dict | InputError]:
         """Stream records for documents, passing InputErrors through in their place."""
-        iterator = iter(items)
-        while True:
-            chunk = list(islice(iterator, CHUNK_DOCUMENTS))
-            if not chunk:
-                return
-            documents = [item for item in chunk if isinstance(item, Document)]
-            records = iter(self.score_documents(documents, passages=passages))
-            for item in chunk:
-                yield next(records) if isinstance(item, Document) else item
+        return in_chunks(items, lambda documents: self.score_documents(documents, passages))
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
         """Records for documents, scoring all their passages in one model call."""
@@ -172,6 +164,25 @@ class Tagger:
             "primary": NO_LABEL,
             "model": self.name,
         }
+
+
+def in_chunks(
+    items: Iterable[Document | InputError],
+    handle: Callable[[list[Document]], list[dict]],
+    size: int = CHUNK_DOCUMENTS,
+) -> Iterator[dict | InputError]:
+    """Apply ``handle`` to documents a chunk at a time, keeping InputErrors in their place.
+
+    ``handle`` returns one record per document; chunks bound memory on long streams.
+    """
+    iterator = iter(items)
+    while True:
+        chunk = list(islice(iterator, size))
+        if not chunk:
+            return
+        records = iter(handle([item for item in chunk if isinstance(item, Document)]))
+        for item in chunk:
+            yield next(records) if isinstance(item, Document) else item
 
 
 def _scores(values: np.ndarray) -> dict[str, float]:
