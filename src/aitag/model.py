@@ -124,8 +124,12 @@ class TagModel:
             self._vocabulary = dict(zip(self.terms_.tolist(), range(len(self.terms_))))
         return self._vocabulary
 
-    def decision_function(self, texts: list[str]) -> np.ndarray:
-        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients."""
+    def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The TF-IDF matrix of texts in coordinate form: (rows, term ids, weights).
+
+        Only terms in the vocabulary appear; ``self.terms_[term_ids]`` names them. Rows are
+        sorted, and each row's weights have unit length (l2), as in training.
+        """
         lookup = self.vocabulary.get
         ids = array("q")
         sizes = []
@@ -144,7 +148,12 @@ class TagModel:
         rows, term_ids = np.divmod(keys, len(self.terms_))
         weights = (1.0 + np.log(counts)) * self.idf_[term_ids]
         norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
-        weights = weights / np.where(norms > 0, norms, 1.0)[rows]
+        return rows, term_ids, weights / np.where(norms > 0, norms, 1.0)[rows]
+
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients."""
+        n = len(texts)
+        rows, term_ids, weights = self.features(texts)
         scores = np.empty((n, len(LABELS)), dtype=np.float64)
         for j in range(len(LABELS)):
             scores[:, j] = np.bincount(rows, weights=self.coef_[j, term_ids] * weights, minlength=n)
