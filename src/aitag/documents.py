@@ -222,12 +222,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+_NOT_CONTROL = bytes(sorted(set(range(256)) - set(_CONTROL_BYTES)))
 
 
 def _looks_binary(sample: bytes) -> bool:
     if not sample:
         return False
-    controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
+    controls = len(sample.translate(None, _NOT_CONTROL))  # one pass: drop all but controls
     return controls / len(sample) > 0.1
 
 
@@ -287,8 +288,8 @@ def _document(doc_id: str, name: str, source: str, blocks: list[MappedText], fmt
     passages: list[Passage] = []
     for block in blocks:
         for piece in split_passages(block):
-            start = piece.source_offset(0)
-            end = piece.source_offset(len(piece.text) - 1) + 1
+            start = piece.spans[0][1]
+            end = piece.spans[-1][1] + piece.spans[-1][2]
             line, column = lines.locate(start)
             passages.append(Passage(len(passages), piece.text, start, end, line, column, piece))
     if not passages:

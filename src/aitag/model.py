@@ -7,13 +7,11 @@ imports scikit-learn.
 
 from __future__ import annotations
 
-from array import array
 from functools import partial
-from itertools import repeat
 
 import numpy as np
 
-from .features import analyze
+from .features import analyze, hash_tokens, token_hashes
 from .labels import LABELS
 
 
@@ -103,6 +101,7 @@ class TagModel:
         self.coef_ = np.vstack(coefs).astype(np.float32)
         self.intercept_ = np.array(intercepts, dtype=np.float32)
         self._vocabulary = None
+        self._index = None
 
     def _out_of_fold_scores(self, texts: list[str], targets: np.ndarray) -> np.ndarray:
         scores = np.zeros(targets.shape, dtype=np.float64)
@@ -120,9 +119,15 @@ class TagModel:
 
     @property
     def vocabulary(self) -> dict[str, int]:
+        """Term -> column, built on first use from the stored terms."""
         if getattr(self, "_vocabulary", None) is None:
             self._vocabulary = dict(zip(self.terms_.tolist(), range(len(self.terms_))))
         return self._vocabulary
+
+    def _ngram_index(self) -> _NgramIndex:
+        if getattr(self, "_index", None) is None:
+            self._index = _NgramIndex(self.terms_.tolist(), self.ngram_max)
+        return self._index
 
     def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The TF-IDF matrix of texts in coordinate form: (rows, term ids, weights).
@@ -130,21 +135,10 @@ class TagModel:
         Only terms in the vocabulary appear; ``self.terms_[term_ids]`` names them. Rows are
         sorted, and each row's weights have unit length (l2), as in training.
         """
-        lookup = self.vocabulary.get
-        ids = array("q")
-        sizes = []
-        for text in texts:
-            terms = analyze(text, self.ngram_max)
-            ids.extend(map(lookup, terms, repeat(-1)))
-            sizes.append(len(terms))
         n = len(texts)
-        term_ids = np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64)
-        rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
-        known = term_ids >= 0
+        rows, term_ids = self._ngram_index().lookup(texts)
         # Counting (row, term) pairs in numpy is much faster than a Counter per text.
-        keys, counts = np.unique(
-            rows[known] * len(self.terms_) + term_ids[known], return_counts=True
-        )
+        keys, counts = np.unique(rows * len(self.terms_) + term_ids, return_counts=True)
         rows, term_ids = np.divmod(keys, len(self.terms_))
         weights = (1.0 + np.log(counts)) * self.idf_[term_ids]
         norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
@@ -188,7 +182,133 @@ class TagModel:
         model.intercept_ = np.asarray(arrays["intercept"], dtype=np.float32)
         model.thresholds_ = np.asarray(arrays["thresholds"], dtype=np.float64)
         model._vocabulary = None
+        model._index = None
         return model
+
+
+class _HashTable:
+    """An open-addressing table from uint64 keys to ints, probed with array operations.
+
+    Looking up a million tokens in it costs a few vectorised probes, where a binary
+    search (``np.searchsorted``) takes about twenty cache-missing steps per query.
+    """
+
+    _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads keys over slots
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 2 + 1))), 4)
+        size = 1 << self.bits
+        self.keys = np.zeros(size, dtype=np.uint64)
+        self.values = np.full(size, -1, dtype=np.int64)
+        self.used = np.zeros(size, dtype=bool)
+        for key, value in zip(keys.astype(np.uint64).tolist(), values.tolist()):
+            slot = self._slot(np.array([key], dtype=np.uint64))[0]
+            while self.used[slot] and self.keys[slot] != key:
+                slot = (slot + 1) & (size - 1)
+            self.keys[slot], self.values[slot], self.used[slot] = key, value, True
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys * self._MIX) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def get(self, keys: np.ndarray, default: int) -> np.ndarray:
+        keys = keys.astype(np.uint64, copy=False)
+        result = np.full(len(keys), default, dtype=np.int64)
+        pending = np.arange(len(keys))
+        slots = self._slot(keys)
+        mask = len(self.keys) - 1
+        while len(pending):
+            slot = slots[pending]
+            found = self.used[slot] & (self.keys[slot] == keys[pending])
+            result[pending[found]] = self.values[slot[found]]
+            # Keep probing only where the slot holds another key; an empty slot means absent.
+            going = self.used[slot] & ~found
+            pending = pending[going]
+            slots[pending] = (slot[going] + 1) & mask
+        return result
+
+
+#: Characters of text turned into numpy arrays at a time while scoring.
+_BATCH_CHARACTERS = 4_000_000
+
+
+class _NgramIndex:
+    """Finds a text's vocabulary n-grams by token ids instead of joined strings.
+
+    Tokens are found and hashed with array operations (:func:`aitag.features.token_hashes`)
+    and matched to the vocabulary's tokens in a hash table; an n-gram is then a number
+    (its token ids in base ``n_tokens``) found in another. This gives exactly the terms of
+    :func:`aitag.features.analyze` that are in the vocabulary, without a Python string per
+    token or n-gram, which was most of the cost of scoring.
+    """
+
+    def __init__(self, terms: list[str], ngram_max: int):
+        self.ngram_max = ngram_max
+        self.tokens: dict[str, int] = {}
+        parts = [term.split(" ") for term in terms]
+        for words in parts:
+            for word in words:
+                self.tokens.setdefault(word, len(self.tokens))
+        self.base = max(len(self.tokens), 1)
+        words = list(self.tokens)
+        self.token_table = _HashTable(
+            hash_tokens(words) if words else np.zeros(0, dtype=np.uint64),
+            np.arange(len(words), dtype=np.int64),
+        )
+        self.unigram = np.full(self.base + 1, -1, dtype=np.int64)  # last slot: unknown token
+        self.keys: dict[int, _HashTable] = {}
+        by_length: dict[int, list[tuple[int, int]]] = {}
+        for column, words in enumerate(parts):
+            if len(words) == 1:
+                self.unigram[self.tokens[words[0]]] = column
+            else:
+                key = 0
+                for word in words:
+                    key = key * self.base + self.tokens[word]
+                by_length.setdefault(len(words), []).append((key, column))
+        for length, pairs in by_length.items():
+            self.keys[length] = _HashTable(
+                np.array([key for key, _ in pairs], dtype=np.int64),
+                np.array([column for _, column in pairs], dtype=np.int64),
+            )
+
+    def lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every vocabulary n-gram occurrence in the texts."""
+        rows, columns, start, size = [], [], 0, 0
+        for end, text in enumerate(texts, start=1):
+            size += len(text)
+            # Texts go to numpy a few megabytes at a time, so memory stays bounded.
+            if size >= _BATCH_CHARACTERS or end == len(texts):
+                batch_rows, batch_columns = self._lookup(texts[start:end])
+                rows.append(batch_rows + start)
+                columns.append(batch_columns)
+                start, size = end, 0
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(columns)
+
+    def _lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        hashes, token_rows = token_hashes(texts)
+        token_ids = self.token_table.get(hashes, self.base)
+        columns = self.unigram[token_ids]
+        found_rows, found_columns = [token_rows[columns >= 0]], [columns[columns >= 0]]
+        for length, table in self.keys.items():
+            if len(token_ids) < length:
+                continue
+            span = len(token_ids) - length + 1
+            # An n-gram must lie inside one text and contain no unknown token.
+            valid = token_rows[:span] == token_rows[length - 1 :]
+            key = np.zeros(span, dtype=np.int64)
+            for offset in range(length):
+                part = token_ids[offset : offset + span]
+                valid &= part != self.base
+                key = key * self.base + part
+            key, rows = key[valid], token_rows[:span][valid]
+            key_columns = table.get(key, -1)
+            hit = key_columns >= 0
+            found_rows.append(rows[hit])
+            found_columns.append(key_columns[hit])
+        return np.concatenate(found_rows), np.concatenate(found_columns)
 
 
 def best_threshold(truth: np.ndarray, scores: np.ndarray) -> float:

@@ -76,6 +76,8 @@ class MappedText:
         return MappedText(self.text[start:end], spans)
 
     def strip(self) -> MappedText:
+        if self.text and not self.text[0].isspace() and not self.text[-1].isspace():
+            return self
         match = re.search(r"\S(?:.*\S)?", self.text, re.DOTALL)
         return self.slice(match.start(), match.end()) if match else MappedText()
 

@@ -1,0 +1,51 @@
+"""Tokens: the numpy tokenizer used for scoring finds exactly the regex tokenizer's tokens."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import RAW
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aitag.features import hash_tokens, token_hashes, tokenize
+from aitag.model import TagModel
+
+ALPHABET = st.sampled_from(list("aAbBzZ09 -'.\n\t,İé€🙂") + ["A.I.", "M.L.", "GPT-4's", "a--b"])
+
+
+def same_tokens(texts: list[str]) -> None:
+    hashes, rows = token_hashes(texts)
+    expected = [(token, i) for i, text in enumerate(texts) for token in tokenize(text)]
+    assert len(hashes) == len(expected)
+    if expected:
+        assert np.array_equal(hashes, hash_tokens([token for token, _ in expected]))
+        assert rows.tolist() == [i for _, i in expected]
+
+
+def test_seed_posts_tokenise_identically():
+    same_tokens([path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt"))])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(ALPHABET, max_size=30).map("".join), max_size=5))
+def test_any_text_tokenises_identically(texts):
+    same_tokens(texts)
+
+
+def test_trigram_model_scores_equal_scikit_learn():
+    from functools import partial
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from aitag.corpus import load_records
+    from aitag.evaluate import label_matrix
+    from aitag.features import analyze
+
+    records = load_records(RAW.parent)[:300]
+    texts = [r.text for r in records]
+    model = TagModel(ngram_max=3, folds=2).fit(texts, label_matrix([r.labels for r in records]))
+    vectorizer = TfidfVectorizer(
+        analyzer=partial(analyze, ngram_max=3), min_df=2, sublinear_tf=True
+    )
+    expected = vectorizer.fit_transform(texts) @ model.coef_.T.astype(np.float64) + model.intercept_
+    assert np.allclose(model.decision_function(texts), expected, atol=1e-4)
