@@ -266,19 +266,33 @@ def train(corpus, out, seed, folds, fmt):
 @click.option(
     "--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold."
 )
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="Also write metrics.json and PNG plots here (pip install 'aitag[plots]').",
+)
 @library_errors
-def evaluate(data, model_path, fmt, thresholds):
+def evaluate(data, model_path, fmt, thresholds, report_dir):
     """Measure a model on labelled JSON Lines (the format of LABELS.md)."""
     from .evaluate import evaluate as evaluate_model
     from .output import format_metrics
     from .predict import Tagger
 
-    result = evaluate_model(Tagger.load(model_path, parse_thresholds(thresholds)), data)
+    tagger = Tagger.load(model_path, parse_thresholds(thresholds))
+    if report_dir:
+        from .report import write_report
+
+        result = write_report(tagger, data, report_dir)
+    else:
+        result = evaluate_model(tagger, data)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
     else:
         click.echo(f"{data} with model {result['model']}")
         click.echo(format_metrics(result))
+        if report_dir:
+            click.echo(f"\nwrote {', '.join(result['files'].values())}")
 
 
 @main.command()
@@ -345,6 +359,56 @@ def audit(
         sys.exit(EXIT_ERROR)
     if failing:
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@input_options
+@model_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html"]),
+    default="table",
+    show_default=True,
+    help="table highlights the n-grams in the text; json one object per document per line; "
+    "html a self-contained page.",
+)
+@click.option("--passages", is_flag=True, help="Explain every passage too, not just the document.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=5, show_default=True, help="N-grams per direction."
+)
+@library_errors
+def explain(
+    paths, input_format, text_field, id_field, max_bytes, model_path, fmt, passages, top
+):  # fmt: skip
+    """Show, per tag, the n-grams of each document that pushed its score up or down most.
+
+    A weight is the n-gram's coefficient times its TF-IDF value: exact for the model's
+    linear score. A document's score for a tag is its best passage's, so that passage
+    explains it (its line and column are shown).
+    """
+    from .documents import read_documents
+    from .errors import InputError
+    from .explain import Explainer
+    from .explain_format import render
+    from .predict import Tagger
+
+    explainer = Explainer(Tagger.load(model_path), top=top)
+    items = read_documents(paths, input_format, text_field, id_field, max_bytes)
+    records, failed = [], 0
+    for item in explainer.explain_documents(items, passages=passages):
+        if isinstance(item, InputError):
+            report_input_error(item)
+            failed += 1
+        else:
+            records.append(item)
+    output = render(records, fmt)
+    if output:
+        click.echo(output)
+    if failed:
+        click.echo(f"aitag: explained {len(records)} document(s), {failed} failed", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.group()

@@ -69,7 +69,11 @@ def predict_records(tagger, records: list[Record]) -> list[dict]:
 def evaluate(tagger, data: str | Path | list[Record]) -> dict:
     """Score a labelled JSON Lines file (or records) with a tagger and return the figures."""
     records = load_records(data) if isinstance(data, (str, Path)) else data
-    predictions = predict_records(tagger, records)
+    return figures(tagger, records, predict_records(tagger, records))
+
+
+def figures(tagger, records: list[Record], predictions: list[dict]) -> dict:
+    """The dict ``evaluate`` returns, for predictions already made (plots reuse them)."""
     result = metrics(
         [r.labels for r in records],
         [p["labels"] for p in predictions],
@@ -79,6 +83,70 @@ def evaluate(tagger, data: str | Path | list[Record]) -> dict:
     result["model"] = tagger.name
     result["thresholds"] = dict(tagger.thresholds)
     return result
+
+
+def score_matrix(predictions: list[dict]) -> np.ndarray:
+    """Document scores as a (n, len(LABELS)) array, in LABELS order."""
+    return np.array(
+        [[p["scores"][label] for label in LABELS] for p in predictions], dtype=float
+    ).reshape(-1, len(LABELS))
+
+
+def precision_recall_curve(
+    truth: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision and recall of ``scores >= t`` for each distinct score t, highest first.
+
+    Returns (thresholds, precision, recall); with no positives, recall is 0 throughout.
+    """
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits = scores[order], truth[order] == 1
+    # Only the last of tied scores is a threshold: all ties pass it together.
+    last = np.r_[ranked[1:] != ranked[:-1], True]
+    tp = np.cumsum(hits)[last]
+    passed = np.flatnonzero(last) + 1
+    positives = max(int(hits.sum()), 1)
+    return ranked[last], tp / passed, tp / positives
+
+
+def threshold_tradeoffs(
+    records: list[Record],
+    predictions: list[dict],
+    thresholds: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+) -> list[dict]:
+    """Precision, recall and F1 per tag at each threshold: what moving a threshold costs."""
+    truth, scores = label_matrix([r.labels for r in records]), score_matrix(predictions)
+    rows = []
+    for j, label in enumerate(LABELS):
+        for threshold in thresholds:
+            guess = scores[:, j] >= threshold
+            tp = int(np.sum(guess & (truth[:, j] == 1)))
+            fp, fn = int(np.sum(guess)) - tp, int(truth[:, j].sum()) - tp
+            rows.append(
+                {
+                    "tag": label,
+                    "threshold": round(float(threshold), 2),
+                    "precision": _ratio(tp, tp + fp),
+                    "recall": _ratio(tp, tp + fn),
+                    "f1": _ratio(2 * tp, 2 * tp + fp + fn),
+                }
+            )
+    return rows
+
+
+def tag_matrix(gold: list, predicted: list) -> np.ndarray:
+    """Counts of documents with gold tag i (row) and predicted tag j (column).
+
+    Rows and columns are LABELS then ``none`` (no tag at all); a document with several
+    tags counts in several cells, so the diagonal holds each tag's true positives.
+    """
+    truth = _with_none(label_matrix(gold))
+    guess = _with_none(label_matrix(predicted))
+    return truth.T.astype(int) @ guess.astype(int)
+
+
+def _with_none(matrix: np.ndarray) -> np.ndarray:
+    return np.hstack([matrix, (matrix.sum(axis=1) == 0)[:, None].astype(matrix.dtype)])
 
 
 def errors_of(records: list[Record], predictions: list[dict]) -> list[dict]:

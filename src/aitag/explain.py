@@ -1,0 +1,170 @@
+"""Why the model tagged a text: each n-gram's contribution to each tag's score.
+
+A tag's linear score for a passage is ``intercept + sum(coef[tag, term] * weight[term])``
+over the passage's terms, where the weights are the passage's TF-IDF features
+(:meth:`TagModel.features`) and the probability is the logistic of that score. The
+contribution of a term is its product ``coef * weight``: the contributions of all the
+passage's terms plus the intercept give the linear score exactly, so an explanation is
+not an approximation of the model, it is the model's own arithmetic.
+
+A document's score for a tag is its best passage's (see :mod:`aitag.predict`), so the
+document's explanation for a tag is that passage's, again exact; each record says which
+passage explains which tag (``explained_by``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .documents import Document
+from .errors import InputError
+from .features import analyze
+from .labels import LABELS
+from .predict import Tagger, in_chunks
+
+#: N-grams shown per tag and direction (pushing the score up, pushing it down).
+TOP_FEATURES = 5
+
+
+@dataclass
+class Contributions:
+    """Every term's contribution to each tag's linear score, for one text.
+
+    ``values[j, k]`` is what term ``terms[k]`` adds to the linear score of ``LABELS[j]``;
+    ``values.sum(axis=1) + intercept`` is the model's linear score, exactly.
+    """
+
+    terms: list[str]
+    values: np.ndarray
+    intercept: np.ndarray
+
+    def linear_scores(self) -> np.ndarray:
+        return self.values.sum(axis=1) + self.intercept
+
+    def top(self, label: str, n: int = TOP_FEATURES) -> list[dict]:
+        """The ``n`` terms that raise the tag's score most, then the ``n`` that lower it most."""
+        row = self.values[LABELS.index(label)]
+        order = np.argsort(-row, kind="stable")
+        up = [k for k in order[:n] if row[k] > 0]
+        down = [k for k in order[::-1][:n] if row[k] < 0]
+        return [{"feature": self.terms[k], "weight": round(float(row[k]), 4)} for k in up + down]
+
+
+def contributions(model, texts: list[str]) -> list[Contributions]:
+    """Per-term contributions for each text, from the model's own features."""
+    rows, term_ids, weights = model.features(texts)
+    values = model.coef_[:, term_ids].astype(np.float64) * weights
+    bounds = np.searchsorted(rows, np.arange(len(texts) + 1))
+    intercept = np.asarray(model.intercept_, dtype=np.float64)
+    result = []
+    for i, text in enumerate(texts):
+        names = column_names(model, text)
+        start, end = bounds[i], bounds[i + 1]
+        result.append(
+            Contributions(
+                [names[c] for c in term_ids[start:end].tolist()], values[:, start:end], intercept
+            )
+        )
+    return result
+
+
+def column_names(model, text: str) -> dict[int, str]:
+    """Name each feature column this text touches by the text's own n-grams.
+
+    Going from the text's n-grams to columns (not from columns to a stored list of terms)
+    works whatever the feature set: with a vocabulary the lookup is a dict, with a hashing
+    vectorizer it would be the hash, and n-grams that share a column are joined by " | ".
+    """
+    column_of = model.vocabulary.get
+    names: dict[int, list[str]] = {}
+    for term in dict.fromkeys(analyze(text, model.ngram_max)):
+        column = column_of(term)
+        if column is not None:
+            names.setdefault(column, []).append(term)
+    return {column: " | ".join(terms) for column, terms in names.items()}
+
+
+class Explainer:
+    """Prediction records with, per tag, the n-grams that moved the score most.
+
+    Examples
+    --------
+    >>> explainer = Explainer(Tagger.load())  # doctest: +SKIP
+    >>> explainer.explain_text("A prompt steers the language model.")["explanations"]["LLM"][0]
+    {'feature': 'language model', 'weight': 1.23}  # doctest: +SKIP
+    """
+
+    def __init__(self, tagger: Tagger, top: int = TOP_FEATURES):
+        self.tagger = tagger
+        self.top = top
+
+    def explain_text(self, text: str, passages: bool = False) -> dict:
+        """Explain one plain text (its passages are cut as for any document)."""
+        from .documents import text_document
+
+        return self.explain_document(text_document(text), passages)
+
+    def explain_documents(
+        self, items: Iterable[Document | InputError], passages: bool = False
+    ) -> Iterator[dict | InputError]:
+        """Stream explained records, passing InputErrors through in their place."""
+        return in_chunks(items, lambda docs: [self.explain_document(d, passages) for d in docs])
+
+    def explain_document(self, document: Document, passages: bool = False) -> dict:
+        """The prediction record plus ``explanations`` and ``explained_by`` per tag.
+
+        With ``passages``, each passage record gets its own ``explanations`` too.
+        """
+        record = self.tagger.score_documents([document], passages=True)[0]
+        found = contributions(self.tagger.model, [p.text for p in document.passages])
+        best = np.array([c.linear_scores() for c in found]).argmax(axis=0)
+        record["explanations"] = {
+            label: found[best[j]].top(label, self.top) for j, label in enumerate(LABELS)
+        }
+        record["explained_by"] = {
+            label: _where(record["passages"][best[j]]) for j, label in enumerate(LABELS)
+        }
+        if passages:
+            for passage, contribution in zip(record["passages"], found):
+                passage["explanations"] = {
+                    label: contribution.top(label, self.top) for label in LABELS
+                }
+        else:
+            del record["passages"]
+        return record
+
+
+def _where(passage: dict) -> dict:
+    keys = ("index", "line", "column", "text")
+    return {key: passage[key] for key in keys}
+
+
+def term_spans(text: str, features: list[dict]) -> list[tuple[int, int, dict]]:
+    """Where the explaining n-grams occur in ``text``: sorted (start, end, feature) spans.
+
+    An n-gram matches its words in order, whatever the case and whatever punctuation or
+    space separates them. Where two matches overlap, the stronger feature keeps the span.
+    """
+    matches = []
+    for feature in features:
+        for name in feature["feature"].split(" | "):
+            matches.extend((m.start(), m.end(), feature) for m in _pattern(name).finditer(text))
+    matches.sort(key=lambda match: (-abs(match[2]["weight"]), match[0]))
+    kept: list[tuple[int, int, dict]] = []
+    for start, end, feature in matches:
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, feature))
+    return sorted(kept, key=lambda span: span[0])
+
+
+def _pattern(ngram: str) -> re.Pattern:
+    # Token edges as features.tokenize draws them: letters and digits, joined inside a
+    # word by a hyphen or an apostrophe ("language-model" is one token, not a bigram).
+    words = r"(?![-'][a-z0-9])[^a-z0-9]+".join(re.escape(word) for word in ngram.split())
+    return re.compile(
+        rf"(?<![a-z0-9])(?<![a-z0-9][-']){words}(?![a-z0-9])(?![-'][a-z0-9])", re.IGNORECASE
+    )

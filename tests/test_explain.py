@@ -1,0 +1,156 @@
+"""Explanations: exact per-term contributions, their records, and the explain command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from aitag.cli import main
+from aitag.explain import Explainer, contributions, term_spans
+from aitag.explain_format import render_html
+from aitag.features import analyze
+from aitag.labels import LABELS
+
+PROMPTS = (
+    "Write a clear prompt: the language model predicts the next token, and a longer "
+    "context window lets it read more tokens of the prompt before it answers."
+)
+TWO_PARAGRAPHS = (
+    "We trained a gradient boosting classifier on labelled churn data.\n\n"
+    "Separately, a chatbot answers questions with a large language model and a prompt."
+)
+
+
+@pytest.fixture()
+def explainer(tagger):
+    return Explainer(tagger)
+
+
+def test_llm_top_positive_features_come_from_the_text(explainer):
+    record = explainer.explain_text(PROMPTS)
+    assert "LLM" in record["labels"]
+    up = [f for f in record["explanations"]["LLM"] if f["weight"] > 0]
+    assert len(up) == 5
+    assert up == sorted(up, key=lambda f: -f["weight"])
+    own_ngrams = set(analyze(PROMPTS))
+    assert all(f["feature"] in own_ngrams for f in up)
+    assert {"prompt", "language model", "token", "tokens", "model"} & {f["feature"] for f in up}
+
+
+def test_contributions_sum_to_the_linear_score(tagger):
+    texts = [PROMPTS, "Roast the carrots with thyme.", "Midjourney draws a cat from a prompt."]
+    linear = tagger.model.decision_function(texts)
+    for found, expected in zip(contributions(tagger.model, texts), linear):
+        assert found.values.shape == (len(LABELS), len(found.terms))
+        np.testing.assert_allclose(
+            found.values.sum(axis=1), expected - tagger.model.intercept_, atol=1e-5
+        )
+        np.testing.assert_allclose(found.linear_scores(), expected, atol=1e-5)
+
+
+def test_document_explanation_comes_from_the_passage_that_scores_it(explainer):
+    record = explainer.explain_text(TWO_PARAGRAPHS, passages=True)
+    by = record["explained_by"]
+    assert by["ML"]["index"] == 0 and by["LLM"]["index"] == 1
+    assert "classifier" in by["ML"]["text"]
+    for label in LABELS:
+        passage = record["passages"][by[label]["index"]]
+        assert passage["scores"][label] == record["scores"][label]
+        assert passage["explanations"][label] == record["explanations"][label]
+
+
+def test_text_without_known_terms_has_empty_explanations(explainer):
+    record = explainer.explain_text("Zxqv wrrbl.")
+    assert record["labels"] == []
+    assert record["explanations"] == dict.fromkeys(LABELS, [])
+
+
+def test_term_spans_find_ngrams_across_case_and_punctuation():
+    text = "A Language-Model? No: a language, model and languages."
+    spans = term_spans(text, [{"feature": "language model", "weight": 1.0}])
+    assert [text[s:e] for s, e, _ in spans] == ["language, model"]
+    spans = term_spans(
+        "Prompt the model.",
+        [{"feature": "model", "weight": 0.2}, {"feature": "the model", "weight": 0.5}],
+    )
+    assert [(s, e, f["feature"]) for s, e, f in spans] == [(7, 16, "the model")]
+
+
+def test_html_is_self_contained_and_escaped(explainer):
+    record = explainer.explain_text(
+        "<script>alert(1)</script> The prompt steers the language model."
+    )
+    page = render_html([record])
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert not re.search(r"(src|href)=", page)
+    assert '<mark class="up"' in page
+
+
+@pytest.fixture()
+def run(model_path):
+    def invoke(*args, input=None):
+        return CliRunner().invoke(
+            main, [str(a) for a in args], input=input, env={"AITAG_MODEL": str(model_path)}
+        )
+
+    return invoke
+
+
+def test_cli_json_shape_from_stdin(run):
+    result = run("explain", "-", "--format", "json", "--top", "3", input=PROMPTS)
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert {"path", "labels", "scores", "explanations", "explained_by"} <= set(record)
+    assert record["path"] == "<stdin>" and "passages" not in record
+    assert set(record["explanations"]) == set(LABELS)
+    for features in record["explanations"].values():
+        assert len(features) <= 6
+        assert all(set(f) == {"feature", "weight"} for f in features)
+
+
+def test_cli_table_shows_tags_features_and_text(run, tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("# Chat\n\n" + TWO_PARAGRAPHS)
+    result = run("explain", post, "--passages")
+    assert result.exit_code == 0, result.output
+    assert "\x1b[" not in result.stdout  # no colour off a terminal
+    assert "LLM" in result.stdout and "from the passage at 5:1" in result.stdout
+    assert "> Separately, a chatbot" in result.stdout
+    assert "passage 3:1" in result.stdout
+
+
+def test_cli_html_and_bad_input(run, tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text(PROMPTS)
+    result = run("explain", good, tmp_path / "missing.txt", "--format", "html")
+    assert result.exit_code == 2
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert "missing.txt: no such file" in result.stderr
+
+
+def test_explain_as_a_real_process(model_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aitag",
+            "explain",
+            "-",
+            "--model",
+            str(model_path),
+            "--format",
+            "json",
+        ],
+        input=PROMPTS,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "LLM" in json.loads(result.stdout)["labels"]
