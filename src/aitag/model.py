@@ -196,16 +196,16 @@ class _HashTable:
     _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads keys over slots
 
     def __init__(self, keys: np.ndarray, values: np.ndarray):
-        self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 2 + 1))), 4)
+        # A quarter full at most, so most lookups end on their first probe.
+        self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 4 + 1))), 4)
         size = 1 << self.bits
         self.keys = np.zeros(size, dtype=np.uint64)
-        self.values = np.full(size, -1, dtype=np.int64)
-        self.used = np.zeros(size, dtype=bool)
+        self.values = np.full(size, -1, dtype=np.int64)  # -1 marks an empty slot
         for key, value in zip(keys.astype(np.uint64).tolist(), values.tolist()):
             slot = self._slot(np.array([key], dtype=np.uint64))[0]
-            while self.used[slot] and self.keys[slot] != key:
+            while self.values[slot] >= 0 and self.keys[slot] != key:
                 slot = (slot + 1) & (size - 1)
-            self.keys[slot], self.values[slot], self.used[slot] = key, value, True
+            self.keys[slot], self.values[slot] = key, value
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -213,18 +213,21 @@ class _HashTable:
 
     def get(self, keys: np.ndarray, default: int) -> np.ndarray:
         keys = keys.astype(np.uint64, copy=False)
-        result = np.full(len(keys), default, dtype=np.int64)
-        pending = np.arange(len(keys))
         slots = self._slot(keys)
+        values = self.values[slots]
+        # Most keys settle on the first probe: found there, or an empty slot (absent).
+        found = (values >= 0) & (self.keys[slots] == keys)
+        result = np.where(found, values, default)
+        pending = np.flatnonzero((values >= 0) & ~found)
         mask = len(self.keys) - 1
+        slots = slots[pending]
         while len(pending):
-            slot = slots[pending]
-            found = self.used[slot] & (self.keys[slot] == keys[pending])
-            result[pending[found]] = self.values[slot[found]]
-            # Keep probing only where the slot holds another key; an empty slot means absent.
-            going = self.used[slot] & ~found
-            pending = pending[going]
-            slots[pending] = (slot[going] + 1) & mask
+            slots = (slots + 1) & mask
+            values = self.values[slots]
+            found = (values >= 0) & (self.keys[slots] == keys[pending])
+            result[pending[found]] = values[found]
+            going = (values >= 0) & ~found  # another key sits here: probe on
+            pending, slots = pending[going], slots[going]
         return result
 
 
