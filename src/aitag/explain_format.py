@@ -45,7 +45,7 @@ def render_table(record: dict) -> str:
         where = record["explained_by"][label]
         applied = label in record["labels"]
         lines.append(
-            f"  {click.style(f'{label:<6}', bold=applied)} {record['scores'][label]:.2f}"
+            f"  {click.style(f'{label:<6}', bold=applied or None)} {record['scores'][label]:.2f}"
             f"{'  applied' if applied else ''}   from the passage at {where['line']}:{where['column']}"
         )
         features = record["explanations"][label]
