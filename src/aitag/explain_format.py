@@ -22,7 +22,7 @@ def render(records: list[dict], fmt: str) -> str:
         return "".join(render_json(record) for record in records).rstrip("\n")
     if fmt == "html":
         return render_html(records)
-    return "\n".join(render_table(record) for record in records)
+    return "\n\n".join(render_table(record) for record in records)
 
 
 def render_json(record: dict) -> str:
