@@ -21,7 +21,7 @@ from aitag.model import TagModel
 GRID = {
     "ngram_max": [1, 2, 3],
     "min_df": [1, 2],
-    "C": [2.0, 4.0, 8.0, 16.0],
+    "C": [2.0, 4.0, 8.0, 16.0, 32.0, 64.0],
     "class_weight": ["balanced", None],
 }
 
