@@ -34,6 +34,9 @@ _ALLOWED_NODES = {
     ("NdArrayNode", "numpy", "ndarray"),
 }
 _ALLOWED_DTYPE_KINDS = set("biufU")
+#: No model file may unpack to more than this (the shipped model is under 2 MB): a zip
+#: that claims more is a zip bomb or not ours.
+MAX_MODEL_BYTES = 1 << 30
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -117,9 +120,19 @@ def save_model(model: TagModel, path: str | Path, card: dict) -> dict:
         "n_features": int(len(model.terms_)),
         **card,
     }
+    # Model and card are two files, and a kill between their two renames must not leave
+    # a new model beside its old card. The new card is first written to a known name
+    # beside them: a loader that finds the model out of step with its card takes it.
+    pending = _pending_card_path(path)
+    write_atomic(pending, json.dumps(full_card, indent=2, sort_keys=False) + "\n")
     write_atomic(path, payload)
-    write_atomic(card_path(path), json.dumps(full_card, indent=2, sort_keys=False) + "\n")
+    os.replace(pending, card_path(path))
     return full_card
+
+
+def _pending_card_path(model_path: str | Path) -> Path:
+    card = card_path(model_path)
+    return card.with_name(f".{card.name}.pending")
 
 
 # ---------------------------------------------------------------- loading
@@ -139,13 +152,26 @@ def load_model(path: str | Path | None = None) -> tuple[TagModel, dict]:
         raise ModelError(
             f"{path}: cannot read the model file ({error.strerror}); check its permissions"
         ) from None
-    if hashlib.sha256(payload).hexdigest() != card.get("sha256"):
+    digest = hashlib.sha256(payload).hexdigest()
+    if digest != card.get("sha256"):
+        card = _pending_card(path, digest) or card
+    if digest != card.get("sha256"):
         raise ModelError(
             f"{path}: does not match the sha256 in its card {card_path(path).name}; "
             "the file was changed or damaged: retrain it or restore the original"
         )
     arrays = read_arrays(payload, str(path))
     return _check_model(arrays, card, str(path)), card
+
+
+def _pending_card(path: Path, digest: str) -> dict | None:
+    """The card of a save killed between renaming the model and renaming its card."""
+    try:
+        card = json.loads(_pending_card_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    ok = isinstance(card, dict) and card.get("sha256") == digest
+    return card if ok and card.get("format") == MODEL_FORMAT else None
 
 
 def read_card(path: Path) -> dict:
@@ -160,7 +186,7 @@ def read_card(path: Path) -> dict:
         raise ModelError(
             f"{path}: its card {card_file.name} is missing; a model needs its card beside it"
         ) from None
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, RecursionError):
         raise ModelError(
             f"{card_file}: not a readable JSON card; restore it or retrain the model"
         ) from None
@@ -176,11 +202,21 @@ def read_arrays(payload: bytes, name: str) -> dict:
     """Read a skops file's data against the allowlist; refuse any other node type."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
+        if sum(info.file_size for info in archive.infolist()) > MAX_MODEL_BYTES:
+            raise ModelError(
+                f"{name}: too large to be an aitag model (unpacks to over "
+                f"{MAX_MODEL_BYTES:,} bytes); use a model written by `aitag train`"
+            )
         schema = json.loads(archive.read("schema.json"))
         return _read_node(schema, archive, name)
     except ModelError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError):
+    # Whatever a malformed file makes the reader trip on (a list where a dict belongs,
+    # nesting deeper than the stack), the answer is the same one line.
+    except (
+        zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError,
+        AttributeError, RecursionError, MemoryError,
+    ):  # fmt: skip
         raise ModelError(
             f"{name}: not a valid skops model file; retrain it or restore the original"
         ) from None
@@ -208,10 +244,25 @@ def _read_node(node: dict, archive: zipfile.ZipFile, name: str) -> object:
         return value
     if node.get("type") != "numpy":
         raise ModelError(f"{name}: refuses an array not stored as plain numpy data")
-    array = np.load(io.BytesIO(archive.read(node["file"])), allow_pickle=False)
+    array = _load_npy(archive.read(node["file"]), name)
     if array.dtype.kind not in _ALLOWED_DTYPE_KINDS:
         raise ModelError(f"{name}: refuses an array of dtype {array.dtype}")
     return array
+
+
+def _load_npy(data: bytes, name: str) -> np.ndarray:
+    # The header states the shape; check it against the bytes present before numpy
+    # allocates room for it, so a 16-byte header cannot ask for terabytes.
+    from numpy.lib import format as npy
+
+    stream = io.BytesIO(data)
+    version = npy.read_magic(stream)
+    header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+    shape, _, dtype = header(stream)
+    size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if not dtype.hasobject and size > len(data):
+        raise ModelError(f"{name}: refuses an array whose header does not match its data")
+    return np.load(io.BytesIO(data), allow_pickle=False)
 
 
 def _check_model(arrays: object, card: dict, name: str) -> TagModel:
