@@ -40,6 +40,13 @@ def library_errors(command):
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): stop quietly
             sys.exit(0)
+        except OSError as error:
+            # The system refused a file the command writes or reads outside the batch's
+            # inputs (--output in a missing directory, a full disk): one line naming it.
+            from .errors import printable
+
+            where = f"{printable(str(error.filename))}: " if error.filename else ""
+            raise CliError(f"{where}{error.strerror or error}") from None
 
     return wrapper
 
@@ -171,10 +178,15 @@ def predict(
         raise click.UsageError("--resume needs --output FILE in jsonl format")
     overrides = parse_thresholds(thresholds)
     Tagger.load(model_path, overrides)  # fail on a bad model before any work starts
+    try:
+        done = resume_state(output) if resume else set()
+    except UnicodeDecodeError:
+        raise CliError(
+            f"{output}: is not UTF-8 JSON Lines; --resume needs the file aitag wrote"
+        ) from None
     batch = Batch(
         list(paths), model_path, overrides,
-        ReadOptions(input_format, text_field, id_field, max_bytes), passages,
-        resume_state(output) if resume else set(),
+        ReadOptions(input_format, text_field, id_field, max_bytes), passages, done,
     )  # fmt: skip
     items = batch.files()
     if dask_scheduler:

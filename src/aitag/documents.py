@@ -7,16 +7,19 @@ formats, encodings and errors behave the same everywhere.
 from __future__ import annotations
 
 import csv
+import errno
 import glob
 import io
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from itertools import islice
 from pathlib import Path
 
 from .errors import InputError
@@ -116,14 +119,26 @@ def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
             yield InputError(spec, "no such file or directory")
 
 
-def _walk(directory: Path) -> Iterator[str]:
+def _walk(directory: Path) -> Iterator[str | InputError]:
     # Hidden files and files of unknown type are skipped: a directory of posts also
-    # holds images and editor backups, and nobody wants them reported one by one.
-    for root, dirs, files in os.walk(directory):
+    # holds images and editor backups, and nobody wants them reported one by one. A
+    # directory that cannot be listed is reported: its files would silently be missing.
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=errors.append):
+        yield from _unlistable(errors)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith(".") and Path(name).suffix.lower() in _EXTENSION_FORMATS:
                 yield os.path.join(root, name)
+    yield from _unlistable(errors)
+
+
+def _unlistable(errors: list[OSError]) -> Iterator[InputError]:
+    while errors:
+        error = errors.pop(0)
+        yield InputError(
+            str(error.filename), f"cannot list this directory ({error.strerror or error})"
+        )
 
 
 def read_documents(
@@ -139,11 +154,16 @@ def read_documents(
         if isinstance(item, InputError):
             yield item
             continue
+        name = "<stdin>" if item == STDIN else item
         try:
             data = _read_bytes(item, max_bytes, stdin)
             yield from parse_bytes(data, item, input_format, text_field, id_field)
         except InputError as error:
             yield error
+        except Exception as error:  # noqa: BLE001 - one odd file must not end a batch
+            yield InputError(
+                name, f"cannot be read ({type(error).__name__}: {error}); please report this"
+            )
 
 
 def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> bytes:
@@ -153,10 +173,13 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_bytes + 1)
         else:
-            if not os.path.isfile(path):
-                kind = "a directory" if os.path.isdir(path) else "not a regular file"
-                raise InputError(name, f"{kind}; give a text, Markdown, HTML, JSON or CSV file")
-            with open(path, "rb") as handle:
+            _check_regular_file(path)
+            # O_NONBLOCK: should the file turn into a FIFO after the check, opening it
+            # still returns at once instead of waiting for a writer.
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise InputError(name, "is not a regular file" + _GIVE)
                 data = handle.read(max_bytes + 1)
     except OSError as error:
         raise InputError(
@@ -167,6 +190,34 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
             name, f"larger than the {max_bytes:,}-byte limit; split it or raise --max-bytes"
         )
     return data
+
+
+_GIVE = "; give a text, Markdown, HTML, JSON or CSV file"
+_KINDS = (
+    (stat.S_ISDIR, "is a directory"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), which could block forever"),
+    (stat.S_ISCHR, "is a device file"),
+    (stat.S_ISBLK, "is a device file"),
+    (stat.S_ISSOCK, "is a socket"),
+)
+
+
+def _check_regular_file(path: str) -> None:
+    """Refuse, before opening, what is not a regular file: opening a FIFO blocks."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if os.path.islink(path):
+            kind = (
+                "a symbolic link loop" if error.errno == errno.ELOOP else "a broken symbolic link"
+            )
+            raise InputError(path, f"is {kind}; fix or remove the link") from None
+        raise
+    for test, kind in _KINDS:
+        if test(mode):
+            raise InputError(path, kind + _GIVE)
+    if not stat.S_ISREG(mode):
+        raise InputError(path, "is not a regular file" + _GIVE)
 
 
 # ---------------------------------------------------------------- decoding
@@ -190,12 +241,29 @@ def decode_bytes(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    western = _western(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
     if best is None:
         raise InputError(name, "unknown text encoding; convert it to UTF-8")
     return _decode(data, best.encoding, name)
+
+
+_WESTERN = re.compile("[^\x00-\x7fÀ-ÿ‘’“”–—…€£©®°·«»]")
+
+
+def _western(data: bytes) -> str | None:
+    # Short Latin-1/Windows-1252 posts are often guessed as another 8-bit code page
+    # ("modèle" read as "modčle"); text whose every non-ASCII character is a Western
+    # letter or common punctuation in cp1252 is taken as such.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return None if _WESTERN.search(text) else text
 
 
 _BINARY = "is a binary file, not text; give a text, Markdown, HTML, JSON or CSV file"
@@ -256,7 +324,7 @@ def _is_wordpress(text: str) -> bool:
         return False
     try:
         post = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(post, dict) and isinstance(post.get("content"), dict)
 
@@ -315,13 +383,14 @@ def split_passages(block: MappedText) -> list[MappedText]:
     if not block.text:
         return []
     # Every word takes at least two characters with its space: short text needs no count.
-    if len(block.text) < 2 * MAX_PASSAGE_WORDS or len(block.text.split()) <= MAX_PASSAGE_WORDS:
+    if len(block.text) < 2 * MAX_PASSAGE_WORDS or not _more_words(block.text, MAX_PASSAGE_WORDS):
         return [block]
-    pieces, start, words = [], 0, 0
-    boundaries = [m.end() for m in _SENTENCE_END.finditer(block.text)] + [len(block.text)]
-    previous = 0
-    for boundary in boundaries:
-        words += len(block.text[previous:boundary].split())
+    # Words are counted, never listed: a 50 MB paragraph must not become a list of
+    # millions of strings.
+    pieces, start, words, previous = [], 0, 0, 0
+    ends = (m.end() for m in _SENTENCE_END.finditer(block.text))
+    for boundary in _chain(ends, len(block.text)):
+        words += _count_words(block.text, previous, boundary)
         previous = boundary
         if words >= TARGET_PASSAGE_WORDS or boundary == len(block.text):
             pieces.append(block.slice(start, boundary).strip())
@@ -329,20 +398,35 @@ def split_passages(block: MappedText) -> list[MappedText]:
     # A text with no sentence ends at all (a dump of words) is cut by words instead.
     result = []
     for piece in pieces:
-        result.extend(
-            _cut_by_words(piece) if len(piece.text.split()) > 2 * MAX_PASSAGE_WORDS else [piece]
-        )
+        too_long = _more_words(piece.text, 2 * MAX_PASSAGE_WORDS)
+        result.extend(_cut_by_words(piece) if too_long else [piece])
     return [piece for piece in result if piece.text]
 
 
+_WORD = re.compile(r"\S+")
+
+
+def _chain(ends: Iterator[int], last: int) -> Iterator[int]:
+    yield from ends
+    yield last
+
+
+def _count_words(text: str, start: int, end: int) -> int:
+    return sum(1 for _ in _WORD.finditer(text, start, end))
+
+
+def _more_words(text: str, limit: int) -> bool:
+    return next(islice(_WORD.finditer(text), limit, None), None) is not None
+
+
 def _cut_by_words(block: MappedText) -> list[MappedText]:
-    ends = [m.end() for m in re.finditer(r"\S+", block.text)]
-    cuts = ends[TARGET_PASSAGE_WORDS - 1 :: TARGET_PASSAGE_WORDS]
     pieces, start = [], 0
-    for cut in cuts + [len(block.text)]:
-        if cut > start:
-            pieces.append(block.slice(start, cut).strip())
-        start = cut
+    for number, match in enumerate(_WORD.finditer(block.text), start=1):
+        if number % TARGET_PASSAGE_WORDS == 0:
+            pieces.append(block.slice(start, match.end()).strip())
+            start = match.end()
+    if start < len(block.text):
+        pieces.append(block.slice(start, len(block.text)).strip())
     return pieces
 
 
@@ -540,6 +624,7 @@ class _VisibleText(HTMLParser):
             self.close_block()
 
     def handle_data(self, data: str) -> None:
+        data = data.replace(_DEFUSED, "<")
         if self._in_json_ld:
             self.json_ld.append((data, self.source_offset()))
         elif not self.skip_stack:
@@ -554,11 +639,40 @@ class _VisibleText(HTMLParser):
             self.current.append_replacement(unescape(f"&#{name};"), self.source_offset())
 
 
+_MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")
+_DEFUSED = "\x00"
+
+
+def _defuse_unterminated(html: str) -> str:
+    """Turn the ``<`` of tags and comments that never end into a placeholder.
+
+    html.parser rescans from such a ``<`` to the end of the text, once per ``<``: a
+    megabyte of ``<a<a<a`` takes hours. It reads an unterminated construct as text, and
+    so does the placeholder, which ``handle_data`` turns back into ``<``.
+    """
+    last = {end: html.rfind(end) for end in ("-->", "]]>", ">")}
+    cut = []
+    for match in _MARKUP_START.finditer(html):
+        at = match.start()
+        end = "-->" if html.startswith("<!--", at) else ">"
+        end = "]]>" if html.startswith("<![CDATA[", at) else end
+        if last[end] < at:
+            cut.append(at)
+    if not cut:
+        return html
+    pieces, start = [], 0
+    for at in cut:
+        pieces += [html[start:at], _DEFUSED]
+        start = at + 1
+    pieces.append(html[start:])
+    return "".join(pieces)
+
+
 def read_html_blocks(text: str, name: str = "") -> list[MappedText]:
     """Visible text of HTML: no script, style, nav or footer; blocks become passages."""
     parser = _VisibleText(text)
     try:
-        parser.feed(text)
+        parser.feed(_defuse_unterminated(text))
         parser.close()
     except (AssertionError, ValueError, RecursionError) as error:
         raise InputError(name, f"cannot parse HTML ({error}); check the file") from None
@@ -600,7 +714,7 @@ def decode_json_string(raw: str, start: int) -> tuple[str, list[int]]:
                     if 0xDC00 <= low < 0xE000:
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         width = 12
-                chars.append(chr(code))
+                chars.append("\ufffd" if 0xD800 <= code < 0xE000 else chr(code))
                 offsets.append(index)
                 index += width
             else:
@@ -625,7 +739,7 @@ def _faq_blocks(data: str, offset: int) -> list[MappedText]:
     """Questions and answers of a schema.org FAQPage in JSON-LD, located in the file."""
     try:
         graph = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     wanted: list[str] = []
     for item in _walk_json(graph):
@@ -666,6 +780,8 @@ def read_wordpress_blocks(text: str, name: str = "") -> list[MappedText]:
         post = json.loads(text)
     except ValueError as error:
         raise InputError(name, f"is not valid JSON ({error}); check the file") from None
+    except RecursionError:
+        raise InputError(name, _TOO_DEEP) from None
     if not isinstance(post, dict):
         raise InputError(name, "is JSON but not a WordPress post; use --input-format")
     title = _rendered(post, "title")
@@ -699,7 +815,9 @@ def _rendered(post: dict, key: str) -> str | None:
 def _read_jsonl(
     text: str, name: str, text_field: str, id_field: str
 ) -> Iterator[Document | InputError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines would also cut at U+2028, NEL and other
+    # characters that JSON strings may hold unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{name}:{number}"
@@ -710,17 +828,30 @@ def _read_jsonl(
                 where, f"is not valid JSON ({error.args[0].split(':')[0]}); fix or remove the line"
             )
             continue
+        except RecursionError:
+            yield InputError(where, _TOO_DEEP)
+            continue
         if not isinstance(row, dict):
             yield InputError(where, "is not a JSON object; each line must be an object")
             continue
         yield from _row_document(row, where, number, text_field, id_field)
 
 
+_TOO_DEEP = "is JSON nested too deeply to read; check the file"
+
+
 def _read_csv(
     text: str, name: str, text_field: str, id_field: str
 ) -> Iterator[Document | InputError]:
+    # The whole file is within --max-bytes already; csv's own field limit (128 KB) would
+    # refuse a long article in one cell.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or text_field not in reader.fieldnames:
+    try:
+        fields = reader.fieldnames
+    except csv.Error as error:
+        raise InputError(name, f"is not valid CSV ({error}); check its quoting") from None
+    if not fields or text_field not in fields:
         raise InputError(
             name, f"has no {text_field!r} column; name the text column with --text-field"
         )
@@ -738,14 +869,24 @@ def _row_document(
     if not isinstance(text, str):
         yield InputError(where, f"has no text in field {text_field!r}; name it with --text-field")
         return
+    text = _without_surrogates(text)
     row_id = row.get(id_field)
-    doc_id = str(row_id) if row_id not in (None, "") else str(number)
+    doc_id = _without_surrogates(str(row_id)) if row_id not in (None, "") else str(number)
     if not text.strip():
         yield InputError(where, "has an empty text; nothing to tag")
         return
     path = where.rsplit(":", 1)[0]
     # Offsets, lines and columns of a row point into the row's own text.
     yield _document(doc_id, path, text, read_text_blocks(text), "text")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    # JSON may escape half a UTF-16 pair ("\\ud800"); such a string cannot be written as
+    # UTF-8, so it is read as U+FFFD, as a decoder reads any invalid sequence.
+    return _SURROGATE.sub("\ufffd", text)
 
 
 _BLOCK_READERS = {

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` on one line: newlines, control and format characters and undecodable
+    bytes of a file name shown as escapes, so an error stays one line naming its file."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 class AitagError(Exception):
     """Base class of every error aitag raises on purpose."""
 
@@ -11,7 +19,7 @@ class InputError(AitagError):
     """A document cannot be read: missing, unreadable, binary, empty, badly encoded, malformed."""
 
     def __init__(self, path: str, message: str):
-        super().__init__(f"{path}: {message}")
+        super().__init__(f"{printable(path)}: {printable(message)}")
         self.path = path
         self.reason = message
 

@@ -11,25 +11,44 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from .errors import printable
 from .labels import LABELS
 
 OUTPUT_FORMATS = ("table", "jsonl", "csv")
 CSV_COLUMNS = ["id", "path", "labels", "primary", *(f"score_{label}" for label in LABELS), "model"]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE_IN_LINES = re.compile("[\ud800-\udfff\u2028\u2029\x85]")
+
+
 def to_json_line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    """One JSON line, safe for any reader that splits lines."""
+    line = json.dumps(record, ensure_ascii=False)
+    # Surrogates (file names not in UTF-8) cannot be written as UTF-8, and U+2028, U+2029
+    # and NEL end a line for str.splitlines and others; escaped, they are still valid JSON
+    # and read back to the same strings, which --resume relies on.
+    return _escape(_UNSAFE_IN_LINES, line) + "\n"
+
+
+def _escape(pattern: re.Pattern, text: str) -> str:
+    return pattern.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _escape_surrogates(text: str) -> str:
+    return _escape(_SURROGATE, text)
 
 
 def csv_row(record: dict) -> list:
     return [
-        record["id"],
-        record["path"],
+        _escape_surrogates(record["id"]),
+        _escape_surrogates(record["path"]),
         ";".join(record["labels"]),
         record["primary"],
         *(record["scores"][label] for label in LABELS),
@@ -102,7 +121,7 @@ def table_header() -> str:
 
 def _name(record: dict) -> str:
     name = record["path"] if record["id"] == record["path"] else f"{record['path']}#{record['id']}"
-    name = name or record["id"]
+    name = printable(name or record["id"])
     return name if len(name) <= _NAME_WIDTH else "…" + name[-(_NAME_WIDTH - 1) :]
 
 
