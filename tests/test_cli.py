@@ -220,3 +220,18 @@ def test_resume_needs_an_output_file(run, tmp_path):
     write_posts(tmp_path / "posts", 2)
     result = run("predict", tmp_path / "posts", "--resume")
     assert result.exit_code == 2 and "--resume needs --output" in result.output
+
+
+def test_resume_keeps_rows_that_share_an_id(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"id": "a", "text": "GPT writes code."}\n'
+        '{"id": "a", "text": "Diffusion paints."}\n'
+        '{"id": "b", "text": "Tax forms."}\n'
+    )
+    full = run("predict", rows, "--format", "jsonl", "--jobs", "1").stdout.splitlines()
+    out = tmp_path / "tags.jsonl"
+    out.write_text(full[0] + "\n")  # killed after the first of the two rows with id "a"
+    result = run("predict", rows, "-o", out, "--resume")
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines() == full

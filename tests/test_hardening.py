@@ -334,7 +334,8 @@ def test_output_errors_are_one_line(run, tmp_path):
     binary = tmp_path / "binary.jsonl"
     binary.write_bytes(b"\xff\xfe\x00garbage\n")
     result = run("predict", post, "-o", binary, "--resume")
-    assert result.exit_code == 2 and "--resume needs the file aitag wrote" in result.output
+    assert result.exit_code == 2 and "--resume needs the file it wrote" in result.output
+    assert result.output.strip().count("\n") == 0
 
 
 def test_undecodable_file_name_round_trips_through_output_and_resume(run, tmp_path):
@@ -417,8 +418,8 @@ def test_a_50_mb_single_line_document_in_bounded_time_and_memory(tmp_path, model
     )
     assert tagged.returncode == 0, tagged.stderr
     assert json.loads(tagged.stdout)["path"] == str(big)
-    # Scoring all 36,000 passages of one document in one call costs most of this.
-    assert peak_mb < 1000 and seconds < 60, (peak_mb, seconds)
+    # Passages are scored 4,096 at a time, so scoring adds little to reading.
+    assert peak_mb < 700 and seconds < 60, (peak_mb, seconds)
 
 
 # ---------------------------------------------------------------- interrupted work

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,7 +41,11 @@ class Batch:
     thresholds: dict[str, float] = field(default_factory=dict)
     options: ReadOptions = field(default_factory=ReadOptions)
     passages: bool = False
-    skip: set[tuple[str, str]] = field(default_factory=set)
+    skip: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Files that are one document each (id = path) are skipped without being read.
+        self.done_files = frozenset(path for path, doc_id in self.skip if path == doc_id)
 
     def files(self) -> list[str | InputError]:
         """The expanded inputs (paths, ``-``, or errors for specs matching nothing)."""
@@ -56,24 +61,45 @@ def run_batch(
 ) -> Iterator[dict | InputError]:
     """Records and input errors for every document of the batch, in input order."""
     items = batch.files() if items is None else items
-    chunks = [items[i : i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
+    by_path: dict[str, dict] = {}
+    for key, count in batch.skip.items():
+        by_path.setdefault(key[0], {})[key] = count
+    chunks = [
+        _chunk_batch(batch, items[i : i + CHUNK_FILES], by_path)
+        for i in range(0, len(items), CHUNK_FILES)
+    ]
     # Worker processes cost a second to start; a small batch is faster in this one.
     if jobs <= 1 or len(chunks) < 2 or STDIN in items:
-        for chunk in chunks:
-            yield from tag_chunk(batch, chunk)
+        for chunk_batch, chunk in chunks:
+            yield from tag_chunk(chunk_batch, chunk)
         return
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-    for results in parallel(delayed(tag_chunk)(batch, chunk) for chunk in chunks):
+    for results in parallel(delayed(tag_chunk)(*chunk) for chunk in chunks):
         yield from results
+
+
+def _chunk_batch(
+    batch: Batch, chunk: list[str | InputError], by_path: dict[str, dict]
+) -> tuple[Batch, list]:
+    """A chunk without its finished files, with the batch narrowed to what it needs.
+
+    Each chunk goes to a worker with only the resume entries of its own files, so a large
+    resume state is not sent again with every chunk.
+    """
+    chunk = [item for item in chunk if isinstance(item, InputError) or item not in batch.done_files]
+    skip = {}
+    for item in chunk:
+        if isinstance(item, str):
+            skip.update(by_path.get(item, {}))
+    return replace(batch, skip=skip), chunk
 
 
 def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputError]:
     """Read and tag one chunk of inputs (runs in a worker process when jobs > 1)."""
     tagger = _tagger(batch.model_path, tuple(sorted(batch.thresholds.items())))
-    done_files = {path for path, doc_id in batch.skip if path == doc_id}
-    paths = [item for item in chunk if not isinstance(item, InputError) and item not in done_files]
+    paths = [item for item in chunk if not isinstance(item, InputError)]
     documents = read_documents(
         paths,
         batch.options.input_format,
@@ -81,13 +107,17 @@ def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputE
         batch.options.id_field,
         batch.options.max_bytes,
     )
-    fresh = (
-        item
-        for item in documents
-        if isinstance(item, InputError) or (item.path, item.id) not in batch.skip
-    )
+    seen: Counter = Counter()
+
+    def fresh(item) -> bool:
+        if isinstance(item, InputError):
+            return True
+        key = (item.path, item.id)
+        seen[key] += 1
+        return seen[key] > batch.skip.get(key, 0)
+
     results: list[dict | InputError] = [item for item in chunk if isinstance(item, InputError)]
-    results.extend(tagger.predict_documents(fresh, passages=batch.passages))
+    results.extend(tagger.predict_documents(filter(fresh, documents), passages=batch.passages))
     return results
 
 
@@ -99,27 +129,29 @@ def _tagger(model_path: str | None, thresholds: tuple[tuple[str, float], ...]):
     return Tagger.load(model_path, dict(thresholds))
 
 
-def resume_state(output: str | Path) -> set[tuple[str, str]]:
-    """(path, id) of every record already in a JSON Lines output; mends a torn last line.
+def resume_state(output: str | Path) -> dict[tuple[str, str], int]:
+    """How many records of each (path, id) a JSON Lines output holds; mends a torn last line.
 
     A run killed while writing can leave half a line at the end; it is cut off here so the
-    file stays valid JSON Lines and that document is tagged again.
+    file stays valid JSON Lines and that document is tagged again. Counts, not a set: rows
+    of one JSONL file may share an id, and only as many as were written are skipped.
     """
     output = Path(output)
     if not output.exists():
-        return set()
+        return {}
     with open(output, "rb+") as handle:
         data = handle.read()
         keep = data.rfind(b"\n") + 1
         if keep < len(data):
             handle.truncate(keep)
-    done = set()
-    for number, line in enumerate(data[:keep].decode("utf-8").splitlines(), start=1):
+    done: Counter = Counter()
+    # Split on newlines only: str.splitlines() would also cut at U+2028 and friends.
+    for number, line in enumerate(data[:keep].split(b"\n")[:-1], start=1):
         try:
-            record = json.loads(line)
-            done.add((str(record["path"]), str(record["id"])))
+            record = json.loads(line.decode("utf-8"))
+            done[(str(record["path"]), str(record["id"]))] += 1
         except (ValueError, KeyError, TypeError):
             raise InputError(
                 f"{output}:{number}", "is not a record of aitag; --resume needs the file it wrote"
             ) from None
-    return done
+    return dict(done)

@@ -178,12 +178,7 @@ def predict(
         raise click.UsageError("--resume needs --output FILE in jsonl format")
     overrides = parse_thresholds(thresholds)
     Tagger.load(model_path, overrides)  # fail on a bad model before any work starts
-    try:
-        done = resume_state(output) if resume else set()
-    except UnicodeDecodeError:
-        raise CliError(
-            f"{output}: is not UTF-8 JSON Lines; --resume needs the file aitag wrote"
-        ) from None
+    done = resume_state(output) if resume else {}
     batch = Batch(
         list(paths), model_path, overrides,
         ReadOptions(input_format, text_field, id_field, max_bytes), passages, done,
@@ -215,7 +210,7 @@ def predict(
                 bar.update(1)
                 last_path = path
     if not quiet and (output or failed):
-        skipped = f", {len(batch.skip)} already done" if resume else ""
+        skipped = f", {sum(batch.skip.values())} already done" if resume else ""
         click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed{skipped}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)

@@ -25,6 +25,9 @@ from .labels import LABELS, NO_LABEL
 from .model import TagModel
 from .persist import load_model
 
+#: Passages scored in one model call.
+SLICE_PASSAGES = 4096
+
 #: Documents scored together: large enough to amortise numpy calls, small enough to
 #: keep memory flat however long the batch is.
 CHUNK_DOCUMENTS = 256
@@ -102,9 +105,16 @@ class Tagger:
         return in_chunks(items, lambda documents: self.score_documents(documents, passages))
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
-        """Records for documents, scoring all their passages in one model call."""
+        """Records for documents, scoring their passages a slice at a time."""
         texts = [p.text for document in documents for p in document.passages]
-        probabilities = self.model.predict_proba(texts)
+        # Slices bound memory when one huge document has tens of thousands of passages.
+        probabilities = np.vstack(
+            [np.zeros((0, len(LABELS)))]
+            + [
+                self.model.predict_proba(texts[start : start + SLICE_PASSAGES])
+                for start in range(0, len(texts), SLICE_PASSAGES)
+            ]
+        )
         records, start = [], 0
         for document in documents:
             end = start + len(document.passages)
