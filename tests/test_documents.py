@@ -185,3 +185,29 @@ def test_all_raw_seed_posts_read():
         document = one(path.read_bytes(), str(path))
         assert len(document.passages) > 10
         json.dumps([p.text for p in document.passages])
+
+
+def test_row_files_stream_with_the_limit_per_row(tmp_path):
+    rows = tmp_path / "archive.jsonl"
+    line = json.dumps({"id": "x", "text": "Prompting a language model. " * 20}) + "\n"
+    rows.write_text(line * 200 + json.dumps({"id": "big", "text": "word " * 400}) + "\n")
+    limit = len(line) + 10  # the file is 200 times larger than this
+    items = list(read_documents([str(rows)], max_bytes=limit))
+    assert sum(not isinstance(i, InputError) for i in items) == 200
+    assert isinstance(items[-1], InputError) and "archive.jsonl:201" in str(items[-1])
+
+
+def test_latin1_csv_is_still_detected(tmp_path):
+    table = tmp_path / "rows.csv"
+    table.write_bytes(
+        "id,text\n1,Le modèle génère des réponses à partir du prompt.\n".encode("latin-1")
+    )
+    (item,) = read_documents([str(table)])
+    assert item.text.startswith("Le modèle génère")
+
+
+def test_empty_jsonl_is_reported(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")
+    (item,) = read_documents([str(empty)])
+    assert isinstance(item, InputError) and "empty" in str(item)

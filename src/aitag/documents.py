@@ -6,6 +6,7 @@ formats, encodings and errors behave the same everywhere.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import glob
@@ -156,6 +157,10 @@ def read_documents(
             continue
         name = "<stdin>" if item == STDIN else item
         try:
+            row_format = _row_format(item, input_format)
+            if row_format:
+                yield from _stream_rows(item, row_format, text_field, id_field, max_bytes)
+                continue
             data = _read_bytes(item, max_bytes, stdin)
             yield from parse_bytes(data, item, input_format, text_field, id_field)
         except InputError as error:
@@ -166,6 +171,95 @@ def read_documents(
             )
 
 
+def _row_format(path: str, input_format: str) -> str | None:
+    """'jsonl' or 'csv' when a file holds rows that can be read as a stream, else None."""
+    if path == STDIN:
+        return None
+    fmt = (
+        _EXTENSION_FORMATS.get(Path(path).suffix.lower())
+        if input_format == "auto"
+        else input_format
+    )
+    return fmt if fmt in ("jsonl", "csv") else None
+
+
+def _stream_rows(
+    path: str, fmt: str, text_field: str, id_field: str, max_bytes: int
+) -> Iterator[Document | InputError]:
+    """Rows of a JSONL or CSV file, read as a stream: the size limit applies to each row.
+
+    An archive of a million rows is no larger in memory than its longest row. UTF-16
+    files (with a BOM) are the exception: they are read whole, within the file limit.
+    """
+    try:
+        with _open_regular(path) as handle:
+            head = handle.read(65536)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")) or not _utf8_prefix(head):
+                handle.seek(0)
+                data = handle.read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    raise InputError(
+                        path,
+                        f"is not UTF-8 and larger than the {max_bytes:,}-byte limit; "
+                        "convert it to UTF-8",
+                    )
+                yield from parse_bytes(data, path, fmt, text_field, id_field)
+                return
+            handle.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+            if fmt == "jsonl":
+                lines = _binary_lines(handle, path, max_bytes)
+                rows = _read_jsonl(lines, path, text_field, id_field)
+            else:
+                stream = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                rows = _read_csv(stream, path, text_field, id_field, max_bytes)
+            empty = True
+            for row in rows:
+                empty = False
+                yield row
+            if empty:
+                yield InputError(path, "is empty; nothing to tag")
+    except OSError as error:
+        yield InputError(
+            path, f"cannot read ({error.strerror or error}); check the path and its permissions"
+        )
+
+
+def _utf8_prefix(head: bytes) -> bool:
+    """Whether bytes are UTF-8, allowing a character cut at the end."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _binary_lines(
+    handle: io.BufferedReader, name: str, max_bytes: int
+) -> Iterator[tuple[int, str | InputError]]:
+    """(line number, text or error) for each line; lines end at "\\n" only."""
+    number = 0
+    while True:
+        raw = handle.readline(max_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of an oversized row
+                raw = handle.readline(1 << 20)
+            yield (
+                number,
+                InputError(
+                    f"{name}:{number}",
+                    f"is longer than the {max_bytes:,}-byte limit; raise --max-bytes",
+                ),
+            )
+            continue
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield number, InputError(f"{name}:{number}", "is not valid UTF-8; convert the file")
+
+
 def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> bytes:
     name = "<stdin>" if path == STDIN else path
     try:
@@ -173,13 +267,7 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_bytes + 1)
         else:
-            _check_regular_file(path)
-            # O_NONBLOCK: should the file turn into a FIFO after the check, opening it
-            # still returns at once instead of waiting for a writer.
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with open(descriptor, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise InputError(name, "is not a regular file" + _GIVE)
+            with _open_regular(path) as handle:
                 data = handle.read(max_bytes + 1)
     except OSError as error:
         raise InputError(
@@ -190,6 +278,19 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
             name, f"larger than the {max_bytes:,}-byte limit; split it or raise --max-bytes"
         )
     return data
+
+
+def _open_regular(path: str) -> io.BufferedReader:
+    """Open a regular file for reading; refuse FIFOs, devices, sockets and link loops."""
+    _check_regular_file(path)
+    # O_NONBLOCK: should the file turn into a FIFO after the check, opening it still
+    # returns at once instead of waiting for a writer.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    handle = open(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise InputError(path, "is not a regular file" + _GIVE)
+    return handle
 
 
 _GIVE = "; give a text, Markdown, HTML, JSON or CSV file"
@@ -343,9 +444,9 @@ def parse_bytes(
         raise InputError(name, "is empty; nothing to tag")
     fmt = detect_format(path, text) if input_format == "auto" else input_format
     if fmt == "jsonl":
-        yield from _read_jsonl(text, name, text_field, id_field)
+        yield from _read_jsonl(_text_lines(text), name, text_field, id_field)
     elif fmt == "csv":
-        yield from _read_csv(text, name, text_field, id_field)
+        yield from _read_csv(io.StringIO(text, newline=""), name, text_field, id_field, len(data))
     else:
         blocks = _BLOCK_READERS[fmt](text, name)
         yield _document(name, name, text, blocks, fmt)
@@ -813,11 +914,12 @@ def _rendered(post: dict, key: str) -> str | None:
 
 
 def _read_jsonl(
-    text: str, name: str, text_field: str, id_field: str
+    lines: Iterable[tuple[int, str | InputError]], name: str, text_field: str, id_field: str
 ) -> Iterator[Document | InputError]:
-    # Lines end at "\n" only: str.splitlines would also cut at U+2028, NEL and other
-    # characters that JSON strings may hold unescaped.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in lines:
+        if isinstance(line, InputError):
+            yield line
+            continue
         if not line.strip():
             continue
         where = f"{name}:{number}"
@@ -837,20 +939,26 @@ def _read_jsonl(
         yield from _row_document(row, where, number, text_field, id_field)
 
 
+def _text_lines(text: str) -> Iterator[tuple[int, str]]:
+    # Lines end at "\n" only: str.splitlines would also cut at U+2028, NEL and other
+    # characters that JSON strings may hold unescaped.
+    return enumerate(text.split("\n"), start=1)
+
+
 _TOO_DEEP = "is JSON nested too deeply to read; check the file"
 
 
 def _read_csv(
-    text: str, name: str, text_field: str, id_field: str
+    stream: io.TextIOBase, name: str, text_field: str, id_field: str, max_bytes: int
 ) -> Iterator[Document | InputError]:
-    # The whole file is within --max-bytes already; csv's own field limit (128 KB) would
-    # refuse a long article in one cell.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # csv's own field limit (128 KB) would refuse a long article in one cell; the size
+    # limit of aitag applies instead.
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes + 1))
+    reader = csv.DictReader(stream)
     try:
         fields = reader.fieldnames
-    except csv.Error as error:
-        raise InputError(name, f"is not valid CSV ({error}); check its quoting") from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise InputError(name, f"is not valid UTF-8 CSV ({error}); check the file") from None
     if not fields or text_field not in fields:
         raise InputError(
             name, f"has no {text_field!r} column; name the text column with --text-field"
@@ -858,8 +966,10 @@ def _read_csv(
     try:
         for number, row in enumerate(reader, start=1):
             yield from _row_document(row, f"{name}:row {number}", number, text_field, id_field)
-    except csv.Error as error:
-        yield InputError(name, f"is not valid CSV ({error}); check its quoting")
+    except (csv.Error, UnicodeDecodeError) as error:
+        yield InputError(
+            name, f"is not valid UTF-8 CSV ({error}); rows after this one were not read"
+        )
 
 
 def _row_document(
