@@ -199,13 +199,16 @@ class _HashTable:
         # A quarter full at most, so most lookups end on their first probe.
         self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 4 + 1))), 4)
         size = 1 << self.bits
-        self.keys = np.zeros(size, dtype=np.uint64)
-        self.values = np.full(size, -1, dtype=np.int64)  # -1 marks an empty slot
-        for key, value in zip(keys.astype(np.uint64).tolist(), values.tolist()):
-            slot = self._slot(np.array([key], dtype=np.uint64))[0]
-            while self.values[slot] >= 0 and self.keys[slot] != key:
+        keys = keys.astype(np.uint64)
+        table_keys = [0] * size
+        table_values = [-1] * size  # -1 marks an empty slot
+        # Slots come from numpy in one call; placing keys is a plain-int loop (fast at load).
+        for key, value, slot in zip(keys.tolist(), values.tolist(), self._slot(keys).tolist()):
+            while table_values[slot] >= 0 and table_keys[slot] != key:
                 slot = (slot + 1) & (size - 1)
-            self.keys[slot], self.values[slot] = key, value
+            table_keys[slot], table_values[slot] = key, value
+        self.keys = np.array(table_keys, dtype=np.uint64)
+        self.values = np.array(table_values, dtype=np.int64)
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
