@@ -4,6 +4,7 @@ fastText is trained on the same corpus train split aitag is trained on. It is a
 benchmark-only dependency: pip install fasttext-wheel.
 
     python benchmarks/quality.py ../shared/eval/dev.jsonl [--model models/aitag-default.skops]
+    python benchmarks/quality.py test-split
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def keyword_rule(text: str) -> tuple[list[str], str]:
     return labels, primary
 
 
-def fasttext_model(train_records, seed: int = 0):
+def fasttext_model(train_records, seed: int = 0, word_ngrams: int = 2):
     import fasttext
 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
@@ -51,7 +52,7 @@ def fasttext_model(train_records, seed: int = 0):
         loss="ova",
         epoch=50,
         lr=0.5,
-        wordNgrams=2,
+        wordNgrams=word_ngrams,
         dim=50,
         minCount=1,
         seed=seed,
@@ -80,20 +81,22 @@ def score(records, predictions) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", help="labelled JSON Lines (LABELS.md format)")
+    parser.add_argument(
+        "data", help="labelled JSON Lines (LABELS.md format), or 'test-split' for the corpus's"
+    )
     parser.add_argument("--model", default=None)
     parser.add_argument("--corpus", default=str(Path(__file__).resolve().parents[1] / "corpus"))
     args = parser.parse_args()
 
-    records = load_records(args.data)
-    train_records, _ = split_records(load_records(args.corpus))
+    train_records, test_records = split_records(load_records(args.corpus))
+    records = test_records if args.data == "test-split" else load_records(args.data)
     systems = {"aitag": evaluate(Tagger.load(args.model), records)}
     systems["keyword rule"] = score(records, [keyword_rule(r.text) for r in records])
     try:
-        model = fasttext_model(train_records)
-        systems["fastText (ova)"] = score(
-            records, [fasttext_predict(model, r.text) for r in records]
-        )
+        for word_ngrams in (2, 1):
+            model = fasttext_model(train_records, word_ngrams=word_ngrams)
+            predictions = [fasttext_predict(model, r.text) for r in records]
+            systems[f"fastText ova, {word_ngrams}-gr"] = score(records, predictions)
     except ImportError:
         print("fastText is not installed (pip install fasttext-wheel); skipping it")
 
