@@ -530,3 +530,25 @@ def test_sigkill_during_predict_output_then_resume_loses_and_repeats_nothing(mod
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").splitlines() == expected
     assert f"{len(whole)} already done" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"id": "1", "text": "x", "labels": ["Robots"], "primary": "none", "source": "w"}\n',
+        "not json\n",
+        "",
+    ],
+)
+def test_train_and_corpus_commands_refuse_a_bad_corpus_in_one_line(tmp_path, content):
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text(content)
+    for args in (
+        ["train", "--corpus", str(corpus), "--out", str(tmp_path / "m.skops")],
+        ["corpus", "stats", str(corpus)],
+        ["evaluate", str(corpus)],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "m.skops").exists()

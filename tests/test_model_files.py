@@ -39,14 +39,14 @@ class WritesCanary:
 
 
 def refused_by_every_command(target, tmp_path, match):
-    """predict, audit and evaluate each refuse the model with one line and exit 2."""
+    """predict, audit, explain and evaluate each refuse the model with one line and exit 2."""
     post = tmp_path / "post.txt"
     post.write_text("A language model writes text from a prompt.")
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
         json.dumps({"id": "1", "text": "GPT writes.", "labels": ["LLM"], "primary": "LLM"}) + "\n"
     )
-    for args in (["predict", post], ["audit", post], ["evaluate", gold]):
+    for args in (["predict", post], ["audit", post], ["explain", post], ["evaluate", gold]):
         result = CliRunner().invoke(main, [str(a) for a in [*args, "--model", target]])
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output

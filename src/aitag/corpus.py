@@ -104,6 +104,8 @@ def load_records(path: str | Path) -> list[Record]:
                 raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
             seen[record.id] = where
             records.append(record)
+    if not records:
+        raise CorpusError(f"{path}: holds no records; add labelled JSON Lines")
     return records
 
 
