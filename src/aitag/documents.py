@@ -452,11 +452,13 @@ def parse_bytes(
         yield _document(name, name, text, blocks, fmt)
 
 
-def _document(doc_id: str, name: str, source: str, blocks: list[MappedText], fmt: str) -> Document:
+def _document(
+    doc_id: str, name: str, source: str, blocks: list[MappedText], fmt: str, cut: bool = True
+) -> Document:
     lines = LineIndex(source)
     passages: list[Passage] = []
     for block in blocks:
-        for piece in split_passages(block):
+        for piece in split_passages(block) if cut else [block.strip()]:
             start = piece.spans[0][1]
             end = piece.spans[-1][1] + piece.spans[-1][2]
             line, column = lines.locate(start)
@@ -471,6 +473,17 @@ def text_document(text: str, doc_id: str = "<text>", path: str = "") -> Document
     if not text.strip():
         raise InputError(doc_id, "is empty; nothing to tag")
     return _document(doc_id, path or doc_id, text, read_text_blocks(text, doc_id), "text")
+
+
+def passage_document(text: str, doc_id: str) -> Document:
+    """A Document that is one passage: a labelled record, scored as the unit it was labelled.
+
+    LABELS.md labels a record's text as a whole ("one passage a line"), and the model is
+    trained on whole records, so evaluation does not cut them into paragraphs.
+    """
+    if not text.strip():
+        raise InputError(doc_id, "is empty; nothing to tag")
+    return _document(doc_id, doc_id, text, [MappedText.identity(text)], "text", cut=False)
 
 
 # ---------------------------------------------------------------- passages

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import Record, load_records
-from .documents import text_document
+from .documents import passage_document
 from .labels import LABELS
 
 
@@ -61,8 +61,8 @@ def _ratio(numerator: int, denominator: int) -> float:
 
 
 def predict_records(tagger, records: list[Record]) -> list[dict]:
-    """Predictions for labelled records, each text scored as one document."""
-    documents = [text_document(record.text, doc_id=record.id) for record in records]
+    """Predictions for labelled records, each record's text scored as one passage."""
+    documents = [passage_document(record.text, doc_id=record.id) for record in records]
     return list(tagger.predict_documents(documents))
 
 
