@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from itertools import islice
 from pathlib import Path
 
 from .errors import InputError
@@ -129,7 +128,7 @@ def _walk(directory: Path) -> Iterator[str | InputError]:
         yield from _unlistable(errors)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in _EXTENSION_FORMATS:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in _EXTENSION_FORMATS:
                 yield os.path.join(root, name)
     yield from _unlistable(errors)
 
@@ -176,7 +175,7 @@ def _row_format(path: str, input_format: str) -> str | None:
     if path == STDIN:
         return None
     fmt = (
-        _EXTENSION_FORMATS.get(Path(path).suffix.lower())
+        _EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower())
         if input_format == "auto"
         else input_format
     )
@@ -406,7 +405,7 @@ def _looks_binary(sample: bytes) -> bool:
 
 def detect_format(path: str, text: str) -> str:
     """Choose a format by extension, then by content (a WordPress post hides in any file)."""
-    by_extension = _EXTENSION_FORMATS.get(Path(path).suffix.lower(), "")
+    by_extension = _EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
     if by_extension in ("jsonl", "csv"):
         return by_extension
     if _is_wordpress(text):
@@ -530,7 +529,8 @@ def _count_words(text: str, start: int, end: int) -> int:
 
 
 def _more_words(text: str, limit: int) -> bool:
-    return next(islice(_WORD.finditer(text), limit, None), None) is not None
+    # split() with maxsplit stops after ``limit`` words: bounded work and memory.
+    return len(text.split(maxsplit=limit)) > limit
 
 
 def _cut_by_words(block: MappedText) -> list[MappedText]:

@@ -44,10 +44,6 @@ def analyze(text: str, ngram_max: int = 2) -> list[str]:
 # string. The tokens are exactly those of :func:`tokenize` (a test checks it); this is
 # several times faster than a regex and a string per token.
 
-_ALNUM = np.zeros(256, dtype=bool)
-_ALNUM[list(b"abcdefghijklmnopqrstuvwxyz0123456789")] = True
-_JOINER = np.zeros(256, dtype=bool)
-_JOINER[list(b"-'")] = True
 _BASE = np.uint64(0x100000001B3)
 _BASE_INVERSE = np.uint64(pow(int(_BASE), -1, 2**64))
 
@@ -81,17 +77,22 @@ def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     data = np.frombuffer(b"\n".join(pieces), dtype=np.uint8)
     if not len(data):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    alnum = _ALNUM[data]
-    inside = alnum.copy()
+    # Arithmetic on uint8 (wrapping below zero) beats a lookup table by about 5x here.
+    alnum = ((data - np.uint8(97)) < 26) | ((data - np.uint8(48)) < 10)
+    # inside[i + 1]: byte i is part of a token; a False on each side makes every token a
+    # rise and a fall, so the changes alternate start, end, start, end.
+    inside = np.zeros(len(data) + 2, dtype=bool)
+    inside[1:-1] = alnum
     # A hyphen or apostrophe belongs to a token only between two letters or digits.
-    inside[1:-1] |= _JOINER[data[1:-1]] & alnum[:-2] & alnum[2:]
-    edges = np.diff(inside.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    middle = data[1:-1]
+    inside[2:-2] |= ((middle == 45) | (middle == 39)) & alnum[:-2] & alnum[2:]  # "-" and "'"
+    changes = np.flatnonzero(inside[1:] != inside[:-1])
+    starts, ends = changes[0::2], changes[1::2]
     forward, backward = _Powers.upto(len(data) + 1)
     with np.errstate(over="ignore"):
         prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-        np.cumsum(data.astype(np.uint64) * forward[: len(data)], out=prefix[1:])
+        np.multiply(data, forward[: len(data)], out=prefix[1:], dtype=np.uint64)
+        np.cumsum(prefix[1:], out=prefix[1:])
         hashes = (prefix[ends] - prefix[starts]) * backward[starts]
     # Which original text each token is in: count the newlines before its start.
     line_starts = np.cumsum([0] + [len(piece) + 1 for piece in pieces[:-1]])
