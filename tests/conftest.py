@@ -27,3 +27,18 @@ def tagger(model_path):
     from aitag import Tagger
 
     return Tagger.load(model_path)
+
+
+@pytest.fixture()
+def run(model_path):
+    """Invoke the CLI through click's CliRunner with the session's model."""
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(
+            main, [str(a) for a in args], input=input, env={"AITAG_MODEL": str(model_path)}
+        )
+
+    return invoke

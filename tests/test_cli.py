@@ -10,22 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from conftest import RAW
 
 from aitag.cli import main
-
-
-@pytest.fixture()
-def run(model_path):
-    def invoke(*args, input=None):
-        runner = CliRunner()
-        return runner.invoke(
-            main, [str(a) for a in args], input=input, env={"AITAG_MODEL": str(model_path)}
-        )
-
-    return invoke
 
 
 def test_predict_jsonl_one_record_per_document(run, tmp_path):

@@ -9,9 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from aitag.cli import main
 from aitag.explain import Explainer, contributions, term_spans
 from aitag.explain_format import render_html
 from aitag.features import analyze
@@ -91,16 +89,6 @@ def test_html_is_self_contained_and_escaped(explainer):
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert not re.search(r"(src|href)=", page)
     assert '<mark class="up"' in page
-
-
-@pytest.fixture()
-def run(model_path):
-    def invoke(*args, input=None):
-        return CliRunner().invoke(
-            main, [str(a) for a in args], input=input, env={"AITAG_MODEL": str(model_path)}
-        )
-
-    return invoke
 
 
 def test_cli_json_shape_from_stdin(run):

@@ -61,16 +61,6 @@ def check_output(result) -> None:
         assert line.startswith("aitag: "), line
 
 
-@pytest.fixture()
-def run(model_path):
-    def invoke(*args, input=None):
-        return CliRunner().invoke(
-            main, [str(a) for a in args], input=input, env={"AITAG_MODEL": str(model_path)}
-        )
-
-    return invoke
-
-
 # ---------------------------------------------------------------- readers, by property
 
 

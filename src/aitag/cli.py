@@ -82,6 +82,11 @@ def input_options(command):
     return command
 
 
+def document_inputs(command):
+    """PATHS, the reading options and --model: what every document command takes."""
+    return click.argument("paths", nargs=-1, required=True)(input_options(model_option(command)))
+
+
 model_option = click.option(
     "--model",
     "model_path",
@@ -113,6 +118,20 @@ def report_input_error(error) -> None:
     click.echo(f"aitag: skipped {error}", err=True)
 
 
+def gather(results) -> tuple[list[dict], int]:
+    """The records of a stream, each input error reported on stderr: (records, failed)."""
+    from .errors import InputError
+
+    records, failed = [], 0
+    for item in results:
+        if isinstance(item, InputError):
+            report_input_error(item)
+            failed += 1
+        else:
+            records.append(item)
+    return records, failed
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aitag")
 def main() -> None:
@@ -120,9 +139,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@input_options
-@model_option
+@document_inputs
 @click.option(
     "--format",
     "fmt",
@@ -303,9 +320,7 @@ def evaluate(data, model_path, fmt, thresholds, report_dir):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@input_options
-@model_option
+@document_inputs
 @click.option(
     "--format",
     "fmt",
@@ -342,22 +357,17 @@ def audit(
     from .audit import Auditor, level_at_least
     from .audit_format import render
     from .documents import read_documents
-    from .errors import InputError
     from .predict import Tagger
 
     auditor = Auditor(Tagger.load(model_path))
     items = read_documents(paths, input_format, text_field, id_field, max_bytes)
-    records, failed, failing = [], 0, False
-    for item in auditor.audit_documents(items, passages=fmt == "html"):
-        if isinstance(item, InputError):
-            report_input_error(item)
-            failed += 1
-            continue
-        failing = failing or any(
-            level_at_least(f["severity"], fail_level) for f in item["findings"]
-        )
-        item["findings"] = [f for f in item["findings"] if level_at_least(f["severity"], min_level)]
-        records.append(item)
+    records, failed = gather(auditor.audit_documents(items, passages=fmt == "html"))
+    # The exit code counts every finding, shown or not; --min-level only filters the view.
+    failing = any(level_at_least(f["severity"], fail_level) for r in records for f in r["findings"])
+    for record in records:
+        record["findings"] = [
+            f for f in record["findings"] if level_at_least(f["severity"], min_level)
+        ]
     output = render(records, fmt)
     if output:
         click.echo(output)
@@ -369,9 +379,7 @@ def audit(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@input_options
-@model_option
+@document_inputs
 @click.option(
     "--format",
     "fmt",
@@ -396,20 +404,13 @@ def explain(
     explains it (its line and column are shown).
     """
     from .documents import read_documents
-    from .errors import InputError
     from .explain import Explainer
     from .explain_format import render
     from .predict import Tagger
 
     explainer = Explainer(Tagger.load(model_path), top=top)
     items = read_documents(paths, input_format, text_field, id_field, max_bytes)
-    records, failed = [], 0
-    for item in explainer.explain_documents(items, passages=passages):
-        if isinstance(item, InputError):
-            report_input_error(item)
-            failed += 1
-        else:
-            records.append(item)
+    records, failed = gather(explainer.explain_documents(items, passages=passages))
     output = render(records, fmt)
     if output:
         click.echo(output)
