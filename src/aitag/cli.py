@@ -15,6 +15,7 @@ import sys
 import click
 
 from .labels import MODEL_ENV
+from .output import OUTPUT_FORMATS
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -143,7 +144,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "jsonl", "csv"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default=None,
     help="Output format; default: table on a terminal, else jsonl.",
 )
