@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .documents import DEFAULT_MAX_BYTES, STDIN, expand_inputs, read_documents
+from .documents import DEFAULT_MAX_BYTES, STDIN, expand_inputs, read_files
 from .errors import InputError
 
 #: Files handed to a worker at a time.
@@ -99,9 +99,9 @@ def _chunk_batch(
 def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputError]:
     """Read and tag one chunk of inputs (runs in a worker process when jobs > 1)."""
     tagger = _tagger(batch.model_path, tuple(sorted(batch.thresholds.items())))
-    paths = [item for item in chunk if not isinstance(item, InputError)]
-    documents = read_documents(
-        paths,
+    # Unmatched specs stay in their place among the files' documents.
+    documents = read_files(
+        chunk,
         batch.options.input_format,
         batch.options.text_field,
         batch.options.id_field,
@@ -116,9 +116,7 @@ def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputE
         seen[key] += 1
         return seen[key] > batch.skip.get(key, 0)
 
-    results: list[dict | InputError] = [item for item in chunk if isinstance(item, InputError)]
-    results.extend(tagger.predict_documents(filter(fresh, documents), passages=batch.passages))
-    return results
+    return list(tagger.predict_documents(filter(fresh, documents), passages=batch.passages))
 
 
 @lru_cache(maxsize=4)

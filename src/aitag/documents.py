@@ -52,7 +52,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 STDIN = "-"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Passage:
     """A paragraph-sized piece of a document, located in the original file."""
 
@@ -70,7 +70,7 @@ class Passage:
         return (offset, *lines.locate(offset))
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One document: a file, or one row of a JSONL/CSV file."""
 
@@ -150,7 +150,19 @@ def read_documents(
     stdin: io.BufferedIOBase | None = None,
 ) -> Iterator[Document | InputError]:
     """Yield a Document for each readable document and an InputError for each bad one."""
-    for item in expand_inputs(specs):
+    return read_files(expand_inputs(specs), input_format, text_field, id_field, max_bytes, stdin)
+
+
+def read_files(
+    items: Iterable[str | InputError],
+    input_format: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: io.BufferedIOBase | None = None,
+) -> Iterator[Document | InputError]:
+    """:func:`read_documents` for inputs already expanded by :func:`expand_inputs`."""
+    for item in items:
         if isinstance(item, InputError):
             yield item
             continue
@@ -267,7 +279,11 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
             data = stream.read(max_bytes + 1)
         else:
             with _open_regular(path) as handle:
-                data = handle.read(max_bytes + 1)
+                # Asking for the limit would allocate that much for every small file.
+                size = os.fstat(handle.fileno()).st_size
+                data = handle.read(min(size, max_bytes) + 1)
+                if len(data) == size + 1:  # it grew since: read on, up to the limit
+                    data += handle.read(max_bytes + 1 - len(data))
     except OSError as error:
         raise InputError(
             name, f"cannot read ({error.strerror or error}); check the path and its permissions"
@@ -378,7 +394,8 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
+    # Without a NUL byte both shares below are 0: skip counting (most files are UTF-8).
+    if len(sample) < 4 or len(sample) % 2 or b"\x00" not in sample:
         return None
     even_zeros = sample[0::2].count(0) / (len(sample) // 2)
     odd_zeros = sample[1::2].count(0) / (len(sample) // 2)
@@ -532,9 +549,15 @@ def _more_words(text: str, limit: int) -> bool:
     # Words are at most the whitespace characters plus one: counting ASCII whitespace (C
     # speed, no strings made) settles most paragraphs; split() with maxsplit, which stops
     # after ``limit`` words, settles the rest.
-    if text.isascii() and sum(map(text.count, " \t\n\r\x0b\x0c")) < limit:
-        return False
+    if text.isascii():
+        encoded = text.encode("ascii")
+        if len(encoded) - len(encoded.translate(None, _ASCII_SPACES)) < limit:
+            return False
     return len(text.split(maxsplit=limit)) > limit
+
+
+#: What str.split() splits ASCII text at.
+_ASCII_SPACES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def _cut_by_words(block: MappedText) -> list[MappedText]:

@@ -40,9 +40,10 @@ def analyze(text: str, ngram_max: int = 2) -> list[str]:
 # ---------------------------------------------------------------- the same tokens, in numpy
 #
 # Prediction finds tokens with array operations over the UTF-8 bytes of many texts at
-# once, and names each token by a 64-bit polynomial hash of its bytes instead of a Python
-# string. The tokens are exactly those of :func:`tokenize` (a test checks it); this is
-# several times faster than a regex and a string per token.
+# once, and names each token by a 64-bit number instead of a Python string: its bytes
+# themselves when it has at most 8 (most words), else a hash of them. The tokens are
+# exactly those of :func:`tokenize` (a test checks it); this is several times faster than
+# a regex and a string per token.
 
 _BASE = np.uint64(0x100000001B3)
 _BASE_INVERSE = np.uint64(pow(int(_BASE), -1, 2**64))
@@ -67,14 +68,11 @@ class _Powers:
 
 def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(hash, text index) of every token of the texts, in order, as :func:`tokenize` finds them."""
-    joined = "\n".join(
-        _DOTTED_ACRONYM.sub(_fold_acronym, text) if _DOTTED_HINT.search(text) else text
-        for text in texts
-    )
-    # Texts are joined by newlines; lower() is applied per text so a case change that alters
-    # a text's length cannot move the boundaries.
-    pieces = [text.lower().encode("utf-8", "surrogatepass") for text in joined.split("\n")]
-    data = np.frombuffer(b"\n".join(pieces), dtype=np.uint8)
+    data, text_ends = _lowered_bytes(texts)
+    folded = _fold_dotted_acronyms(texts, data, text_ends)
+    if folded is not None:
+        texts = folded
+        data, text_ends = _lowered_bytes(texts)
     if not len(data):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     # Arithmetic on uint8 (wrapping below zero) beats a lookup table by about 5x here.
@@ -88,19 +86,91 @@ def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     inside[2:-2] |= ((middle == 45) | (middle == 39)) & alnum[:-2] & alnum[2:]  # "-" and "'"
     changes = np.flatnonzero(inside[1:] != inside[:-1])
     starts, ends = changes[0::2], changes[1::2]
-    forward, backward = _Powers.upto(len(data) + 1)
+    # Tokens never cross a separator: count each text's by one search per text.
+    tokens_per_text = np.diff(np.searchsorted(starts, text_ends), prepend=0)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), tokens_per_text)
+    return _token_numbers(data, starts, ends), rows
+
+
+def _lowered_bytes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The lowered UTF-8 of the texts joined by NULs, and where each text ends.
+
+    Texts are lowered one by one: most are ASCII, which lowers and encodes fastest alone.
+    NUL is never part of a token, so no token crosses from one text into the next.
+    """
+    pieces = [text.lower().encode("utf-8", "surrogatepass") for text in texts]
+    data = np.frombuffer(b"\0".join(pieces), dtype=np.uint8)
+    return data, np.cumsum([len(piece) + 1 for piece in pieces], dtype=np.int64) - 1
+
+
+def _fold_dotted_acronyms(
+    texts: list[str], data: np.ndarray, text_ends: np.ndarray
+) -> list[str] | None:
+    """The texts with "A.I." folded to "AI", or None when no text needs it.
+
+    Every dotted acronym of a text leaves a ".x." in its lowered bytes, and a scan of the
+    bytes costs far less than the regex over every text; only the texts holding such a
+    candidate ("e.g." is one too) go through the regex.
+    """
+    if len(data) < 3:
+        return None
+    dots = data == 46
+    candidates = np.flatnonzero(dots[:-2] & dots[2:]) + 1
+    candidates = candidates[(data[candidates] - np.uint8(97)) < 26]
+    if not len(candidates):
+        return None
+    texts = list(texts)
+    for i in np.unique(np.searchsorted(text_ends, candidates)).tolist():
+        if _DOTTED_HINT.search(texts[i]):
+            texts[i] = _DOTTED_ACRONYM.sub(_fold_acronym, texts[i])
+    return texts
+
+
+#: MASKS[k] keeps the first k bytes of a little-endian 64-bit word (k = 8: all of it).
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _token_numbers(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A 64-bit number per token: its bytes when it has 8 or fewer, else a hash of them.
+
+    Eight bytes from every token start are read in one gather, through a view of the
+    bytes as 64-bit words at every byte offset; no per-byte arithmetic is needed.
+    """
+    lengths = ends - starts
+    padded = np.zeros((len(data) + 23) // 8 * 8, dtype=np.uint8)
+    padded[: len(data)] = data
+    # Word i is bytes i..i+7, little-endian on any machine (stride of one byte); the
+    # padding keeps the reads of the last tokens inside the array.
+    words = np.lib.stride_tricks.as_strided(
+        padded.view("<u8"), shape=(len(data) + 9,), strides=(1,), writeable=False
+    )
+    numbers = words[starts] & _MASKS[np.minimum(lengths, 8)]
+    # Tokens don't contain NUL, so a masked word is the token itself; longer ones hash.
+    middle = np.flatnonzero((lengths > 8) & (lengths <= 16))
+    if len(middle):
+        rest = words[starts[middle] + 8] & _MASKS[lengths[middle] - 8]
+        with np.errstate(over="ignore"):
+            numbers[middle] = (numbers[middle] * _MIX + rest) * _BASE
+    long = np.flatnonzero(lengths > 16)
+    if len(long):
+        numbers[long] = _polynomial_hashes(data, starts[long], lengths[long])
+    return numbers
+
+
+def _polynomial_hashes(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Polynomial hashes of the byte runs ``data[start:start + length]``."""
+    offsets = np.cumsum(lengths) - lengths
+    # The runs' bytes side by side, then the hash of each run from prefix sums.
+    positions = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+    run_bytes = data[positions]
+    forward, backward = _Powers.upto(len(run_bytes) + 1)
     with np.errstate(over="ignore"):
-        prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-        np.multiply(data, forward[: len(data)], out=prefix[1:], dtype=np.uint64)
+        prefix = np.empty(len(run_bytes) + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.multiply(run_bytes, forward[: len(run_bytes)], out=prefix[1:], dtype=np.uint64)
         np.cumsum(prefix[1:], out=prefix[1:])
-        hashes = (prefix[ends] - prefix[starts]) * backward[starts]
-    # Which original text each token is in: count the newlines before its start.
-    line_starts = np.cumsum([0] + [len(piece) + 1 for piece in pieces[:-1]])
-    newline_rows = np.searchsorted(line_starts, starts, side="right") - 1
-    # ``joined`` had one line per newline of every text: map lines back to texts.
-    lines_per_text = [text.count("\n") + 1 for text in texts]
-    text_of_line = np.repeat(np.arange(len(texts), dtype=np.int64), lines_per_text)
-    return hashes, text_of_line[newline_rows]
+        return (prefix[offsets + lengths] - prefix[offsets]) * backward[offsets]
 
 
 def hash_tokens(tokens: list[str]) -> np.ndarray:

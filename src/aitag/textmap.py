@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 Span = tuple[int, int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class MappedText:
     """A string plus the spans that map its characters back to source offsets."""
 
@@ -100,11 +100,29 @@ class MappedText:
 
 
 class LineIndex:
-    """Turns source offsets into 1-based (line, column)."""
+    """Turns source offsets into 1-based (line, column).
+
+    Most callers ask in increasing order (passages, then findings, front to back), which
+    counts newlines from the previous answer on; a step back falls back to a table of
+    line starts, built once.
+    """
 
     def __init__(self, source: str):
-        self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._source = source
+        self._offset = self._line = self._line_start = 0
+        self._starts: list[int] | None = None
 
     def locate(self, offset: int) -> tuple[int, int]:
+        if offset >= self._offset:
+            line = self._line + self._source.count("\n", self._offset, offset)
+            line_start = (
+                self._source.rfind("\n", self._offset, offset) + 1
+                if line > self._line
+                else self._line_start
+            )
+            self._offset, self._line, self._line_start = offset, line, line_start
+            return line + 1, offset - line_start + 1
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self._source)]
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
