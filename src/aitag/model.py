@@ -8,6 +8,7 @@ imports scikit-learn.
 from __future__ import annotations
 
 from functools import partial
+from itertools import chain
 
 import numpy as np
 
@@ -231,19 +232,25 @@ class _HashTable:
     _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads keys over slots
 
     def __init__(self, keys: np.ndarray, values: np.ndarray):
+        """A table of distinct ``keys``, built by linear probing in rounds of array operations."""
         # A quarter full at most, so most lookups end on their first probe.
         self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 4 + 1))), 4)
         size = 1 << self.bits
         keys = keys.astype(np.uint64)
-        table_keys = [0] * size
-        table_values = [-1] * size  # -1 marks an empty slot
-        # Slots come from numpy in one call; placing keys is a plain-int loop (fast at load).
-        for key, value, slot in zip(keys.tolist(), values.tolist(), self._slot(keys).tolist()):
-            while table_values[slot] >= 0 and table_keys[slot] != key:
-                slot = (slot + 1) & (size - 1)
-            table_keys[slot], table_values[slot] = key, value
-        self.keys = np.array(table_keys, dtype=np.uint64)
-        self.values = np.array(table_values, dtype=np.int64)
+        self.keys = np.zeros(size, dtype=np.uint64)
+        self.values = np.full(size, -1, dtype=np.int64)  # -1 marks an empty slot
+        pending, slots = np.arange(len(keys)), self._slot(keys)
+        while len(pending):
+            # Each empty slot takes the first pending key that wants it; the others step
+            # on to the next slot, so every key stays reachable from its home slot.
+            empty = self.values[slots] < 0
+            taken, first = np.unique(slots[empty], return_index=True)
+            winners = np.flatnonzero(empty)[first]
+            self.keys[taken] = keys[pending[winners]]
+            self.values[taken] = values[pending[winners]]
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[winners] = True
+            pending, slots = pending[~placed], (slots[~placed] + 1) & (size - 1)
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -285,43 +292,39 @@ class _NgramIndex:
 
     def __init__(self, terms: list[str], ngram_max: int):
         self.ngram_max = ngram_max
-        self.tokens: dict[str, int] = {}
         parts = [term.split(" ") for term in terms]
-        for words in parts:
-            for word in words:
-                self.tokens.setdefault(word, len(self.tokens))
-        self.base = max(len(self.tokens), 1)
-        words = list(self.tokens)
+        words = list(chain.from_iterable(parts))
+        # Token ids in order of first appearance; the id ``base`` stands for unknown tokens.
+        tokens = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        self.base = max(len(tokens), 1)
+        if self.base ** max(ngram_max, 1) >= 2**63:
+            raise ValueError(f"{len(tokens)} tokens are too many for {ngram_max}-gram keys")
         self.token_table = _HashTable(
-            hash_tokens(words) if words else np.zeros(0, dtype=np.uint64),
-            np.arange(len(words), dtype=np.int64),
+            hash_tokens(list(tokens)) if tokens else np.zeros(0, dtype=np.uint64),
+            np.arange(len(tokens), dtype=np.int64),
         )
+        ids = np.fromiter(map(tokens.__getitem__, words), dtype=np.int64, count=len(words))
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        firsts = np.cumsum(lengths) - lengths  # where each term's tokens begin in ``ids``
         self.unigram = np.full(self.base + 1, -1, dtype=np.int64)  # last slot: unknown token
+        single = np.flatnonzero(lengths == 1)
+        self.unigram[ids[firsts[single]]] = single
+        # An n-gram is the number its token ids make in base ``base``. Which tokens begin
+        # and end some n-gram of each length: most positions of a text can be ruled out
+        # with these two small arrays before any key is built.
         self.keys: dict[int, _HashTable] = {}
-        by_length: dict[int, list[tuple[int, int]]] = {}
-        for column, words in enumerate(parts):
-            if len(words) == 1:
-                self.unigram[self.tokens[words[0]]] = column
-            else:
-                key = 0
-                for word in words:
-                    key = key * self.base + self.tokens[word]
-                by_length.setdefault(len(words), []).append((key, column))
-        # Which tokens begin and end some n-gram of each length: most positions of a text
-        # can be ruled out with these two small arrays before any key is built.
         self.can_begin: dict[int, np.ndarray] = {}
         self.can_end: dict[int, np.ndarray] = {}
-        for length, pairs in by_length.items():
-            self.keys[length] = _HashTable(
-                np.array([key for key, _ in pairs], dtype=np.int64),
-                np.array([column for _, column in pairs], dtype=np.int64),
-            )
-            begin = np.zeros(self.base + 1, dtype=bool)
-            end = np.zeros(self.base + 1, dtype=bool)
-            for words in parts:
-                if len(words) == length:
-                    begin[self.tokens[words[0]]] = end[self.tokens[words[-1]]] = True
-            self.can_begin[length], self.can_end[length] = begin, end
+        for length in np.unique(lengths[lengths > 1]).tolist():
+            columns = np.flatnonzero(lengths == length)
+            key = np.zeros(len(columns), dtype=np.int64)
+            for offset in range(length):
+                key = key * self.base + ids[firsts[columns] + offset]
+            self.keys[length] = _HashTable(key, columns)
+            self.can_begin[length] = np.zeros(self.base + 1, dtype=bool)
+            self.can_begin[length][ids[firsts[columns]]] = True
+            self.can_end[length] = np.zeros(self.base + 1, dtype=bool)
+            self.can_end[length][ids[firsts[columns] + length - 1]] = True
 
     def lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every vocabulary n-gram occurrence in the texts."""

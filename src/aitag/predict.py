@@ -106,36 +106,46 @@ class Tagger:
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
         """Records for documents, scoring their passages a slice at a time."""
+        if not documents:
+            return []
         texts = [p.text for document in documents for p in document.passages]
         # Slices bound memory when one huge document has tens of thousands of passages.
         probabilities = np.vstack(
-            [np.zeros((0, len(LABELS)))]
-            + [
+            [
                 self.model.predict_proba(texts[start : start + SLICE_PASSAGES])
                 for start in range(0, len(texts), SLICE_PASSAGES)
             ]
         )
-        records, start = [], 0
-        for document in documents:
-            end = start + len(document.passages)
-            records.append(self._record(document, probabilities[start:end], passages))
-            start = end
+        # Every document's maximum and length-weighted mean at once: documents are runs
+        # of consecutive passages.
+        counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
+        firsts = np.cumsum(counts) - counts
+        lengths = np.fromiter(map(len, texts), np.float64, len(texts))
+        scores = np.maximum.reduceat(probabilities, firsts, axis=0)
+        coverage = np.add.reduceat(probabilities * lengths[:, None], firsts, axis=0)
+        coverage /= np.maximum(np.add.reduceat(lengths, firsts), 1.0)[:, None]
+        records = []
+        for i, (document, document_scores) in enumerate(zip(documents, scores.tolist())):
+            record = self._record(document, document_scores, coverage[i])
+            if passages:
+                record["passages"] = [
+                    self._passage_record(passage, probabilities[firsts[i] + k])
+                    for k, passage in enumerate(document.passages)
+                ]
+            records.append(record)
         return records
 
     # ------------------------------------------------------------ records
 
-    def _labels(self, scores: np.ndarray) -> list[str]:
+    def _labels(self, scores) -> list[str]:
         return [label for j, label in enumerate(LABELS) if scores[j] >= self.thresholds[label]]
 
-    def _record(self, document: Document, passage_scores: np.ndarray, passages: bool) -> dict:
-        scores = passage_scores.max(axis=0)
+    def _record(self, document: Document, scores: list[float], coverage: np.ndarray) -> dict:
         labels = self._labels(scores)
-        weights = np.array([len(p.text) for p in document.passages], dtype=float)
-        coverage = weights @ passage_scores / max(weights.sum(), 1.0)
         primary = (
             max(labels, key=lambda label: coverage[LABELS.index(label)]) if labels else NO_LABEL
         )
-        record = {
+        return {
             "id": document.id,
             "path": document.path,
             "labels": labels,
@@ -143,12 +153,6 @@ class Tagger:
             "primary": primary,
             "model": self.name,
         }
-        if passages:
-            record["passages"] = [
-                self._passage_record(passage, passage_scores[i])
-                for i, passage in enumerate(document.passages)
-            ]
-        return record
 
     def _passage_record(self, passage, scores: np.ndarray) -> dict:
         labels = self._labels(scores)
@@ -195,8 +199,8 @@ def in_chunks(
             yield next(records) if isinstance(item, Document) else item
 
 
-def _scores(values: np.ndarray) -> dict[str, float]:
-    return {label: round(float(values[j]), 4) for j, label in enumerate(LABELS)}
+def _scores(values) -> dict[str, float]:
+    return {label: round(float(value), 4) for label, value in zip(LABELS, values)}
 
 
 def _flat(record: dict) -> dict:
