@@ -161,7 +161,7 @@ def test_real_process_predicts_seed_post_and_imports_nothing_heavy(model_path):
         "import sys; from aitag.cli import main\n"
         "try: main(['predict', sys.argv[1], '--format', 'jsonl'])\n"
         "except SystemExit: pass\n"
-        "print(sorted(m for m in ('sklearn', 'skops') if m in sys.modules), file=sys.stderr)"
+        "print(sorted(m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules), file=sys.stderr)"
     )
     result = subprocess.run(
         [sys.executable, "-c", prediction_probe, str(seed)], capture_output=True, text=True, env=env

@@ -163,23 +163,23 @@ class TagModel:
 
         The same arithmetic as :meth:`features` followed by a product with the
         coefficients, rearranged for speed: with ``tf = 1 + log(count)``, a text's score is
-        ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``, two sparse products of the
-        per-text tf matrix, with ``idf * coef`` and with ``idf**2``. scipy's sparse product
-        is several times faster than gathering coefficients in numpy.
+        ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``. One gather of each term's
+        ``idf * coef`` row and one sum per run of a text's terms give every numerator.
         """
-        from scipy.sparse import csr_matrix
-
         n = len(texts)
         rows, term_ids, counts = self.term_counts(texts)
+        scores = np.zeros((n, len(LABELS)))
+        if not len(rows):
+            return scores + self.intercept_
         weighted_coef, idf_squared = self._weighted_terms()
-        tf = csr_matrix(
-            (1.0 + np.log(counts), term_ids, np.searchsorted(rows, np.arange(n + 1))),
-            shape=(n, len(self.terms_)),
-        )
-        numerators = tf @ weighted_coef
-        tf.data *= tf.data
-        norms = np.sqrt(tf @ idf_squared)
-        return numerators / np.where(norms > 0, norms, 1.0)[:, None] + self.intercept_
+        tf = 1.0 + np.log(counts)
+        terms = np.take(weighted_coef, term_ids, axis=0)
+        terms *= tf[:, None]
+        # Rows are sorted: each text's terms are one run, summed by reduceat.
+        firsts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        scores[rows[firsts]] = np.add.reduceat(terms, firsts, axis=0)
+        norms = np.sqrt(np.bincount(rows, weights=tf * tf * idf_squared[term_ids], minlength=n))
+        return scores / np.where(norms > 0, norms, 1.0)[:, None] + self.intercept_
 
     def _weighted_terms(self) -> tuple[np.ndarray, np.ndarray]:
         """``idf * coef`` per term and tag, shape (n_terms, n_labels), and ``idf**2``."""
