@@ -236,44 +236,55 @@ class _HashTable:
         # A quarter full at most, so most lookups end on their first probe.
         self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 4 + 1))), 4)
         size = 1 << self.bits
-        keys = keys.astype(np.uint64)
-        self.keys = np.zeros(size, dtype=np.uint64)
-        self.values = np.full(size, -1, dtype=np.int64)  # -1 marks an empty slot
+        keys = _as_int64(keys)
+        # Key and value side by side: a probe reads one 16-byte entry, not two arrays.
+        self.entries = np.zeros((size, 2), dtype=np.int64)
+        self.entries[:, 1] = -1  # -1 marks an empty slot
         pending, slots = np.arange(len(keys)), self._slot(keys)
         while len(pending):
             # Each empty slot takes the first pending key that wants it; the others step
             # on to the next slot, so every key stays reachable from its home slot.
-            empty = self.values[slots] < 0
+            empty = self.entries[slots, 1] < 0
             taken, first = np.unique(slots[empty], return_index=True)
             winners = np.flatnonzero(empty)[first]
-            self.keys[taken] = keys[pending[winners]]
-            self.values[taken] = values[pending[winners]]
+            self.entries[taken, 0] = keys[pending[winners]]
+            self.entries[taken, 1] = values[pending[winners]]
             placed = np.zeros(len(pending), dtype=bool)
             placed[winners] = True
             pending, slots = pending[~placed], (slots[~placed] + 1) & (size - 1)
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
-            return ((keys * self._MIX) >> np.uint64(64 - self.bits)).astype(np.int64)
+            mixed = keys.view(np.uint64) * self._MIX
+        return (mixed >> np.uint64(64 - self.bits)).astype(np.intp)
 
     def get(self, keys: np.ndarray, default: int) -> np.ndarray:
-        keys = keys.astype(np.uint64, copy=False)
+        keys = _as_int64(keys)
         slots = self._slot(keys)
-        values = self.values[slots]
+        entries = np.take(self.entries, slots, axis=0)
+        values = entries[:, 1]
         # Most keys settle on the first probe: found there, or an empty slot (absent).
-        found = (values >= 0) & (self.keys[slots] == keys)
+        occupied = values >= 0
+        found = occupied & (entries[:, 0] == keys)
         result = np.where(found, values, default)
-        pending = np.flatnonzero((values >= 0) & ~found)
-        mask = len(self.keys) - 1
+        pending = np.flatnonzero(occupied & ~found)
+        mask = len(self.entries) - 1
         slots = slots[pending]
         while len(pending):
             slots = (slots + 1) & mask
-            values = self.values[slots]
-            found = (values >= 0) & (self.keys[slots] == keys[pending])
+            entries = np.take(self.entries, slots, axis=0)
+            values = entries[:, 1]
+            found = (values >= 0) & (entries[:, 0] == keys[pending])
             result[pending[found]] = values[found]
             going = (values >= 0) & ~found  # another key sits here: probe on
             pending, slots = pending[going], slots[going]
         return result
+
+
+def _as_int64(keys: np.ndarray) -> np.ndarray:
+    """The keys' 64 bits as int64 (a view for uint64 hashes; equality is unaffected)."""
+    keys = np.ascontiguousarray(keys)
+    return keys.view(np.int64) if keys.dtype == np.uint64 else keys.astype(np.int64, copy=False)
 
 
 #: Characters of text turned into numpy arrays at a time while scoring.
