@@ -2,7 +2,8 @@
 
 Builds N posts of about 800 words from corpus sentences, then times, in one run:
 ``aitag predict DIR -o out.jsonl`` (reading, scoring, writing JSON Lines) and a fastText
-script doing the same work with a model trained on the same corpus split; peak RSS is the
+script doing the same work with a model trained on the same corpus split (the same
+record per post, flushed per record, with every tag's probability); peak RSS is the
 sum over each process tree. Also the cold times of ``aitag --help`` and
 ``aitag predict one.txt`` (median of 5).
 
@@ -33,16 +34,26 @@ FASTTEXT_SCRIPT = textwrap.dedent(
     """
     import json, os, sys
     import fasttext
+    LABELS = ("AI", "ML", "LLM", "GenAI")
     model = fasttext.load_model(sys.argv[1])
     with open(sys.argv[3], "w") as out:
         for root, _, files in os.walk(sys.argv[2]):
             for name in sorted(files):
                 path = os.path.join(root, name)
                 text = open(path, encoding="utf-8").read()
-                # fastText's usual input: lower-cased, one line (its own C++ splits words).
-                pairs = model.f.predict(text.lower().replace("\\n", " ") + "\\n", -1, 0.5, "strict")
-                labels = [n.replace("__label__", "") for p, n in pairs if n != "__label__none"]
-                out.write(json.dumps({"path": path, "labels": labels}) + "\\n")
+                # fastText's usual input: lower-cased, one line (its own C++ splits words);
+                # every tag's probability, for the same record aitag writes.
+                pairs = model.f.predict(text.lower().replace("\\n", " ") + "\\n", -1, 0.0, "strict")
+                found = {n.replace("__label__", ""): p for p, n in pairs}
+                scores = {label: round(found.get(label, 0.0), 4) for label in LABELS}
+                labels = [label for label in LABELS if scores[label] >= 0.5]
+                record = {
+                    "id": path, "path": path, "labels": labels, "scores": scores,
+                    "primary": max(labels, key=scores.get) if labels else "none",
+                    "model": "fasttext",
+                }
+                out.write(json.dumps(record) + "\\n")
+                out.flush()
     """
 )
 

@@ -6,9 +6,19 @@ import json
 
 import pytest
 from conftest import RAW, SEED_WORDPRESS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aitag.documents import expand_inputs, parse_bytes, read_documents
+from aitag.documents import (
+    _document,
+    _plain_document,
+    expand_inputs,
+    parse_bytes,
+    read_documents,
+    read_text_blocks,
+)
 from aitag.errors import InputError
+from aitag.textmap import LineIndex
 
 
 def one(data: bytes | str, name: str, **kwargs):
@@ -211,3 +221,62 @@ def test_empty_jsonl_is_reported(tmp_path):
     empty.write_text("\n\n")
     (item,) = read_documents([str(empty)])
     assert isinstance(item, InputError) and "empty" in str(item)
+
+
+PLAIN_PIECES = st.sampled_from(
+    [
+        "word",
+        "Model",
+        "trains.",
+        "Done!",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\n \t\n",
+        "\r\n",
+        "\t",
+        "é",
+        "\u2028",
+        "\x1f",
+    ]
+)
+
+
+def _slow_plain_passages(text):
+    """Plain-text passages the general way: blocks as MappedTexts, cut by split_passages."""
+    return _document("d", "d", text, read_text_blocks(text), "text").passages
+
+
+def _same_passages(text):
+    fast = _plain_document("d", "d", text).passages
+    slow = _slow_plain_passages(text)
+    fields = ("index", "text", "start", "end", "line", "column")
+    assert [[getattr(p, f) for f in fields] for p in fast] == [
+        [getattr(p, f) for f in fields] for p in slow
+    ]
+    lines = LineIndex(text)
+    for quick, general in zip(fast, slow):
+        for index in (0, len(quick.text) // 2, len(quick.text) - 1, len(quick.text) + 3):
+            assert quick.locate(index, lines) == general.locate(index, LineIndex(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PLAIN_PIECES, min_size=1, max_size=60).map("".join))
+def test_plain_text_passages_equal_the_general_readers(text):
+    if not text.strip():
+        return
+    _same_passages(text)
+
+
+def test_plain_text_passages_equal_the_general_readers_on_long_paragraphs():
+    sentence = "The model learns from labelled data and improves its predictions. "
+    long_paragraph = sentence * 120  # about 1,200 words: cut at sentence ends
+    word_dump = "token " * 1900  # no sentence ends at all: cut by words
+    text = f"Title\n\n{long_paragraph}\n\n  {word_dump}\n\nEnd."
+    _same_passages(text)
+    assert len(_plain_document("d", "d", text).passages) > 10  # both long ones were cut
+    seed_posts = sorted(RAW.glob("*.txt"))
+    assert seed_posts
+    for path in seed_posts:
+        _same_passages(path.read_text(encoding="utf-8"))
