@@ -137,15 +137,20 @@ class TagModel:
         Sorted by row, then term id; a (row, term) pair appears once.
         """
         rows, term_ids = self._ngram_index().lookup(texts)
-        # Counting (row, term) pairs by sorting their numbers is much faster than a Counter.
-        keys = rows * len(self.terms_) + term_ids
+        # Counting (row, term) pairs by sorting their numbers is much faster than a Counter;
+        # the row sits in the high bits, so sorting orders by row, then term.
+        bits = len(self.terms_).bit_length()
+        keys = (rows << bits) | term_ids
         keys.sort()
         if not len(keys):
             return keys, keys, keys
-        firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        distinct = np.empty(len(keys), dtype=bool)
+        distinct[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        firsts = np.flatnonzero(distinct)
         counts = np.diff(firsts, append=len(keys))
-        rows, term_ids = np.divmod(keys[firsts], len(self.terms_))
-        return rows, term_ids, counts
+        keys = keys[firsts]
+        return keys >> bits, keys & ((1 << bits) - 1), counts
 
     def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The TF-IDF matrix of texts in coordinate form: (rows, term ids, weights).
@@ -163,29 +168,30 @@ class TagModel:
 
         The same arithmetic as :meth:`features` followed by a product with the
         coefficients, rearranged for speed: with ``tf = 1 + log(count)``, a text's score is
-        ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``. One gather of each term's
-        ``idf * coef`` row and one sum per run of a text's terms give every numerator.
+        ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``. One gather of every term's
+        ``idf * coef`` and one sum per run of a text's terms give every numerator.
         """
         n = len(texts)
         rows, term_ids, counts = self.term_counts(texts)
-        scores = np.zeros((n, len(LABELS)))
         if not len(rows):
-            return scores + self.intercept_
+            return np.zeros((n, len(LABELS))) + self.intercept_
         weighted_coef, idf_squared = self._weighted_terms()
         tf = 1.0 + np.log(counts)
-        terms = np.take(weighted_coef, term_ids, axis=0)
-        terms *= tf[:, None]
+        # Tags along the first axis: the gather and the sums run over contiguous rows.
+        terms = np.take(weighted_coef, term_ids, axis=1)
+        terms *= tf
         # Rows are sorted: each text's terms are one run, summed by reduceat.
         firsts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-        scores[rows[firsts]] = np.add.reduceat(terms, firsts, axis=0)
+        sums = np.zeros((len(LABELS), n))
+        sums[:, rows[firsts]] = np.add.reduceat(terms, firsts, axis=1)
         norms = np.sqrt(np.bincount(rows, weights=tf * tf * idf_squared[term_ids], minlength=n))
-        return scores / np.where(norms > 0, norms, 1.0)[:, None] + self.intercept_
+        return (sums / np.where(norms > 0, norms, 1.0)).T + self.intercept_
 
     def _weighted_terms(self) -> tuple[np.ndarray, np.ndarray]:
-        """``idf * coef`` per term and tag, shape (n_terms, n_labels), and ``idf**2``."""
+        """``idf * coef``, shape (n_labels, n_terms), and ``idf**2`` per term."""
         if getattr(self, "_weighted", None) is None:
             idf = self.idf_.astype(np.float64)
-            self._weighted = ((self.coef_.astype(np.float64) * idf).T.copy(), idf * idf)
+            self._weighted = (self.coef_.astype(np.float64) * idf, idf * idf)
         return self._weighted
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
