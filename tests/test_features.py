@@ -22,6 +22,15 @@ def same_tokens(texts: list[str]) -> None:
         assert rows.tolist() == [i for _, i in expected]
 
 
+def test_tokens_of_every_length_are_found_and_told_apart():
+    # Up to 8 bytes a token is its own number; 9 to 16 bytes and longer ones are hashed.
+    words = ["".join("abcdefghij"[(n + k) % 10] for k in range(n)) for n in range(1, 41)]
+    words += [word[:-1] + "z" for word in words] + ["x" * 200_000, "gpt-4's", "a'b-c"]
+    same_tokens([" ".join(words), "\n".join(reversed(words))])
+    numbers = hash_tokens(words)
+    assert len(set(numbers.tolist())) == len(words)
+
+
 def test_seed_posts_tokenise_identically():
     same_tokens([path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt"))])
 

@@ -316,10 +316,12 @@ class _NgramIndex:
         self.base = max(len(tokens), 1)
         if self.base ** max(ngram_max, 1) >= 2**63:
             raise ValueError(f"{len(tokens)} tokens are too many for {ngram_max}-gram keys")
-        self.token_table = _HashTable(
-            hash_tokens(list(tokens)) if tokens else np.zeros(0, dtype=np.uint64),
-            np.arange(len(tokens), dtype=np.int64),
-        )
+        numbers = hash_tokens(list(tokens)) if tokens else np.zeros(0, dtype=np.uint64)
+        # Tokens longer than 8 bytes are named by a hash: two of the vocabulary sharing one
+        # would be scored as one, so refuse such a model instead (it has not happened).
+        if len(np.unique(numbers)) != len(numbers):
+            raise ValueError("two vocabulary tokens hash alike; retrain with another vocabulary")
+        self.token_table = _HashTable(numbers, np.arange(len(tokens), dtype=np.int64))
         ids = np.fromiter(map(tokens.__getitem__, words), dtype=np.int64, count=len(words))
         lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
         firsts = np.cumsum(lengths) - lengths  # where each term's tokens begin in ``ids``
