@@ -136,11 +136,10 @@ class TagModel:
 
         Sorted by row, then term id; a (row, term) pair appears once.
         """
-        rows, term_ids = self._ngram_index().lookup(texts)
         # Counting (row, term) pairs by sorting their numbers is much faster than a Counter;
         # the row sits in the high bits, so sorting orders by row, then term.
         bits = len(self.terms_).bit_length()
-        keys = (rows << bits) | term_ids
+        keys = self._ngram_index().lookup(texts, bits)
         keys.sort()
         if not len(keys):
             return keys, keys, keys
@@ -345,26 +344,25 @@ class _NgramIndex:
             self.can_end[length] = np.zeros(self.base + 1, dtype=bool)
             self.can_end[length][ids[firsts[columns] + length - 1]] = True
 
-    def lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every vocabulary n-gram occurrence in the texts."""
-        rows, columns, start, size = [], [], 0, 0
+    def lookup(self, texts: list[str], bits: int) -> np.ndarray:
+        """``row << bits | column`` for every vocabulary n-gram occurrence in the texts."""
+        found, start, size = [], 0, 0
         for end, text in enumerate(texts, start=1):
             size += len(text)
             # Texts go to numpy a few megabytes at a time, so memory stays bounded.
             if size >= _BATCH_CHARACTERS or end == len(texts):
-                batch_rows, batch_columns = self._lookup(texts[start:end])
-                rows.append(batch_rows + start)
-                columns.append(batch_columns)
+                found.append(self._lookup(texts[start:end], bits, start))
                 start, size = end, 0
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(rows), np.concatenate(columns)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
-    def _lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _lookup(self, texts: list[str], bits: int, first_row: int) -> np.ndarray:
         hashes, token_rows = token_hashes(texts)
         token_ids = self.token_table.get(hashes, self.base)
+        # Rows in the high bits from here on: one array per n-gram length, not two.
+        row_bits = (token_rows + first_row) << bits
         columns = self.unigram[token_ids]
-        found_rows, found_columns = [token_rows[columns >= 0]], [columns[columns >= 0]]
+        known = columns >= 0
+        found = [row_bits[known] | columns[known]]
         for length, table in self.keys.items():
             if len(token_ids) < length:
                 continue
@@ -383,10 +381,9 @@ class _NgramIndex:
                     positions = positions[part != self.base]
                     key = key[part != self.base]
             key_columns = table.get(key, -1)
-            hit = key_columns >= 0
-            found_rows.append(token_rows[positions[hit]])
-            found_columns.append(key_columns[hit])
-        return np.concatenate(found_rows), np.concatenate(found_columns)
+            hit = np.flatnonzero(key_columns >= 0)
+            found.append(row_bits[positions[hit]] | key_columns[hit])
+        return np.concatenate(found)
 
 
 def best_threshold(truth: np.ndarray, scores: np.ndarray) -> float:
