@@ -120,7 +120,7 @@ def _fold_dotted_acronyms(
     if not len(candidates):
         return None
     texts = list(texts)
-    for i in np.unique(np.searchsorted(text_ends, candidates)).tolist():
+    for i in sorted(set(np.searchsorted(text_ends, candidates).tolist())):
         if _DOTTED_HINT.search(texts[i]):
             texts[i] = _DOTTED_ACRONYM.sub(_fold_acronym, texts[i])
     return texts

@@ -8,7 +8,6 @@ imports scikit-learn.
 from __future__ import annotations
 
 from functools import partial
-from itertools import chain
 
 import numpy as np
 
@@ -308,8 +307,8 @@ class _NgramIndex:
 
     def __init__(self, terms: list[str], ngram_max: int):
         self.ngram_max = ngram_max
-        parts = [term.split(" ") for term in terms]
-        words = list(chain.from_iterable(parts))
+        # All terms' words in one split (a split per term costs more than the rest).
+        words = " ".join(terms).split(" ") if terms else []
         # Token ids in order of first appearance; the id ``base`` stands for unknown tokens.
         tokens = {word: i for i, word in enumerate(dict.fromkeys(words))}
         self.base = max(len(tokens), 1)
@@ -318,11 +317,12 @@ class _NgramIndex:
         numbers = hash_tokens(list(tokens)) if tokens else np.zeros(0, dtype=np.uint64)
         # Tokens longer than 8 bytes are named by a hash: two of the vocabulary sharing one
         # would be scored as one, so refuse such a model instead (it has not happened).
-        if len(np.unique(numbers)) != len(numbers):
+        ordered = np.sort(numbers)
+        if (ordered[1:] == ordered[:-1]).any():
             raise ValueError("two vocabulary tokens hash alike; retrain with another vocabulary")
         self.token_table = _HashTable(numbers, np.arange(len(tokens), dtype=np.int64))
         ids = np.fromiter(map(tokens.__getitem__, words), dtype=np.int64, count=len(words))
-        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        lengths = np.fromiter((term.count(" ") + 1 for term in terms), np.int64, len(terms))
         firsts = np.cumsum(lengths) - lengths  # where each term's tokens begin in ``ids``
         self.unigram = np.full(self.base + 1, -1, dtype=np.int64)  # last slot: unknown token
         single = np.flatnonzero(lengths == 1)
@@ -333,7 +333,7 @@ class _NgramIndex:
         self.keys: dict[int, _HashTable] = {}
         self.can_begin: dict[int, np.ndarray] = {}
         self.can_end: dict[int, np.ndarray] = {}
-        for length in np.unique(lengths[lengths > 1]).tolist():
+        for length in sorted(set(lengths[lengths > 1].tolist())):
             columns = np.flatnonzero(lengths == length)
             key = np.zeros(len(columns), dtype=np.int64)
             for offset in range(length):
