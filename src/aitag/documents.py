@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from itertools import chain
 from pathlib import Path
 
 from .errors import InputError
@@ -512,31 +511,46 @@ def _plain_document(doc_id: str, name: str, text: str) -> Document:
     """The document :func:`_document` makes of :func:`read_text_blocks`, made faster.
 
     A plain text's passages are verbatim slices of it, so they need no MappedText: most
-    paragraphs become a passage with a strip and a slice. Only very long paragraphs go
-    through :func:`split_passages`. A test checks both ways give the same passages.
+    paragraphs become a passage with a strip and a slice, and lines are counted as the
+    loop goes. Only very long paragraphs go through :func:`split_passages`. A test checks
+    both ways give the same passages.
     """
-    lines = LineIndex(text)
+    # Paragraphs and the blank lines between them, in turn: offsets are running sums.
+    pieces = _BLANK_LINES_SPLIT.split(text)
     passages: list[Passage] = []
-    start = 0
-    for match in chain(_BLANK_LINES.finditer(text), (None,)):
-        end = match.start() if match else len(text)
-        block, offset = text[start:end], start
-        start = match.end() if match else len(text)
+    add = passages.append
+    offset = line = line_start = counted = 0
+    for i in range(0, len(pieces), 2):
+        block = pieces[i]
         stripped = block.strip()
-        if not stripped:
-            continue
-        if len(stripped) < 2 * MAX_PASSAGE_WORDS or not _more_words(stripped, MAX_PASSAGE_WORDS):
-            pieces = [(stripped, offset + len(block) - len(block.lstrip()))]
-        else:
-            pieces = [
-                (piece.text, piece.spans[0][1])
-                for piece in split_passages(MappedText.identity(block, offset))
-            ]
-        for piece, piece_start in pieces:
-            line, column = lines.locate(piece_start)
-            passages.append(
-                Passage(len(passages), piece, piece_start, piece_start + len(piece), line, column)
-            )
+        if stripped:
+            start = offset + len(block) - len(block.lstrip())
+            if len(stripped) < 2 * MAX_PASSAGE_WORDS or not _more_words(
+                stripped, MAX_PASSAGE_WORDS
+            ):
+                cut = [(stripped, start)]
+            else:
+                cut = [
+                    (piece.text, piece.spans[0][1])
+                    for piece in split_passages(MappedText.identity(block, offset))
+                ]
+            for piece, piece_start in cut:
+                newlines = text.count("\n", counted, piece_start)
+                if newlines:
+                    line += newlines
+                    line_start = text.rfind("\n", counted, piece_start) + 1
+                counted = piece_start
+                add(
+                    Passage(
+                        len(passages),
+                        piece,
+                        piece_start,
+                        piece_start + len(piece),
+                        line + 1,
+                        piece_start - line_start + 1,
+                    )
+                )
+        offset += len(block) + (len(pieces[i + 1]) if i + 1 < len(pieces) else 0)
     if not passages:
         raise InputError(name, "has no readable text; nothing to tag")
     return Document(doc_id, name, text, passages, "text")
@@ -632,6 +646,7 @@ def _cut_by_words(block: MappedText) -> list[MappedText]:
 # ---------------------------------------------------------------- plain text
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_BLANK_LINES_SPLIT = re.compile(f"({_BLANK_LINES.pattern})")
 
 
 def read_text_blocks(text: str, name: str = "") -> list[MappedText]:
