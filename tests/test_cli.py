@@ -223,3 +223,20 @@ def test_resume_keeps_rows_that_share_an_id(run, tmp_path):
     result = run("predict", rows, "-o", out, "--resume")
     assert result.exit_code == 0, result.output
     assert out.read_text().splitlines() == full
+
+
+def test_unmatched_paths_keep_their_place_among_records(model_path, tmp_path, monkeypatch):
+    from aitag.batch import Batch, run_batch
+    from aitag.errors import InputError
+
+    write_posts(tmp_path / "posts", 3)
+    files = sorted(str(p) for p in (tmp_path / "posts").iterdir())
+    specs = [files[0], str(tmp_path / "missing.txt"), files[1], files[2]]
+    batch = Batch(specs, str(model_path))
+    items = batch.files()
+    # Two chunks of two, so with two jobs the error travels with the first chunk to a worker.
+    monkeypatch.setattr("aitag.batch.CHUNK_FILES", 2)
+    for jobs in (1, 2):
+        results = list(run_batch(batch, jobs, items))
+        assert [type(item) for item in results] == [dict, InputError, dict, dict]
+        assert [r["path"] for r in results if isinstance(r, dict)] == files

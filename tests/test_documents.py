@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import RAW, SEED_WORDPRESS
@@ -280,3 +281,12 @@ def test_plain_text_passages_equal_the_general_readers_on_long_paragraphs():
     assert seed_posts
     for path in seed_posts:
         _same_passages(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_files_whose_size_the_system_does_not_know_are_read_whole():
+    # /proc files report a size of 0; reading must go on to the end (and stop at the limit).
+    (document,) = read_documents(["/proc/self/status"], input_format="text")
+    assert "Name:" in document.text and "Pid:" in document.text
+    (error,) = read_documents(["/proc/self/status"], input_format="text", max_bytes=10)
+    assert isinstance(error, InputError) and "limit" in error.reason
