@@ -299,20 +299,21 @@ def _read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> b
 def _read_limited(raw: io.RawIOBase, limit: int) -> bytes:
     """Up to ``limit`` bytes, read straight from the file (no buffer to copy through).
 
-    The first read asks for the file's size (plus one to see the end): asking for the
-    limit would allocate that much for every small file.
+    It asks for the file's size plus one (to see the end): asking for the limit would
+    allocate that much for every small file. A file that turns out longer (it grew, or
+    the system does not know its size, as in /proc) is read on up to the limit.
     """
     size = os.fstat(raw.fileno()).st_size
-    chunks = []
     wanted = min(size + 1, limit)
-    while wanted > 0:
-        chunk = raw.read(wanted)
+    chunks, total = [], 0
+    while total < wanted:
+        chunk = raw.read(wanted - total)
         if not chunk:
             break
         chunks.append(chunk)
-        # A file that grew since, or one whose size the system does not know (/proc),
-        # is read on up to the limit.
-        wanted = limit - sum(map(len, chunks)) if len(chunk) >= wanted else wanted - len(chunk)
+        total += len(chunk)
+        if total > size:
+            wanted = limit
     return b"".join(chunks)
 
 
@@ -650,7 +651,11 @@ _BLANK_LINES_SPLIT = re.compile(f"({_BLANK_LINES.pattern})")
 
 
 def read_text_blocks(text: str, name: str = "") -> list[MappedText]:
-    """Paragraphs are separated by blank lines."""
+    """Paragraphs are separated by blank lines.
+
+    The general form of plain-text reading, as the other formats' readers give blocks;
+    reading itself uses :func:`_plain_document`, which a test holds to this.
+    """
     blocks, start = [], 0
     for match in _BLANK_LINES.finditer(text):
         blocks.append(MappedText.identity(text[start : match.start()], start))
@@ -1112,8 +1117,8 @@ def _without_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+# Plain text does not come here: parse_bytes reads it with _plain_document.
 _BLOCK_READERS = {
-    "text": read_text_blocks,
     "markdown": read_markdown_blocks,
     "html": read_html_blocks,
     "wordpress": read_wordpress_blocks,
