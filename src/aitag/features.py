@@ -68,11 +68,10 @@ class _Powers:
 
 def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(hash, text index) of every token of the texts, in order, as :func:`tokenize` finds them."""
-    data, text_ends = _lowered_bytes(texts)
-    folded = _fold_dotted_acronyms(texts, data, text_ends)
-    if folded is not None:
-        texts = folded
-        data, text_ends = _lowered_bytes(texts)
+    pieces = [_lowered(text) for text in texts]
+    data, text_ends = _joined(pieces)
+    if _fold_dotted_acronyms(texts, pieces, data, text_ends):
+        data, text_ends = _joined(pieces)
     if not len(data):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     # Arithmetic on uint8 (wrapping below zero) beats a lookup table by about 5x here.
@@ -92,38 +91,42 @@ def token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _token_numbers(data, starts, ends), rows
 
 
-def _lowered_bytes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The lowered UTF-8 of the texts joined by NULs, and where each text ends.
+def _lowered(text: str) -> bytes:
+    # Texts are lowered one by one: most are ASCII, which lowers and encodes fastest alone.
+    return text.lower().encode("utf-8", "surrogatepass")
 
-    Texts are lowered one by one: most are ASCII, which lowers and encodes fastest alone.
+
+def _joined(pieces: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The pieces joined by NULs as bytes, and where each piece ends.
+
     NUL is never part of a token, so no token crosses from one text into the next.
     """
-    pieces = [text.lower().encode("utf-8", "surrogatepass") for text in texts]
     data = np.frombuffer(b"\0".join(pieces), dtype=np.uint8)
     return data, np.cumsum([len(piece) + 1 for piece in pieces], dtype=np.int64) - 1
 
 
 def _fold_dotted_acronyms(
-    texts: list[str], data: np.ndarray, text_ends: np.ndarray
-) -> list[str] | None:
-    """The texts with "A.I." folded to "AI", or None when no text needs it.
+    texts: list[str], pieces: list[bytes], data: np.ndarray, text_ends: np.ndarray
+) -> bool:
+    """Fold "A.I." to "AI" in the lowered pieces of the texts; True if any changed.
 
     Every dotted acronym of a text leaves a ".x." in its lowered bytes, and a scan of the
     bytes costs far less than the regex over every text; only the texts holding such a
-    candidate ("e.g." is one too) go through the regex.
+    candidate ("e.g." is one too) go through the regex, and only those are lowered again.
     """
     if len(data) < 3:
-        return None
+        return False
     dots = data == 46
     candidates = np.flatnonzero(dots[:-2] & dots[2:]) + 1
     candidates = candidates[(data[candidates] - np.uint8(97)) < 26]
-    if not len(candidates):
-        return None
-    texts = list(texts)
-    for i in sorted(set(np.searchsorted(text_ends, candidates).tolist())):
+    changed = False
+    for i in dict.fromkeys(np.searchsorted(text_ends, candidates).tolist()):
         if _DOTTED_HINT.search(texts[i]):
-            texts[i] = _DOTTED_ACRONYM.sub(_fold_acronym, texts[i])
-    return texts
+            folded = _DOTTED_ACRONYM.sub(_fold_acronym, texts[i])
+            if folded != texts[i]:
+                pieces[i] = _lowered(folded)
+                changed = True
+    return changed
 
 
 #: MASKS[k] keeps the first k bytes of a little-endian 64-bit word (k = 8: all of it).
