@@ -10,9 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import RAW
 
+from aitag.batch import tag_chunk
 from aitag.cli import main
 
 
@@ -188,6 +190,32 @@ def test_parallel_jobs_give_the_same_records_in_order(run, tmp_path):
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
     assert len(one.stdout.splitlines()) == 150
+
+
+def _dies_in_the_second_chunk(batch, chunk):
+    if any(str(item).endswith("post-0003.txt") for item in chunk):
+        os._exit(1)  # as the system's out-of-memory killer would end a worker
+    return tag_chunk(batch, chunk)
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="workers are forked (and inherit the patch) on Linux"
+)
+def test_a_worker_that_dies_ends_the_run_in_one_line_and_resume_completes_it(
+    run, tmp_path, monkeypatch
+):
+    write_posts(tmp_path / "posts", 8)
+    full = run("predict", tmp_path / "posts", "--format", "jsonl", "-j", "1").stdout
+    out = tmp_path / "tags.jsonl"
+    with monkeypatch.context() as patch:
+        patch.setattr("aitag.batch.CHUNK_FILES", 2)
+        patch.setattr("aitag.batch.tag_chunk", _dies_in_the_second_chunk)
+        result = run("predict", tmp_path / "posts", "-o", out, "-j", "2")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "a worker process died" in result.output
+    result = run("predict", tmp_path / "posts", "-o", out, "--resume", "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == full
 
 
 def test_resume_completes_an_interrupted_output_without_repeats(run, tmp_path):

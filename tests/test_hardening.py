@@ -422,6 +422,7 @@ def aitag_process(*args, model_path=None):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
     )
 
 
@@ -479,7 +480,14 @@ def test_a_save_killed_between_its_two_renames_leaves_a_loadable_model(
         assert card["round"] in (1, 2 + renames_done)
 
 
-def test_sigkill_during_predict_output_then_resume_loses_and_repeats_nothing(model_path, tmp_path):
+@pytest.mark.parametrize(
+    ("stop", "jobs"),
+    [(signal.SIGKILL, "1"), (signal.SIGINT, "2")],
+    ids=["killed, one process", "ctrl-c, two workers"],
+)
+def test_a_stopped_predict_output_then_resume_loses_and_repeats_nothing(
+    model_path, tmp_path, stop, jobs
+):
     folder = tmp_path / "posts"
     folder.mkdir()
     topics = [
@@ -500,12 +508,18 @@ def test_sigkill_during_predict_output_then_resume_loses_and_repeats_nothing(mod
     assert done.returncode == 0, done.stderr
     expected = full.read_text(encoding="utf-8").splitlines()
     out = tmp_path / "out.jsonl"
-    process = aitag_process("predict", folder, "-o", out, "-j", "1", "-q", model_path=model_path)
+    process = aitag_process("predict", folder, "-o", out, "-j", jobs, "-q", model_path=model_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or out.stat().st_size < 20_000):
         time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    os.killpg(process.pid, stop)  # the whole group, workers too, as Ctrl-C in a terminal
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode != 0
+    if stop == signal.SIGINT:
+        # A short message, not a traceback per worker, and no worker left running.
+        assert b"Traceback" not in stderr, stderr.decode()
+        with pytest.raises(ProcessLookupError):
+            os.killpg(process.pid, 0)
     written = out.read_bytes()
     assert 0 < written.count(b"\n") < len(expected), "the run was not interrupted mid-way"
     whole = written[: written.rfind(b"\n") + 1].decode("utf-8").splitlines()

@@ -185,17 +185,16 @@ def predict(
     One record per document (per row of a JSONL or CSV file):
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
-    from .batch import Batch, ReadOptions, default_jobs, resume_state, run_batch
+    from .batch import Batch, ReadOptions, default_jobs, load_tagger, resume_state, run_batch
     from .errors import InputError
     from .output import RecordWriter
-    from .predict import Tagger
 
     if fmt is None:
         fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
     if resume and (output is None or fmt != "jsonl"):
         raise click.UsageError("--resume needs --output FILE in jsonl format")
     overrides = parse_thresholds(thresholds)
-    Tagger.load(model_path, overrides)  # fail on a bad model before any work starts
+    load_tagger(model_path, overrides)  # fail on a bad model before any work starts
     done = resume_state(output) if resume else {}
     batch = Batch(
         list(paths), model_path, overrides,

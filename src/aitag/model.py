@@ -118,6 +118,14 @@ class TagModel:
 
     # ------------------------------------------------------------ scoring
 
+    def prepare(self) -> None:
+        """Build the lookup tables scoring uses now rather than on first use.
+
+        Worker processes forked afterwards start with them built (and share their pages).
+        """
+        self._ngram_index()
+        self._weighted_terms()
+
     @property
     def vocabulary(self) -> dict[str, int]:
         """Term -> column, built on first use from the stored terms."""
