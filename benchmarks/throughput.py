@@ -5,9 +5,10 @@ Builds N posts of about 800 words from corpus sentences, then times, in one run:
 script doing the same work with a model trained on the same corpus split (the same
 record per post, flushed per record, with every tag's probability); peak RSS is the
 sum over each process tree. Also the cold times of ``aitag --help`` and
-``aitag predict one.txt`` (median of 5).
+``aitag predict one.txt`` (median of 5). Each system runs ``--repeat`` times, in rounds
+over all of them; the table gives the median time.
 
-    python benchmarks/throughput.py [--sizes 10000 50000] [--jobs 2]
+    python benchmarks/throughput.py [--sizes 10000 50000] [--jobs 2] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--repeat", type=int, default=3, help="runs per system (median)")
     args = parser.parse_args()
     aitag = shutil.which("aitag") or str(Path(sys.executable).with_name("aitag"))
     work = Path(tempfile.mkdtemp(prefix="aitag-bench-"))
@@ -180,10 +182,17 @@ def main() -> None:
                     systems[f"fastText CLI, wordNgrams={word_ngrams}"] = [
                         "sh", "-c", f"{fasttext_cli} predict-prob {model_bin} {lines} -1 0.5 > {output}"
                     ]  # fmt: skip
-            for name, command in systems.items():
-                seconds, peak = measure(command)
+            # Rounds over every system in turn, so a slow spell of a shared machine falls
+            # on all of them alike; each row is the median of its runs (peak: the largest).
+            runs: dict[str, list[tuple[float, float]]] = {name: [] for name in systems}
+            for _ in range(args.repeat):
+                for name, command in systems.items():
+                    runs[name].append(measure(command))
+            for name, measured in runs.items():
+                seconds = statistics.median(elapsed for elapsed, _ in measured)
+                peak = max(peak for _, peak in measured)
                 print(
-                    f"{name:<30}{size:>8}{megabytes:>8.0f}{seconds:>9.1f}{size / seconds:>9.0f}{megabytes / seconds:>7.1f}{peak:>9.0f}",
+                    f"{name:<30}{size:>8}{megabytes:>8.0f}{seconds:>9.2f}{size / seconds:>9.0f}{megabytes / seconds:>7.1f}{peak:>9.0f}",
                     flush=True,
                 )
             shutil.rmtree(posts)
