@@ -106,6 +106,7 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
         context = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
+    if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(chunks)
     in_flight: deque[Future] = deque()
