@@ -192,6 +192,20 @@ def test_parallel_jobs_give_the_same_records_in_order(run, tmp_path):
     assert len(one.stdout.splitlines()) == 150
 
 
+def test_spawned_workers_give_the_same_records_as_one_process(model_path, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from aitag.batch import Batch, run_batch
+
+    # The start method of macOS and Windows: workers load the model themselves.
+    monkeypatch.setattr("aitag.batch._worker_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr("aitag.batch.CHUNK_FILES", 4)
+    write_posts(tmp_path / "posts", 12)
+    batch = Batch([str(tmp_path / "posts")], str(model_path))
+    one, two = list(run_batch(batch, 1)), list(run_batch(batch, 2))
+    assert len(one) == 12 and two == one
+
+
 def _dies_in_the_second_chunk(batch, chunk):
     if any(str(item).endswith("post-0003.txt") for item in chunk):
         os._exit(1)  # as the system's out-of-memory killer would end a worker

@@ -97,15 +97,12 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
     Windows) workers are spawned and load the model with their first chunk.
     """
     # Imported here: a single-file run need not pay for them.
-    import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if sys.platform.startswith("linux"):
+    context = _worker_context()
+    if context.get_start_method() == "fork":
         load_tagger(batch.model_path, batch.thresholds).model.prepare()
-        context = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("spawn")
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(chunks)
@@ -129,6 +126,13 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
             # waits for the few that are.
             for future in in_flight:
                 future.cancel()
+
+
+def _worker_context():
+    """Fork on Linux; spawn where fork is unsafe (macOS) or missing (Windows)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
 def _stop_at_once_on_interrupt() -> None:
