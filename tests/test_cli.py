@@ -212,16 +212,18 @@ def _dies_in_the_second_chunk(batch, chunk):
     return tag_chunk(batch, chunk)
 
 
-@pytest.mark.skipif(
-    sys.platform != "linux", reason="workers are forked (and inherit the patch) on Linux"
-)
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers inherit the patch")
 def test_a_worker_that_dies_ends_the_run_in_one_line_and_resume_completes_it(
     run, tmp_path, monkeypatch
 ):
+    import multiprocessing
+
     write_posts(tmp_path / "posts", 8)
     full = run("predict", tmp_path / "posts", "--format", "jsonl", "-j", "1").stdout
     out = tmp_path / "tags.jsonl"
     with monkeypatch.context() as patch:
+        # Forked even beside the test session's threads, so the workers have the patch.
+        patch.setattr("aitag.batch._worker_context", lambda: multiprocessing.get_context("fork"))
         patch.setattr("aitag.batch.CHUNK_FILES", 2)
         patch.setattr("aitag.batch.tag_chunk", _dies_in_the_second_chunk)
         result = run("predict", tmp_path / "posts", "-o", out, "-j", "2")

@@ -93,8 +93,8 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
     the model loaded and its tables built, so they start in milliseconds; joblib's loky
     workers each started a fresh interpreter that imported joblib and numpy and loaded
     the model (with its resource tracker, about half a CPU-second per run, a third of
-    the time for 10,000 posts on two cores). Where fork is unsafe or missing (macOS,
-    Windows) workers are spawned and load the model with their first chunk.
+    the time for 10,000 posts on two cores). Where fork is unsafe (see
+    :func:`_worker_context`) workers are spawned and load the model with their first chunk.
     """
     # Imported here: a single-file run need not pay for them.
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -129,10 +129,18 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
 
 
 def _worker_context():
-    """Fork on Linux; spawn where fork is unsafe (macOS) or missing (Windows)."""
-    import multiprocessing
+    """Fork where it is safe; else spawn, and workers load the model themselves.
 
-    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    Fork is safe on Linux from a process running no other thread, as the command line
+    does; a forked child could find a lock held forever by a thread it did not inherit.
+    Spawn for a threaded program calling the library, and on macOS (where fork is
+    unsafe) and Windows (where it is missing).
+    """
+    import multiprocessing
+    import threading
+
+    fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if fork else "spawn")
 
 
 def _stop_at_once_on_interrupt() -> None:
