@@ -17,8 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 from aitag.audit import DEFAULT_THRESHOLDS, SEVERITY, Auditor
-from aitag.documents import text_document
 from aitag.predict import Tagger
+from aitag.readers import text_document
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "audit_cases.jsonl"

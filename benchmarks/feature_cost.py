@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 from aitag.corpus import load_records, split_records
-from aitag.evaluate import evaluate, label_matrix, metrics
+from aitag.evaluation import evaluate, label_matrix, metrics
 from aitag.labels import LABELS
-from aitag.model import TagModel
+from aitag.model import PassageModel
 from aitag.predict import Tagger
-from aitag.train import DEFAULT_PARAMS
+from aitag.training import DEFAULT_PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,7 +42,7 @@ def main() -> None:
     print(f"{'word n-grams':<14}{'terms':>8}{'CV macro F1':>13}{'test macro F1':>15}{'MB/s':>8}")
     for ngram_max in (1, 2, 3):
         params = {**DEFAULT_PARAMS, "ngram_max": ngram_max}
-        model = TagModel(folds=5, seed=0, **params).fit(texts, targets)
+        model = PassageModel(folds=5, seed=0, **params).fit(texts, targets)
         predicted = [
             [label for j, label in enumerate(LABELS) if row[j] >= model.thresholds_[j]]
             for row in model.oof_scores_

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from aitag.corpus import load_records, split_records
-from aitag.evaluate import evaluate, metrics
+from aitag.evaluation import evaluate, metrics
 from aitag.features import tokenize
 from aitag.labels import LABELS, NO_LABEL
 from aitag.predict import Tagger

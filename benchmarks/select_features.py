@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from aitag.corpus import load_records, split_records
-from aitag.evaluate import label_matrix, metrics
+from aitag.evaluation import label_matrix, metrics
 from aitag.labels import LABELS
-from aitag.model import TagModel
+from aitag.model import PassageModel
 
 GRID = {
     "ngram_max": [1, 2, 3],
@@ -38,7 +38,7 @@ def main() -> None:
     for values in itertools.product(*GRID.values()):
         params = dict(zip(GRID, values))
         started = time.perf_counter()
-        model = TagModel(folds=args.folds, seed=0, **params).fit(texts, targets)
+        model = PassageModel(folds=args.folds, seed=0, **params).fit(texts, targets)
         predicted = [
             [label for j, label in enumerate(LABELS) if row[j] >= model.thresholds_[j]]
             for row in model.oof_scores_

@@ -15,7 +15,7 @@ SEED_WORDPRESS = RAW / "000_1bf6466996516290.txt"
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory) -> Path:
     """A model trained on the corpus (3 folds, to keep the session quick)."""
-    from aitag.train import train
+    from aitag.training import train
 
     path = tmp_path_factory.mktemp("model") / "test-model.skops"
     train(CORPUS, path, seed=0, folds=3)

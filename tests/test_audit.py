@@ -10,19 +10,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from aitag.audit import (
-    INVERTED_HIERARCHY,
-    VAGUE_TERM,
-    WRONG_TERM,
-    Auditor,
-    find_mentions,
-    inverted_claims,
-    level_at_least,
-)
-from aitag.audit_format import render
+from aitag.audit import Auditor, level_at_least
+from aitag.audit.mentions import find_mentions
+from aitag.audit.rules import INVERTED_HIERARCHY, VAGUE_TERM, WRONG_TERM, inverted_claims
 from aitag.cli import main
-from aitag.documents import read_documents
+from aitag.formats.findings import render
 from aitag.labels import LABELS
+from aitag.readers import read_documents
 
 
 class _FlatModel:

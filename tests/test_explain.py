@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from aitag.explain import Explainer, contributions, term_spans
-from aitag.explain_format import render_html
 from aitag.features import analyze
+from aitag.formats.explanations import render_html
 from aitag.labels import LABELS
 
 PROMPTS = (
@@ -43,11 +43,11 @@ def test_llm_top_positive_features_come_from_the_text(explainer):
 
 def test_contributions_sum_to_the_linear_score(tagger):
     texts = [PROMPTS, "Roast the carrots with thyme.", "Midjourney draws a cat from a prompt."]
-    linear = tagger.model.decision_function(texts)
-    for found, expected in zip(contributions(tagger.model, texts), linear):
+    linear = tagger.model.passages.decision_function(texts)
+    for found, expected in zip(contributions(tagger.model.passages, texts), linear):
         assert found.values.shape == (len(LABELS), len(found.terms))
         np.testing.assert_allclose(
-            found.values.sum(axis=1), expected - tagger.model.intercept_, atol=1e-5
+            found.values.sum(axis=1), expected - tagger.model.passages.intercept, atol=1e-5
         )
         np.testing.assert_allclose(found.linear_scores(), expected, atol=1e-5)
 
@@ -92,9 +92,12 @@ def test_html_is_self_contained_and_escaped(explainer):
 
 
 def test_cli_json_shape_from_stdin(run):
-    result = run("explain", "-", "--format", "json", "--top", "3", input=PROMPTS)
+    result = run("explain", "-", "--format", "jsonl", "--top", "3", input=PROMPTS)
     assert result.exit_code == 0, result.output
-    record = json.loads(result.stdout)
+    [line] = result.stdout.splitlines()
+    record = json.loads(line)
+    as_json = run("explain", "-", "--format", "json", "--top", "3", input=PROMPTS)
+    assert json.loads(as_json.stdout) == [record]  # json: one document, a list of records
     assert {"path", "labels", "scores", "explanations", "explained_by"} <= set(record)
     assert record["path"] == "<stdin>" and "passages" not in record
     assert set(record["explanations"]) == set(LABELS)
@@ -134,7 +137,7 @@ def test_explain_as_a_real_process(model_path):
             "--model",
             str(model_path),
             "--format",
-            "json",
+            "jsonl",
         ],
         input=PROMPTS,
         capture_output=True,

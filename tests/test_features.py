@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aitag.features import hash_tokens, token_hashes, tokenize
-from aitag.model import TagModel
+from aitag.model import PassageModel
 
 ALPHABET = st.sampled_from(list("aAbBzZ09 -'.\n\t,İé€🙂") + ["A.I.", "M.L.", "GPT-4's", "a--b"])
 
@@ -47,14 +47,17 @@ def test_trigram_model_scores_equal_scikit_learn():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from aitag.corpus import load_records
-    from aitag.evaluate import label_matrix
+    from aitag.evaluation import label_matrix
     from aitag.features import analyze
 
     records = load_records(RAW.parent)[:300]
     texts = [r.text for r in records]
-    model = TagModel(ngram_max=3, folds=2).fit(texts, label_matrix([r.labels for r in records]))
+    model = PassageModel(ngram_max=3, folds=2).fit(texts, label_matrix([r.labels for r in records]))
     vectorizer = TfidfVectorizer(
         analyzer=partial(analyze, ngram_max=3), min_df=2, sublinear_tf=True
     )
-    expected = vectorizer.fit_transform(texts) @ model.coef_.T.astype(np.float64) + model.intercept_
+    expected = (
+        vectorizer.fit_transform(texts) @ model.scorer_.coef.T.astype(np.float64)
+        + model.scorer_.intercept
+    )
     assert np.allclose(model.decision_function(texts), expected, atol=1e-4)

@@ -22,9 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aitag.cli import main
-from aitag.documents import FORMATS, Document, read_documents, read_html_blocks
 from aitag.errors import InputError
 from aitag.persist import card_path, load_model
+from aitag.readers import FORMATS, Document, read_documents
+from aitag.readers.html import read_html_blocks
 
 EXTENSIONS = [".txt", ".md", ".html", ".json", ".jsonl", ".csv", ".xhtml"]
 BOUNDED = settings(
@@ -390,7 +391,7 @@ def test_a_50_mb_single_line_document_in_bounded_time_and_memory(tmp_path, model
     big = tmp_path / "big.txt"
     word_dump(big, 50_000_000)
     read, seconds, peak_mb = peak_run(
-        "import sys\nfrom aitag.documents import read_documents\n"
+        "import sys\nfrom aitag.readers import read_documents\n"
         "(doc,) = read_documents([sys.argv[1]], max_bytes=60_000_000)\n"
         "print(len(doc.passages))",
         big,
@@ -448,7 +449,7 @@ def test_sigkill_during_train_leaves_the_previous_model_intact(model_path, tmp_p
     process.wait(timeout=30)
     model, card = load_model(out)  # whichever model is there, it is whole and matches
     assert out.read_bytes() == before or card["corpus"]["records"] == 400
-    assert model.coef_.shape[0] == 4
+    assert model.passages.coef.shape[0] == 4
 
 
 def test_a_save_killed_between_its_two_renames_leaves_a_loadable_model(

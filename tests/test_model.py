@@ -6,8 +6,8 @@ import numpy as np
 from conftest import CORPUS
 
 from aitag.corpus import load_records
-from aitag.evaluate import label_matrix
-from aitag.model import TagModel, best_threshold
+from aitag.evaluation import label_matrix
+from aitag.model import PassageModel, best_threshold
 from aitag.persist import model_bytes
 
 
@@ -24,12 +24,12 @@ def test_numpy_scores_equal_scikit_learn_pipeline():
     from aitag.features import analyze
 
     texts, targets = small_set()
-    model = TagModel(folds=2).fit(texts, targets)
+    model = PassageModel(folds=2).fit(texts, targets)
     vectorizer = TfidfVectorizer(
         analyzer=partial(analyze, ngram_max=2), min_df=2, sublinear_tf=True
     )
     matrix = vectorizer.fit_transform(texts)
-    expected = matrix @ model.coef_.T.astype(np.float64) + model.intercept_
+    expected = matrix @ model.scorer_.coef.T.astype(np.float64) + model.scorer_.intercept
     new = ["GPT-4 answers questions from a long prompt.", "Nothing here at all", "zzz"]
     assert np.allclose(model.decision_function(texts[:50]), expected[:50], atol=1e-4)
     assert model.decision_function(new).shape == (3, 4)
@@ -37,7 +37,7 @@ def test_numpy_scores_equal_scikit_learn_pipeline():
 
 def test_thresholds_come_from_cross_validation_not_a_blanket_half():
     texts, targets = small_set()
-    model = TagModel(folds=3).fit(texts, targets)
+    model = PassageModel(folds=3).fit(texts, targets)
     assert model.oof_scores_.shape == targets.shape
     assert all(0.05 <= t <= 0.95 for t in model.thresholds_)
     for j in range(4):
@@ -53,8 +53,8 @@ def test_best_threshold_finds_the_separating_value():
 
 def test_training_is_deterministic_byte_for_byte():
     texts, targets = small_set()
-    first = model_bytes(TagModel(folds=2, seed=3).fit(texts, targets))
-    second = model_bytes(TagModel(folds=2, seed=3).fit(texts, targets))
+    first = model_bytes(PassageModel(folds=2, seed=3).fit(texts, targets).scoring_model())
+    second = model_bytes(PassageModel(folds=2, seed=3).fit(texts, targets).scoring_model())
     assert first == second
 
 
@@ -62,5 +62,5 @@ def test_a_tag_without_positives_is_scored_flat():
     texts, targets = small_set()
     targets = targets.copy()
     targets[:, 0] = 0
-    model = TagModel(folds=2).fit(texts, targets)
+    model = PassageModel(folds=2).fit(texts, targets)
     assert np.all(model.predict_proba(texts[:5])[:, 0] < 0.01)

@@ -39,8 +39,8 @@ def test_round_trip_and_skops_reads_the_same_file(model_path):
     assert set(card["thresholds"]) == {"AI", "ML", "LLM", "GenAI"}
     assert skops.io.get_untrusted_types(file=model_path) == []
     arrays = skops.io.load(model_path, trusted=[])
-    assert np.array_equal(arrays["coef"], model.coef_)
-    assert list(arrays["terms"]) == list(model.terms_)
+    assert np.array_equal(arrays["coef"], model.passages.coef)
+    assert list(arrays["terms"]) == list(model.passages.terms)
 
 
 def test_card_records_provenance(model_path):

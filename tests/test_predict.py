@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import RAW
 
-from aitag.documents import read_documents
 from aitag.labels import LABELS
+from aitag.readers import read_documents
 
 CLEAR_CASES = [
     (

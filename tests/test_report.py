@@ -13,7 +13,7 @@ from conftest import CORPUS
 from aitag.cli import main
 from aitag.corpus import load_records, split_records
 from aitag.errors import AitagError
-from aitag.evaluate import evaluate, precision_recall_curve, tag_matrix
+from aitag.evaluation import evaluate, precision_recall_curve, tag_matrix
 from aitag.report import REPORT_FILES, write_report
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -18,8 +18,9 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from .documents import DEFAULT_MAX_BYTES, STDIN, expand_inputs, read_files
+from .defaults import DEFAULT_MAX_BYTES
 from .errors import AitagError, InputError
+from .readers import STDIN, expand_inputs, read_files
 
 #: Files handed to a worker at a time.
 CHUNK_FILES = 64
@@ -102,7 +103,7 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
 
     context = _worker_context()
     if context.get_start_method() == "fork":
-        load_tagger(batch.model_path, batch.thresholds).model.prepare()
+        load_tagger(batch.model_path, batch.thresholds).model.passages.prepare()
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(chunks)

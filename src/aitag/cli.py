@@ -14,8 +14,14 @@ import sys
 
 import click
 
-from .labels import MODEL_ENV
-from .output import OUTPUT_FORMATS
+from .defaults import MODEL_ENV
+from .formats import (
+    AUDIT_FORMATS,
+    EXPLAIN_FORMATS,
+    PREDICT_FORMATS,
+    REPORT_FORMATS,
+    format_help,
+)
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -54,7 +60,8 @@ def library_errors(command):
 
 def input_options(command):
     """Options shared by every command that reads documents."""
-    from .documents import DEFAULT_MAX_BYTES, FORMATS
+    from .defaults import DEFAULT_MAX_BYTES
+    from .readers import FORMATS
 
     options = [
         click.option(
@@ -88,6 +95,18 @@ def document_inputs(command):
     return click.argument("paths", nargs=-1, required=True)(input_options(model_option(command)))
 
 
+def format_option(names: tuple[str, ...]):
+    """--format, from the one vocabulary of :mod:`aitag.formats`; the first name is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(names),
+        default=names[0],
+        show_default=True,
+        help=format_help(names),
+    )
+
+
 model_option = click.option(
     "--model",
     "model_path",
@@ -99,19 +118,21 @@ model_option = click.option(
 
 
 def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
+    """``LABEL=VALUE`` options as a dict; a bad one is a usage error naming it."""
+    from .defaults import check_threshold
     from .labels import check_label
 
     thresholds = {}
     for value in values:
         label, _, number = value.partition("=")
         try:
-            thresholds[check_label(label)] = float(number)
+            tag = check_label(label)
+            thresholds[tag] = check_threshold(tag, float(number))
         except ValueError as error:
             raise click.BadParameter(
-                f"{value!r}: expected LABEL=VALUE, e.g. LLM=0.4 ({error})"
+                f"{value!r}: expected LABEL=VALUE with VALUE between 0 and 1, e.g. LLM=0.4 "
+                f"({error})"
             ) from None
-        if not 0 <= thresholds[check_label(label)] <= 1:
-            raise click.BadParameter(f"{value!r}: a threshold is between 0 and 1")
     return thresholds
 
 
@@ -144,9 +165,9 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(OUTPUT_FORMATS),
+    type=click.Choice(PREDICT_FORMATS),
     default=None,
-    help="Output format; default: table on a terminal, else jsonl.",
+    help=format_help(PREDICT_FORMATS) + " Default: table on a terminal, else jsonl.",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write records here instead of stdout."
@@ -187,7 +208,7 @@ def predict(
     """
     from .batch import Batch, ReadOptions, default_jobs, load_tagger, resume_state, run_batch
     from .errors import InputError
-    from .output import RecordWriter
+    from .formats.records import RecordWriter
 
     if fmt is None:
         fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
@@ -255,14 +276,12 @@ def predict(
     type=click.IntRange(min=2),
     help="Cross-validation folds.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option(REPORT_FORMATS)
 @library_errors
 def train(corpus, out, seed, folds, fmt):
     """Train a model on the corpus's train split; print cross-validated and test figures."""
-    from .output import format_metrics
-    from .train import train as train_model
+    from .formats.metrics import format_metrics
+    from .training import train as train_model
 
     card = train_model(corpus, out, seed=seed, folds=folds)
     if fmt == "json":
@@ -284,9 +303,7 @@ def train(corpus, out, seed, folds, fmt):
 @main.command()
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @model_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option(REPORT_FORMATS)
 @click.option(
     "--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold."
 )
@@ -299,8 +316,8 @@ def train(corpus, out, seed, folds, fmt):
 @library_errors
 def evaluate(data, model_path, fmt, thresholds, report_dir):
     """Measure a model on labelled JSON Lines (the format of LABELS.md)."""
-    from .evaluate import evaluate as evaluate_model
-    from .output import format_metrics
+    from .evaluation import evaluate as evaluate_model
+    from .formats.metrics import format_metrics
     from .predict import Tagger
 
     tagger = Tagger.load(model_path, parse_thresholds(thresholds))
@@ -321,15 +338,7 @@ def evaluate(data, model_path, fmt, thresholds, report_dir):
 
 @main.command()
 @document_inputs
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "line", "html"]),
-    default="table",
-    show_default=True,
-    help="table by file; json as Vale's {path: [alert]}; line as path:line:col:rule:message; "
-    "html a self-contained page.",
-)
+@format_option(AUDIT_FORMATS)
 @click.option(
     "--min-level",
     type=click.Choice(["suggestion", "warning", "error"]),
@@ -355,9 +364,9 @@ def audit(
     --fail-level, 2 unreadable inputs or a bad model.
     """
     from .audit import Auditor, level_at_least
-    from .audit_format import render
-    from .documents import read_documents
+    from .formats.findings import render
     from .predict import Tagger
+    from .readers import read_documents
 
     auditor = Auditor(Tagger.load(model_path))
     items = read_documents(paths, input_format, text_field, id_field, max_bytes)
@@ -380,15 +389,7 @@ def audit(
 
 @main.command()
 @document_inputs
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "html"]),
-    default="table",
-    show_default=True,
-    help="table highlights the n-grams in the text; json one object per document per line; "
-    "html a self-contained page.",
-)
+@format_option(EXPLAIN_FORMATS)
 @click.option("--passages", is_flag=True, help="Explain every passage too, not just the document.")
 @click.option(
     "--top", type=click.IntRange(min=1), default=5, show_default=True, help="N-grams per direction."
@@ -403,10 +404,10 @@ def explain(
     linear score. A document's score for a tag is its best passage's, so that passage
     explains it (its line and column are shown).
     """
-    from .documents import read_documents
     from .explain import Explainer
-    from .explain_format import render
+    from .formats.explanations import render
     from .predict import Tagger
+    from .readers import read_documents
 
     explainer = Explainer(Tagger.load(model_path), top=top)
     items = read_documents(paths, input_format, text_field, id_field, max_bytes)
@@ -447,9 +448,7 @@ def corpus_validate(path, against):
 
 @corpus.command("stats")
 @click.argument("path", default="corpus", type=click.Path(exists=True))
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option(REPORT_FORMATS)
 @library_errors
 def corpus_stats(path, fmt):
     """Counts per tag, tag combination, source, genre and length."""

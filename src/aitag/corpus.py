@@ -10,11 +10,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .defaults import TEST_SPLIT_PERCENT
 from .errors import CorpusError, InputError
-from .labels import LABELS, NO_LABEL, TEST_SPLIT_PERCENT
+from .labels import LABELS, NO_LABEL
+from .sentences import sentence_spans
 
 #: Folder of ``corpus/`` holding the unchanged seed posts (not records).
 RAW_DIR = "raw"
+#: Folder of ``corpus/`` holding labelled whole documents (files and ``labels.jsonl``).
+DOCUMENTS_DIR = "documents"
+#: Folder of ``corpus/`` holding the written audit cases.
+AUDIT_DIR = "audit"
+#: Folders of a corpus whose JSON Lines are not labelled passages.
+_NOT_PASSAGES = {RAW_DIR, DOCUMENTS_DIR, AUDIT_DIR}
 #: Records of the seed posts, written by :func:`extract_seed_snippets`.
 SEED_RECORDS = "seeds.jsonl"
 
@@ -66,9 +74,9 @@ def parse_record(row: object, where: str) -> Record:
         raise CorpusError(f"{where}: 'primary' {primary!r} is not one of its labels {labels}")
     if not labels and primary != NO_LABEL:
         raise CorpusError(f"{where}: 'primary' must be {NO_LABEL!r} when there are no labels")
-    ordered = tuple(label for label in LABELS if label in labels)
     genre = row.get("genre")
-    return Record(row["id"], row["text"], ordered, primary, str(row["source"]), genre)
+    # Labels keep the order they were written in, so rewriting a file changes no line.
+    return Record(row["id"], row["text"], tuple(labels), primary, str(row["source"]), genre)
 
 
 def record_files(path: str | Path) -> list[Path]:
@@ -79,7 +87,9 @@ def record_files(path: str | Path) -> list[Path]:
     if not path.is_dir():
         raise CorpusError(f"{path}: no such corpus file or folder; pass --corpus")
     files = sorted(
-        p for p in path.rglob("*.jsonl") if RAW_DIR not in p.relative_to(path).parts[:-1]
+        p
+        for p in path.rglob("*.jsonl")
+        if not _NOT_PASSAGES.intersection(p.relative_to(path).parts[:-1])
     )
     if not files:
         raise CorpusError(f"{path}: holds no .jsonl records")
@@ -151,7 +161,10 @@ def corpus_stats(records: list[Record]) -> dict:
         "per_tag": {label: sum(label in r.labels for r in records) for label in LABELS},
         "untagged": sum(not r.labels for r in records),
         "combinations": dict(
-            Counter("+".join(r.labels) or NO_LABEL for r in records).most_common()
+            Counter(
+                "+".join(label for label in LABELS if label in r.labels) or NO_LABEL
+                for r in records
+            ).most_common()
         ),
         "primary": dict(Counter(r.primary for r in records).most_common()),
         "source": dict(Counter(_source_kind(r.source) for r in records).most_common()),
@@ -250,12 +263,11 @@ _BOILERPLATE = re.compile(
 MIN_BODY_WORDS = 6
 #: Paragraphs longer than this are cut into snippets of 1-3 sentences.
 MAX_SNIPPET_WORDS = 90
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 
 
 def body_paragraphs(path: Path) -> list[str]:
     """The body paragraphs of one raw seed post: boilerplate lines and headings removed."""
-    from .documents import parse_bytes
+    from .readers import parse_bytes
 
     paragraphs = []
     for document in parse_bytes(path.read_bytes(), str(path)):
@@ -274,7 +286,7 @@ def snippets_of(paragraph: str) -> list[str]:
     """A paragraph as one snippet, or a long one as groups of at most three sentences."""
     if len(paragraph.split()) <= MAX_SNIPPET_WORDS:
         return [paragraph]
-    sentences = _SENTENCE.split(paragraph)
+    sentences = [paragraph[lo:hi] for lo, hi in sentence_spans(paragraph, lines=False)]
     groups, current = [], []
     for sentence in sentences:
         current.append(sentence)

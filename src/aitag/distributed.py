@@ -38,7 +38,7 @@ def predict_bag(bag, model_path: str | None = None, thresholds: dict | None = No
 
 
 def _tag_texts(texts, model_path: str, thresholds: tuple) -> list[dict]:
-    from .documents import text_document
+    from .readers import text_document
 
     tagger = _tagger(model_path, thresholds)
     documents = []

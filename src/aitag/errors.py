@@ -34,3 +34,7 @@ class ModelError(AitagError):
 
 class CorpusError(AitagError):
     """Labelled records break the format of LABELS.md."""
+
+
+#: The message for JSON nested deeper than the parser's stack allows.
+TOO_DEEP = "is JSON nested too deeply to read; check the file"

@@ -2,7 +2,7 @@
 
 A tag's linear score for a passage is ``intercept + sum(coef[tag, term] * weight[term])``
 over the passage's terms, where the weights are the passage's TF-IDF features
-(:meth:`TagModel.features`) and the probability is the logistic of that score. The
+(:meth:`aitag.scoring.NgramScorer.features`) and the probability is the logistic of that score. The
 contribution of a term is its product ``coef * weight``: the contributions of all the
 passage's terms plus the intercept give the linear score exactly, so an explanation is
 not an approximation of the model, it is the model's own arithmetic.
@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .documents import Document
 from .errors import InputError
 from .features import analyze
 from .labels import LABELS
-from .predict import Tagger, in_chunks
+from .predict import Tagger
+from .readers import Document
+from .streams import in_chunks
 
 #: N-grams shown per tag and direction (pushing the score up, pushing it down).
 TOP_FEATURES = 5
@@ -57,9 +58,9 @@ class Contributions:
 def contributions(model, texts: list[str]) -> list[Contributions]:
     """Per-term contributions for each text, from the model's own features."""
     rows, term_ids, weights = model.features(texts)
-    values = model.coef_[:, term_ids].astype(np.float64) * weights
+    values = model.coef[:, term_ids].astype(np.float64) * weights
     bounds = np.searchsorted(rows, np.arange(len(texts) + 1))
-    intercept = np.asarray(model.intercept_, dtype=np.float64)
+    intercept = np.asarray(model.intercept, dtype=np.float64)
     result = []
     for i, text in enumerate(texts):
         names = column_names(model, text)
@@ -104,7 +105,7 @@ class Explainer:
 
     def explain_text(self, text: str, passages: bool = False) -> dict:
         """Explain one plain text (its passages are cut as for any document)."""
-        from .documents import text_document
+        from .readers import text_document
 
         return self.explain_document(text_document(text), passages)
 
@@ -120,7 +121,7 @@ class Explainer:
         With ``passages``, each passage record gets its own ``explanations`` too.
         """
         record = self.tagger.score_documents([document], passages=True)[0]
-        found = contributions(self.tagger.model, [p.text for p in document.passages])
+        found = contributions(self.tagger.model.passages, [p.text for p in document.passages])
         best = np.array([c.linear_scores() for c in found]).argmax(axis=0)
         record["explanations"] = {
             label: found[best[j]].top(label, self.top) for j, label in enumerate(LABELS)

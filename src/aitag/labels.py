@@ -1,4 +1,4 @@
-"""The four concepts, their order and nesting, and other constants of the product."""
+"""The four concepts, their order and their nesting; nothing else spells a tag name."""
 
 from __future__ import annotations
 
@@ -11,16 +11,6 @@ NO_LABEL = "none"
 #: LABELS.md nests the concepts: LLM inside GenAI inside ML inside AI.
 #: Each tag maps to its direct parent (``None`` for the outermost).
 PARENT: dict[str, str | None] = {"AI": None, "ML": "AI", "GenAI": "ML", "LLM": "GenAI"}
-
-#: Environment variable that points at a model file, overriding the shipped one.
-MODEL_ENV = "AITAG_MODEL"
-
-#: Name of the model that ships in ``models/``.
-DEFAULT_MODEL_NAME = "aitag-default"
-
-#: Share of corpus records (by a hash of the id) held out as the fixed test split: 16 of
-#: 100 buckets, so the split stays at least 15% of the corpus as records are added.
-TEST_SPLIT_PERCENT = 16
 
 
 def is_ancestor(outer: str, inner: str) -> bool:

@@ -1,8 +1,9 @@
-"""The estimator: TF-IDF n-grams, one logistic regression per tag, tuned thresholds.
+"""The estimator: TF-IDF word n-grams, one logistic regression per tag, tuned thresholds.
 
-Fitting uses scikit-learn; scoring is a few numpy operations over arrays the fit leaves
-behind (vocabulary, idf, coefficients), so loading a model and tagging one file never
-imports scikit-learn.
+:class:`PassageModel` follows scikit-learn's conventions (``__init__`` stores parameters,
+``fit`` returns ``self``, learned state ends in ``_``), so ``clone``, ``GridSearchCV`` and
+``Pipeline`` take it. What it learns is handed to :class:`aitag.scoring.NgramScorer`,
+which scores with numpy alone; prediction never imports this module.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
-from .features import analyze, hash_tokens, token_hashes
+from .features import analyze
 from .labels import LABELS
+from .scoring import NgramScorer, ScoringModel
 
 
-class TagModel:
+class PassageModel(ClassifierMixin, BaseEstimator):
     """Multi-label linear tagger over word n-grams.
 
     Parameters
@@ -29,17 +32,36 @@ class TagModel:
     class_weight : str or None
         ``"balanced"`` weighs the rarer side of each tag up.
     folds : int
-        Cross-validation folds whose out-of-fold scores set the thresholds.
+        Cross-validation folds whose out-of-fold scores set the thresholds (1: no
+        cross-validation, thresholds stay at 0.5).
     seed : int
         Seed of the fold split and the solver; the same seed gives the same model.
 
+    Attributes
+    ----------
+    scorer_ : NgramScorer
+        The fitted arrays, ready to score with numpy.
+    thresholds_ : ndarray of shape (n_labels,)
+        Per-tag decision thresholds, the best F1 on the out-of-fold scores.
+    oof_scores_ : ndarray of shape (n_samples, n_labels)
+        Out-of-fold probabilities of the training texts.
+
     Examples
     --------
-    >>> model = TagModel(folds=3).fit(texts, label_matrix)  # doctest: +SKIP
-    >>> model.predict_proba(["GPT answers questions from a prompt."])  # doctest: +SKIP
+    >>> model = PassageModel(folds=3).fit(texts, label_matrix)  # doctest: +SKIP
+    >>> model.predict_proba(["GPT answers questions from a prompt."]).shape  # doctest: +SKIP
+    (1, 4)
     """
 
-    def __init__(self, ngram_max=2, min_df=2, C=4.0, class_weight="balanced", folds=5, seed=0):
+    def __init__(
+        self,
+        ngram_max: int = 2,
+        min_df: int = 2,
+        C: float = 4.0,
+        class_weight: str | None = "balanced",
+        folds: int = 5,
+        seed: int = 0,
+    ):
         self.ngram_max = ngram_max
         self.min_df = min_df
         self.C = C
@@ -47,351 +69,107 @@ class TagModel:
         self.folds = folds
         self.seed = seed
 
-    def get_params(self) -> dict:
-        return {
-            "ngram_max": self.ngram_max,
-            "min_df": self.min_df,
-            "C": self.C,
-            "class_weight": self.class_weight,
-            "folds": self.folds,
-            "seed": self.seed,
-        }
+    def fit(self, X, y, known=None, groups=None) -> PassageModel:
+        """Fit on texts ``X`` and a (n_texts, n_labels) 0/1 matrix ``y``.
 
-    # ------------------------------------------------------------ fitting
-
-    def fit(self, texts: list[str], targets: np.ndarray) -> TagModel:
-        """Fit on passages and a (n_passages, n_labels) 0/1 matrix; tune thresholds by CV."""
-        targets = np.asarray(targets, dtype=np.int8)
-        self.oof_scores_ = self._out_of_fold_scores(texts, targets)
-        self.thresholds_ = np.array(
-            [best_threshold(targets[:, j], self.oof_scores_[:, j]) for j in range(len(LABELS))]
-        )
-        self._fit_arrays(texts, targets)
+        ``known`` (same shape, boolean) marks which cells of ``y`` are labelled: a passage
+        of a document tagged only LLM is known not to discuss AI, ML or GenAI, but not
+        known to discuss LLM. Each tag is fitted and tuned on its known cells. ``groups``
+        keeps texts of one group (a document's passages) in one fold.
+        """
+        texts = list(X)
+        targets = np.asarray(y, dtype=np.int8).reshape(len(texts), len(LABELS))
+        known = np.ones(targets.shape, dtype=bool) if known is None else np.asarray(known, bool)
+        self.classes_ = np.arange(len(LABELS))
+        if self.folds > 1:
+            self.oof_scores_ = self._out_of_fold_scores(texts, targets, known, groups)
+            self.thresholds_ = np.array(
+                [
+                    best_threshold(targets[known[:, j], j], self.oof_scores_[known[:, j], j])
+                    for j in range(len(LABELS))
+                ]
+            )
+        else:
+            self.oof_scores_ = np.full(targets.shape, np.nan)
+            self.thresholds_ = np.full(len(LABELS), 0.5)
+        self.scorer_ = _fit_scorer(texts, targets, known, self.get_params())
         return self
 
-    def _fit_arrays(self, texts: list[str], targets: np.ndarray) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        vectorizer = TfidfVectorizer(
-            analyzer=partial(analyze, ngram_max=self.ngram_max),
-            min_df=self.min_df,
-            sublinear_tf=True,
-            dtype=np.float64,
-        )
-        matrix = vectorizer.fit_transform(texts)
-        coefs, intercepts = [], []
-        for j in range(len(LABELS)):
-            if targets[:, j].min() == targets[:, j].max():
-                # A tag with no positives (or no negatives) cannot be learned: score it flat.
-                coefs.append(np.zeros(matrix.shape[1]))
-                intercepts.append(-10.0 if targets[0, j] == 0 else 10.0)
-                continue
-            regression = LogisticRegression(
-                C=self.C,
-                class_weight=self.class_weight,
-                solver="liblinear",
-                random_state=self.seed,
-                max_iter=2000,
-            ).fit(matrix, targets[:, j])
-            coefs.append(regression.coef_[0])
-            intercepts.append(float(regression.intercept_[0]))
-        self.terms_ = vectorizer.get_feature_names_out().astype(str)
-        self.idf_ = vectorizer.idf_.astype(np.float32)
-        self.coef_ = np.vstack(coefs).astype(np.float32)
-        self.intercept_ = np.array(intercepts, dtype=np.float32)
-        self._vocabulary = None
-        self._index = None
-        self._weighted = None
-
-    def _out_of_fold_scores(self, texts: list[str], targets: np.ndarray) -> np.ndarray:
+    def _out_of_fold_scores(self, texts, targets, known, groups) -> np.ndarray:
         scores = np.zeros(targets.shape, dtype=np.float64)
-        rng = np.random.RandomState(self.seed)
-        fold_of = rng.permutation(len(texts)) % self.folds
-        for fold in range(self.folds):
-            train = np.flatnonzero(fold_of != fold)
-            held = np.flatnonzero(fold_of == fold)
-            part = TagModel(**{**self.get_params(), "folds": 1})
-            part._fit_arrays([texts[i] for i in train], targets[train])
-            scores[held] = part.predict_proba([texts[i] for i in held])
+        for train, held in fold_indices(len(texts), self.folds, self.seed, groups):
+            scorer = _fit_scorer(
+                [texts[i] for i in train], targets[train], known[train], self.get_params()
+            )
+            scores[held] = scorer.predict_proba([texts[i] for i in held])
         return scores
 
-    # ------------------------------------------------------------ scoring
+    def scoring_model(self) -> ScoringModel:
+        """The fitted arrays and thresholds, as prediction and model files use them."""
+        return ScoringModel(self.scorer_, self.thresholds_, self.get_params())
 
-    def prepare(self) -> None:
-        """Build the lookup tables scoring uses now rather than on first use.
+    def decision_function(self, X) -> np.ndarray:
+        """Linear scores, shape (n_texts, n_labels)."""
+        return self.scorer_.decision_function(list(X))
 
-        Worker processes forked afterwards start with them built (and share their pages).
-        """
-        self._ngram_index()
-        self._weighted_terms()
+    def predict_proba(self, X) -> np.ndarray:
+        """Per-tag probabilities, shape (n_texts, n_labels)."""
+        return self.scorer_.predict_proba(list(X))
 
-    @property
-    def vocabulary(self) -> dict[str, int]:
-        """Term -> column, built on first use from the stored terms."""
-        if getattr(self, "_vocabulary", None) is None:
-            self._vocabulary = dict(zip(self.terms_.tolist(), range(len(self.terms_))))
-        return self._vocabulary
-
-    def _ngram_index(self) -> _NgramIndex:
-        if getattr(self, "_index", None) is None:
-            self._index = _NgramIndex(self.terms_.tolist(), self.ngram_max)
-        return self._index
-
-    def term_counts(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """How often each vocabulary term occurs in each text: (rows, term ids, counts).
-
-        Sorted by row, then term id; a (row, term) pair appears once.
-        """
-        # Counting (row, term) pairs by sorting their numbers is much faster than a Counter;
-        # the row sits in the high bits, so sorting orders by row, then term.
-        bits = len(self.terms_).bit_length()
-        keys = self._ngram_index().lookup(texts, bits)
-        keys.sort()
-        if not len(keys):
-            return keys, keys, keys
-        distinct = np.empty(len(keys), dtype=bool)
-        distinct[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
-        firsts = np.flatnonzero(distinct)
-        counts = np.diff(firsts, append=len(keys))
-        keys = keys[firsts]
-        return keys >> bits, keys & ((1 << bits) - 1), counts
-
-    def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The TF-IDF matrix of texts in coordinate form: (rows, term ids, weights).
-
-        Only terms in the vocabulary appear; ``self.terms_[term_ids]`` names them. Rows are
-        sorted, and each row's weights have unit length (l2), as in training.
-        """
-        rows, term_ids, counts = self.term_counts(texts)
-        weights = (1.0 + np.log(counts)) * self.idf_[term_ids]
-        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(texts)))
-        return rows, term_ids, weights / np.where(norms > 0, norms, 1.0)[rows]
-
-    def decision_function(self, texts: list[str]) -> np.ndarray:
-        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients.
-
-        The same arithmetic as :meth:`features` followed by a product with the
-        coefficients, rearranged for speed: with ``tf = 1 + log(count)``, a text's score is
-        ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``. One gather of every term's
-        ``idf * coef`` and one sum per run of a text's terms give every numerator.
-        """
-        n = len(texts)
-        rows, term_ids, counts = self.term_counts(texts)
-        if not len(rows):
-            return np.zeros((n, len(LABELS))) + self.intercept_
-        weighted_coef, idf_squared = self._weighted_terms()
-        tf = 1.0 + np.log(counts)
-        # Tags along the first axis: the gather and the sums run over contiguous rows.
-        terms = np.take(weighted_coef, term_ids, axis=1)
-        terms *= tf
-        # Rows are sorted: each text's terms are one run, summed by reduceat.
-        firsts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-        sums = np.zeros((len(LABELS), n))
-        sums[:, rows[firsts]] = np.add.reduceat(terms, firsts, axis=1)
-        norms = np.sqrt(np.bincount(rows, weights=tf * tf * idf_squared[term_ids], minlength=n))
-        return (sums / np.where(norms > 0, norms, 1.0)).T + self.intercept_
-
-    def _weighted_terms(self) -> tuple[np.ndarray, np.ndarray]:
-        """``idf * coef``, shape (n_labels, n_terms), and ``idf**2`` per term."""
-        if getattr(self, "_weighted", None) is None:
-            idf = self.idf_.astype(np.float64)
-            self._weighted = (self.coef_.astype(np.float64) * idf, idf * idf)
-        return self._weighted
-
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Per-tag probabilities, shape (len(texts), n_labels)."""
-        if not texts:
-            return np.zeros((0, len(LABELS)))
-        return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
-
-    # ------------------------------------------------------------ arrays for the model file
-
-    def to_arrays(self) -> dict:
-        """Everything a prediction needs, as plain arrays and numbers (nothing executable)."""
-        return {
-            "labels": list(LABELS),
-            "params": self.get_params(),
-            "terms": self.terms_,
-            "idf": self.idf_,
-            "coef": self.coef_,
-            "intercept": self.intercept_,
-            "thresholds": np.asarray(self.thresholds_, dtype=np.float64),
-        }
-
-    @classmethod
-    def from_arrays(cls, arrays: dict) -> TagModel:
-        model = cls(**arrays["params"])
-        model.terms_ = np.asarray(arrays["terms"]).astype(str)
-        model.idf_ = np.asarray(arrays["idf"], dtype=np.float32)
-        model.coef_ = np.asarray(arrays["coef"], dtype=np.float32)
-        model.intercept_ = np.asarray(arrays["intercept"], dtype=np.float32)
-        model.thresholds_ = np.asarray(arrays["thresholds"], dtype=np.float64)
-        model._vocabulary = None
-        model._index = None
-        model._weighted = None
-        return model
+    def predict(self, X) -> np.ndarray:
+        """0/1 tags, shape (n_texts, n_labels): each probability against its threshold."""
+        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
 
 
-class _HashTable:
-    """An open-addressing table from uint64 keys to ints, probed with array operations.
-
-    Looking up a million tokens in it costs a few vectorised probes, where a binary
-    search (``np.searchsorted``) takes about twenty cache-missing steps per query.
-    """
-
-    _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads keys over slots
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray):
-        """A table of distinct ``keys``, built by linear probing in rounds of array operations."""
-        # A quarter full at most, so most lookups end on their first probe.
-        self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 4 + 1))), 4)
-        size = 1 << self.bits
-        keys = _as_int64(keys)
-        # Key and value side by side: a probe reads one 16-byte entry, not two arrays.
-        self.entries = np.zeros((size, 2), dtype=np.int64)
-        self.entries[:, 1] = -1  # -1 marks an empty slot
-        pending, slots = np.arange(len(keys)), self._slot(keys)
-        while len(pending):
-            # Each empty slot takes the first pending key that wants it; the others step
-            # on to the next slot, so every key stays reachable from its home slot.
-            empty = self.entries[slots, 1] < 0
-            taken, first = np.unique(slots[empty], return_index=True)
-            winners = np.flatnonzero(empty)[first]
-            self.entries[taken, 0] = keys[pending[winners]]
-            self.entries[taken, 1] = values[pending[winners]]
-            placed = np.zeros(len(pending), dtype=bool)
-            placed[winners] = True
-            pending, slots = pending[~placed], (slots[~placed] + 1) & (size - 1)
-
-    def _slot(self, keys: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            mixed = keys.view(np.uint64) * self._MIX
-        return (mixed >> np.uint64(64 - self.bits)).astype(np.intp)
-
-    def get(self, keys: np.ndarray, default: int) -> np.ndarray:
-        keys = _as_int64(keys)
-        slots = self._slot(keys)
-        entries = np.take(self.entries, slots, axis=0)
-        values = entries[:, 1]
-        # Most keys settle on the first probe: found there, or an empty slot (absent).
-        occupied = values >= 0
-        found = occupied & (entries[:, 0] == keys)
-        result = np.where(found, values, default)
-        pending = np.flatnonzero(occupied & ~found)
-        mask = len(self.entries) - 1
-        slots = slots[pending]
-        while len(pending):
-            slots = (slots + 1) & mask
-            entries = np.take(self.entries, slots, axis=0)
-            values = entries[:, 1]
-            found = (values >= 0) & (entries[:, 0] == keys[pending])
-            result[pending[found]] = values[found]
-            going = (values >= 0) & ~found  # another key sits here: probe on
-            pending, slots = pending[going], slots[going]
-        return result
+def fold_indices(n: int, folds: int, seed: int, groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, held-out) index arrays of each fold; members of a group share a fold."""
+    rng = np.random.RandomState(seed)
+    if groups is None:
+        fold_of = rng.permutation(n) % folds
+    else:
+        names, group_of = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+        fold_of = (rng.permutation(len(names)) % folds)[group_of]
+    return [
+        (np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)) for fold in range(folds)
+    ]
 
 
-def _as_int64(keys: np.ndarray) -> np.ndarray:
-    """The keys' 64 bits as int64 (a view for uint64 hashes; equality is unaffected)."""
-    keys = np.ascontiguousarray(keys)
-    return keys.view(np.int64) if keys.dtype == np.uint64 else keys.astype(np.int64, copy=False)
+def _fit_scorer(texts: list[str], targets: np.ndarray, known: np.ndarray, params: dict):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
-
-#: Characters of text turned into numpy arrays at a time while scoring.
-_BATCH_CHARACTERS = 4_000_000
-
-
-class _NgramIndex:
-    """Finds a text's vocabulary n-grams by token ids instead of joined strings.
-
-    Tokens are found and hashed with array operations (:func:`aitag.features.token_hashes`)
-    and matched to the vocabulary's tokens in a hash table; an n-gram is then a number
-    (its token ids in base ``n_tokens``) found in another. This gives exactly the terms of
-    :func:`aitag.features.analyze` that are in the vocabulary, without a Python string per
-    token or n-gram, which was most of the cost of scoring.
-    """
-
-    def __init__(self, terms: list[str], ngram_max: int):
-        self.ngram_max = ngram_max
-        # All terms' words in one split (a split per term costs more than the rest).
-        words = " ".join(terms).split(" ") if terms else []
-        # Token ids in order of first appearance; the id ``base`` stands for unknown tokens.
-        tokens = {word: i for i, word in enumerate(dict.fromkeys(words))}
-        self.base = max(len(tokens), 1)
-        if self.base ** max(ngram_max, 1) >= 2**63:
-            raise ValueError(f"{len(tokens)} tokens are too many for {ngram_max}-gram keys")
-        numbers = hash_tokens(list(tokens)) if tokens else np.zeros(0, dtype=np.uint64)
-        # Tokens longer than 8 bytes are named by a hash: two of the vocabulary sharing one
-        # would be scored as one, so refuse such a model instead (it has not happened).
-        ordered = np.sort(numbers)
-        if (ordered[1:] == ordered[:-1]).any():
-            raise ValueError("two vocabulary tokens hash alike; retrain with another vocabulary")
-        self.token_table = _HashTable(numbers, np.arange(len(tokens), dtype=np.int64))
-        ids = np.fromiter(map(tokens.__getitem__, words), dtype=np.int64, count=len(words))
-        lengths = np.fromiter((term.count(" ") + 1 for term in terms), np.int64, len(terms))
-        firsts = np.cumsum(lengths) - lengths  # where each term's tokens begin in ``ids``
-        self.unigram = np.full(self.base + 1, -1, dtype=np.int64)  # last slot: unknown token
-        single = np.flatnonzero(lengths == 1)
-        self.unigram[ids[firsts[single]]] = single
-        # An n-gram is the number its token ids make in base ``base``. Which tokens begin
-        # and end some n-gram of each length: most positions of a text can be ruled out
-        # with these two small arrays before any key is built.
-        self.keys: dict[int, _HashTable] = {}
-        self.can_begin: dict[int, np.ndarray] = {}
-        self.can_end: dict[int, np.ndarray] = {}
-        for length in sorted(set(lengths[lengths > 1].tolist())):
-            columns = np.flatnonzero(lengths == length)
-            key = np.zeros(len(columns), dtype=np.int64)
-            for offset in range(length):
-                key = key * self.base + ids[firsts[columns] + offset]
-            self.keys[length] = _HashTable(key, columns)
-            self.can_begin[length] = np.zeros(self.base + 1, dtype=bool)
-            self.can_begin[length][ids[firsts[columns]]] = True
-            self.can_end[length] = np.zeros(self.base + 1, dtype=bool)
-            self.can_end[length][ids[firsts[columns] + length - 1]] = True
-
-    def lookup(self, texts: list[str], bits: int) -> np.ndarray:
-        """``row << bits | column`` for every vocabulary n-gram occurrence in the texts."""
-        found, start, size = [], 0, 0
-        for end, text in enumerate(texts, start=1):
-            size += len(text)
-            # Texts go to numpy a few megabytes at a time, so memory stays bounded.
-            if size >= _BATCH_CHARACTERS or end == len(texts):
-                found.append(self._lookup(texts[start:end], bits, start))
-                start, size = end, 0
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-
-    def _lookup(self, texts: list[str], bits: int, first_row: int) -> np.ndarray:
-        hashes, token_rows = token_hashes(texts)
-        token_ids = self.token_table.get(hashes, self.base)
-        # Rows in the high bits from here on: one array per n-gram length, not two.
-        row_bits = (token_rows + first_row) << bits
-        columns = self.unigram[token_ids]
-        known = columns >= 0
-        found = [row_bits[known] | columns[known]]
-        for length, table in self.keys.items():
-            if len(token_ids) < length:
-                continue
-            span = len(token_ids) - length + 1
-            # An n-gram lies inside one text, and its tokens are all known (the unknown
-            # token can neither begin nor end one, nor sit inside a key of the table).
-            possible = self.can_begin[length][token_ids[:span]]
-            possible &= self.can_end[length][token_ids[length - 1 :]]
-            possible &= token_rows[:span] == token_rows[length - 1 :]
-            positions = np.flatnonzero(possible)
-            key = token_ids[positions]
-            for offset in range(1, length):
-                part = token_ids[positions + offset]
-                key = key * self.base + part
-                if offset < length - 1:
-                    positions = positions[part != self.base]
-                    key = key[part != self.base]
-            key_columns = table.get(key, -1)
-            hit = np.flatnonzero(key_columns >= 0)
-            found.append(row_bits[positions[hit]] | key_columns[hit])
-        return np.concatenate(found)
+    vectorizer = TfidfVectorizer(
+        analyzer=partial(analyze, ngram_max=params["ngram_max"]),
+        min_df=params["min_df"],
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+    matrix = vectorizer.fit_transform(texts)
+    coefs, intercepts = [], []
+    for j in range(len(LABELS)):
+        rows = np.flatnonzero(known[:, j])
+        column = targets[rows, j]
+        if not len(rows) or column.min() == column.max():
+            # A tag with no positives (or no negatives) cannot be learned: score it flat.
+            coefs.append(np.zeros(matrix.shape[1]))
+            intercepts.append(10.0 if len(rows) and column[0] == 1 else -10.0)
+            continue
+        regression = LogisticRegression(
+            C=params["C"],
+            class_weight=params["class_weight"],
+            solver="liblinear",
+            random_state=params["seed"],
+            max_iter=2000,
+        ).fit(matrix[rows], column)
+        coefs.append(regression.coef_[0])
+        intercepts.append(float(regression.intercept_[0]))
+    return NgramScorer(
+        vectorizer.get_feature_names_out(),
+        vectorizer.idf_,
+        np.vstack(coefs),
+        np.array(intercepts),
+        params["ngram_max"],
+    )
 
 
 def best_threshold(truth: np.ndarray, scores: np.ndarray) -> float:

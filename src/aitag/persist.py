@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import write_atomic
+from .defaults import DEFAULT_MODEL_NAME, MODEL_ENV
 from .errors import ModelError
-from .labels import DEFAULT_MODEL_NAME, LABELS, MODEL_ENV
-from .model import TagModel
+from .labels import LABELS
+from .scoring import ScoringModel
 
 #: Written into every card; a loader refuses other formats.
 MODEL_FORMAT = "aitag-linear/1"
@@ -60,7 +61,7 @@ def default_model_path() -> Path:
 # ---------------------------------------------------------------- saving
 
 
-def model_bytes(model: TagModel) -> bytes:
+def model_bytes(model: ScoringModel) -> bytes:
     """The model as skops bytes, made canonical so the same model gives the same bytes."""
     import skops.io
 
@@ -105,7 +106,7 @@ def _write_entry(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
     archive.writestr(info, payload)
 
 
-def save_model(model: TagModel, path: str | Path, card: dict) -> dict:
+def save_model(model: ScoringModel, path: str | Path, card: dict) -> dict:
     """Write the model file and its card atomically; return the card as written."""
     payload = model_bytes(model)
     full_card = {
@@ -115,9 +116,9 @@ def save_model(model: TagModel, path: str | Path, card: dict) -> dict:
         "sha256": hashlib.sha256(payload).hexdigest(),
         "size_bytes": len(payload),
         "labels": list(LABELS),
-        "thresholds": dict(zip(LABELS, map(float, model.thresholds_))),
-        "params": model.get_params(),
-        "n_features": int(len(model.terms_)),
+        "thresholds": dict(zip(LABELS, map(float, model.thresholds))),
+        "params": model.params,
+        "n_features": int(len(model.passages.terms)),
         **card,
     }
     # Model and card are two files, and a kill between their two renames must not leave
@@ -138,7 +139,7 @@ def _pending_card_path(model_path: str | Path) -> Path:
 # ---------------------------------------------------------------- loading
 
 
-def load_model(path: str | Path | None = None) -> tuple[TagModel, dict]:
+def load_model(path: str | Path | None = None) -> tuple[ScoringModel, dict]:
     """Load a model and its card, refusing anything tampered, untrusted or incompatible."""
     path = Path(path) if path else default_model_path()
     card = read_card(path)
@@ -265,7 +266,7 @@ def _load_npy(data: bytes, name: str) -> np.ndarray:
     return np.load(io.BytesIO(data), allow_pickle=False)
 
 
-def _check_model(arrays: object, card: dict, name: str) -> TagModel:
+def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
     if not isinstance(arrays, dict):
         raise ModelError(f"{name}: not an aitag model; use a model written by `aitag train`")
     if arrays.get("labels") != list(LABELS) or card.get("labels") != list(LABELS):
@@ -273,13 +274,14 @@ def _check_model(arrays: object, card: dict, name: str) -> TagModel:
             f"{name}: model tags {arrays.get('labels')} are not {list(LABELS)}; use a model for these tags"
         )
     try:
-        model = TagModel.from_arrays(arrays)
-        n_terms = len(model.terms_)
+        model = ScoringModel.from_arrays(arrays)
+        scorer = model.passages
+        n_terms = len(scorer.terms)
         consistent = (
-            model.coef_.shape == (len(LABELS), n_terms)
-            and model.idf_.shape == (n_terms,)
-            and model.intercept_.shape == (len(LABELS),)
-            and model.thresholds_.shape == (len(LABELS),)
+            scorer.coef.shape == (len(LABELS), n_terms)
+            and scorer.idf.shape == (n_terms,)
+            and scorer.intercept.shape == (len(LABELS),)
+            and model.thresholds.shape == (len(LABELS),)
         )
     except (KeyError, TypeError, ValueError):
         consistent = False

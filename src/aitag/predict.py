@@ -13,24 +13,21 @@ passage length in characters; ``none`` when no tag applies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from .documents import Document, text_document
+from .defaults import check_threshold
 from .errors import InputError
-from .labels import LABELS, NO_LABEL
-from .model import TagModel
+from .labels import LABELS, NO_LABEL, check_label
 from .persist import load_model
+from .readers import Document, text_document
+from .scoring import ScoringModel
+from .streams import in_chunks
 
 #: Passages scored in one model call.
 SLICE_PASSAGES = 4096
-
-#: Documents scored together: large enough to amortise numpy calls, small enough to
-#: keep memory flat however long the batch is.
-CHUNK_DOCUMENTS = 256
 
 
 class Tagger:
@@ -43,11 +40,11 @@ class Tagger:
     ['GenAI']
     """
 
-    def __init__(self, model: TagModel, card: dict | None = None, name: str = "model"):
+    def __init__(self, model: ScoringModel, card: dict | None = None, name: str = "model"):
         self.model = model
         self.card = card or {}
         self.name = name
-        self.thresholds = dict(zip(LABELS, map(float, model.thresholds_)))
+        self.thresholds = dict(zip(LABELS, map(float, model.thresholds)))
 
     @classmethod
     def load(
@@ -61,11 +58,7 @@ class Tagger:
         return tagger
 
     def set_threshold(self, label: str, value: float) -> None:
-        if label not in LABELS:
-            raise ValueError(f"unknown tag {label!r}; tags are {', '.join(LABELS)}")
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"threshold for {label} must be between 0 and 1, not {value}")
-        self.thresholds[label] = float(value)
+        self.thresholds[check_label(label)] = check_threshold(label, value)
 
     # ------------------------------------------------------------ public API
 
@@ -178,25 +171,6 @@ class Tagger:
             "primary": NO_LABEL,
             "model": self.name,
         }
-
-
-def in_chunks(
-    items: Iterable[Document | InputError],
-    handle: Callable[[list[Document]], list[dict]],
-    size: int = CHUNK_DOCUMENTS,
-) -> Iterator[dict | InputError]:
-    """Apply ``handle`` to documents a chunk at a time, keeping InputErrors in their place.
-
-    ``handle`` returns one record per document; chunks bound memory on long streams.
-    """
-    iterator = iter(items)
-    while True:
-        chunk = list(islice(iterator, size))
-        if not chunk:
-            return
-        records = iter(handle([item for item in chunk if isinstance(item, Document)]))
-        for item in chunk:
-            yield next(records) if isinstance(item, Document) else item
 
 
 def _scores(values) -> dict[str, float]:

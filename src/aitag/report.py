@@ -16,7 +16,7 @@ import numpy as np
 from .atomic import write_atomic
 from .corpus import Record, load_records
 from .errors import AitagError
-from .evaluate import (
+from .evaluation import (
     figures,
     label_matrix,
     precision_recall_curve,

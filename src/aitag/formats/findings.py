@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from html import escape
 
-FORMATS = ("table", "json", "line", "html")
+from . import AUDIT_FORMATS
 
 
 def render(records: list[dict], fmt: str) -> str:
-    """The records in one of :data:`FORMATS`."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
+    """The records in one of :data:`AUDIT_FORMATS`."""
+    if fmt not in AUDIT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; formats are {', '.join(AUDIT_FORMATS)}")
     return {"table": render_table, "json": render_json, "line": render_line, "html": render_html}[
         fmt
     ](records)

@@ -1,4 +1,6 @@
-"""Text that remembers where each of its characters came from in the original file.
+"""Located text: what every reader produces and every later step reads.
+
+Text that remembers where each of its characters came from in the original file.
 
 Readers strip markup, so the text a model sees is not the text on disk. A ``MappedText``
 keeps, for each piece of its text, the offset of that piece in the decoded source, so a
@@ -126,3 +128,44 @@ class LineIndex:
             self._starts = [0] + [m.end() for m in re.finditer("\n", self._source)]
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
+
+
+@dataclass(slots=True)
+class Passage:
+    """A paragraph-sized piece of a document, located in the original file."""
+
+    index: int
+    text: str
+    start: int  # character offset in the decoded source
+    end: int
+    line: int  # 1-based, in the source
+    column: int
+    #: Where each character came from; None when the passage is a verbatim slice of the
+    #: source (plain text), which needs no map.
+    mapped: MappedText | None = None
+
+    def locate(self, index: int, lines: LineIndex) -> tuple[int, int, int]:
+        """Source offset, line and column of character ``index`` of this passage."""
+        if self.mapped is None:
+            offset = self.start + min(max(index, 0), max(len(self.text) - 1, 0))
+        else:
+            offset = self.mapped.source_offset(index)
+        return (offset, *lines.locate(offset))
+
+
+@dataclass(slots=True)
+class Document:
+    """One document: a file, or one row of a JSONL/CSV file."""
+
+    id: str
+    path: str
+    source: str  # the decoded text that offsets, lines and columns refer to
+    passages: list[Passage]
+    format: str
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(passage.text for passage in self.passages)
+
+    def line_index(self) -> LineIndex:
+        return LineIndex(self.source)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import Record, load_records
-from .documents import passage_document
 from .labels import LABELS
+from .readers import passage_document
 
 
 def label_matrix(label_lists: list[list[str]] | list[tuple[str, ...]]) -> np.ndarray:

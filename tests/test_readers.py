@@ -10,16 +10,11 @@ from conftest import RAW, SEED_WORDPRESS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aitag.documents import (
-    _document,
-    _plain_document,
-    expand_inputs,
-    parse_bytes,
-    read_documents,
-    read_text_blocks,
-)
 from aitag.errors import InputError
-from aitag.textmap import LineIndex
+from aitag.readers import expand_inputs, parse_bytes, read_documents
+from aitag.readers.located import LineIndex
+from aitag.readers.passages import document_of
+from aitag.readers.plain import plain_document, read_text_blocks
 
 
 def one(data: bytes | str, name: str, **kwargs):
@@ -246,11 +241,11 @@ PLAIN_PIECES = st.sampled_from(
 
 def _slow_plain_passages(text):
     """Plain-text passages the general way: blocks as MappedTexts, cut by split_passages."""
-    return _document("d", "d", text, read_text_blocks(text), "text").passages
+    return document_of("d", "d", text, read_text_blocks(text), "text").passages
 
 
 def _same_passages(text):
-    fast = _plain_document("d", "d", text).passages
+    fast = plain_document("d", "d", text).passages
     slow = _slow_plain_passages(text)
     fields = ("index", "text", "start", "end", "line", "column")
     assert [[getattr(p, f) for f in fields] for p in fast] == [
@@ -276,7 +271,7 @@ def test_plain_text_passages_equal_the_general_readers_on_long_paragraphs():
     word_dump = "token " * 1900  # no sentence ends at all: cut by words
     text = f"Title\n\n{long_paragraph}\n\n  {word_dump}\n\nEnd."
     _same_passages(text)
-    assert len(_plain_document("d", "d", text).passages) > 10  # both long ones were cut
+    assert len(plain_document("d", "d", text).passages) > 10  # both long ones were cut
     seed_posts = sorted(RAW.glob("*.txt"))
     assert seed_posts
     for path in seed_posts:

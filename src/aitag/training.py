@@ -9,9 +9,9 @@ from pathlib import Path
 
 from .corpus import corpus_sha256, load_records, split_records
 from .errors import CorpusError
-from .evaluate import evaluate, label_matrix, metrics
+from .evaluation import evaluate, label_matrix, metrics
 from .labels import LABELS
-from .model import TagModel
+from .model import PassageModel
 from .persist import save_model
 from .predict import Tagger
 
@@ -40,7 +40,7 @@ def train(
         raise CorpusError(
             f"{corpus}: {len(train_set)} training records are too few for {folds} folds"
         )
-    model = TagModel(folds=folds, seed=seed, **{**DEFAULT_PARAMS, **params})
+    model = PassageModel(folds=folds, seed=seed, **{**DEFAULT_PARAMS, **params})
     targets = label_matrix([r.labels for r in train_set])
     model.fit([r.text for r in train_set], targets)
     out_of_fold = [
@@ -59,10 +59,12 @@ def train(
         },
         "libraries": _versions(),
         "cross_validation": metrics([r.labels for r in train_set], out_of_fold),
-        "test_split": evaluate(Tagger(model, name=name), test_set) if test_set else None,
+        "test_split": evaluate(Tagger(model.scoring_model(), name=name), test_set)
+        if test_set
+        else None,
     }
     if out:
-        card = save_model(model, out, card)
+        card = save_model(model.scoring_model(), out, card)
     return card
 
 

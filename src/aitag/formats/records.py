@@ -13,14 +13,14 @@ import json
 import os
 import re
 import sys
-import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TextIO
 
-from .errors import printable
-from .labels import LABELS
+from ..atomic import atomic_file
+from ..errors import printable
+from ..labels import LABELS
 
-OUTPUT_FORMATS = ("table", "jsonl", "csv")
 CSV_COLUMNS = ["id", "path", "labels", "primary", *(f"score_{label}" for label in LABELS), "model"]
 
 
@@ -64,21 +64,19 @@ class RecordWriter:
         self.path = path
         self.append = append
         self.count = 0
-        self._temporary: str | None = None
+        self._atomic: AbstractContextManager[TextIO] | None = None
 
     def __enter__(self) -> RecordWriter:
         if self.path is None or self.path == "-":
             self.stream: TextIO = sys.stdout
         elif self.fmt == "jsonl":
+            # JSON Lines goes straight to its file, flushed per record: a kill leaves
+            # whole lines behind, which --resume continues from.
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.stream = open(self.path, "a" if self.append else "w", encoding="utf-8")
         else:
-            directory = Path(self.path).parent
-            directory.mkdir(parents=True, exist_ok=True)
-            handle, self._temporary = tempfile.mkstemp(
-                prefix=".aitag-", suffix=".tmp", dir=directory
-            )
-            self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+            self._atomic = atomic_file(self.path)
+            self.stream = self._atomic.__enter__()
         if self.fmt == "csv":
             self._csv = csv.writer(self.stream, lineterminator="\n")
             self._csv.writerow(CSV_COLUMNS)
@@ -97,17 +95,13 @@ class RecordWriter:
         self.count += 1
 
     def __exit__(self, kind, value, traceback) -> None:
-        if self.stream is sys.stdout:
-            self.stream.flush()
+        if self._atomic is not None:
+            self._atomic.__exit__(kind, value, traceback)
             return
         self.stream.flush()
-        os.fsync(self.stream.fileno())
-        self.stream.close()
-        if self._temporary:
-            if kind is None:
-                os.replace(self._temporary, self.path)
-            else:
-                Path(self._temporary).unlink(missing_ok=True)
+        if self.stream is not sys.stdout:
+            os.fsync(self.stream.fileno())
+            self.stream.close()
 
 
 _NAME_WIDTH = 36
@@ -136,21 +130,3 @@ def table_rows(record: dict) -> str:
         labels = ",".join(passage["labels"]) or "-"
         out.write(f"{where:<{_NAME_WIDTH}} {labels:<18} {passage['primary']:<8} {scores}\n")
     return out.getvalue()
-
-
-def format_metrics(result: dict) -> str:
-    """Evaluation figures as a small table."""
-    lines = [f"{'tag':<8} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
-    for label, row in result["per_label"].items():
-        lines.append(
-            f"{label:<8} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}"
-        )
-    lines.append("")
-    lines.append(
-        f"macro F1 {result['macro_f1']:.3f}   micro F1 {result['micro_f1']:.3f}   "
-        f"exact match {result['exact_match']:.3f}"
-    )
-    if result.get("primary_accuracy") is not None:
-        lines[-1] += f"   primary accuracy {result['primary_accuracy']:.3f}"
-    lines[-1] += f"   (n={result['n']})"
-    return "\n".join(lines)

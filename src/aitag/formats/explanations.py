@@ -7,10 +7,8 @@ from html import escape
 
 import click
 
-from .explain import term_spans
-from .labels import LABELS
-
-EXPLAIN_FORMATS = ("table", "json", "html")
+from ..explain import term_spans
+from ..labels import LABELS
 
 # Keys of the library record that the JSON output leaves out: the passage text already
 # sits in ``explained_by``.
@@ -18,19 +16,27 @@ _JSON_KEYS = ("id", "path", "labels", "scores", "primary", "model", "explanation
 
 
 def render(records: list[dict], fmt: str) -> str:
-    if fmt == "json":
+    """The records in one of :data:`aitag.formats.EXPLAIN_FORMATS`."""
+    if fmt == "jsonl":
         return "".join(render_json(record) for record in records).rstrip("\n")
+    if fmt == "json":
+        return json.dumps([json_record(record) for record in records], indent=2, ensure_ascii=False)
     if fmt == "html":
         return render_html(records)
     return "\n\n".join(render_table(record) for record in records)
 
 
-def render_json(record: dict) -> str:
-    """One line: ``{"path", "labels", "scores", "explanations": {tag: [...]}, ...}``."""
+def json_record(record: dict) -> dict:
+    """``{"path", "labels", "scores", "explanations": {tag: [...]}, ...}``."""
     row = {key: record[key] for key in _JSON_KEYS}
     if "passages" in record:
         row["passages"] = record["passages"]
-    return json.dumps(row, ensure_ascii=False) + "\n"
+    return row
+
+
+def render_json(record: dict) -> str:
+    """One JSON line of :func:`json_record`."""
+    return json.dumps(json_record(record), ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------- terminal

@@ -1,0 +1,188 @@
+"""Reading documents: paths, globs and stdin in; Documents made of located passages out.
+
+Every command that reads documents goes through :func:`read_documents`, so inputs,
+formats, encodings and errors behave the same everywhere. One module per format turns
+text into located blocks; :mod:`.passages` turns blocks into passages.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+
+from ..defaults import DEFAULT_MAX_BYTES
+from ..errors import InputError
+from .decoding import decode_bytes
+from .formats import EXTENSION_FORMATS, FORMATS
+from .html import read_html_blocks
+from .inputs import STDIN, expand_inputs, open_regular, read_bytes
+from .located import Document, MappedText, Passage
+from .markdown import read_markdown_blocks
+from .passages import document_of
+from .plain import passage_document, plain_document, text_document
+from .rows import binary_lines, read_csv, read_jsonl, text_lines, utf8_prefix
+from .wordpress import read_wordpress_blocks
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "FORMATS", "STDIN", "Document", "MappedText", "Passage",
+    "expand_inputs", "parse_bytes", "passage_document", "read_documents", "read_files",
+    "text_document",
+]  # fmt: skip
+
+
+def read_documents(
+    specs: Iterable[str],
+    input_format: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: io.BufferedIOBase | None = None,
+) -> Iterator[Document | InputError]:
+    """Yield a Document for each readable document and an InputError for each bad one."""
+    return read_files(expand_inputs(specs), input_format, text_field, id_field, max_bytes, stdin)
+
+
+def read_files(
+    items: Iterable[str | InputError],
+    input_format: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: io.BufferedIOBase | None = None,
+) -> Iterator[Document | InputError]:
+    """:func:`read_documents` for inputs already expanded by :func:`expand_inputs`."""
+    for item in items:
+        if isinstance(item, InputError):
+            yield item
+            continue
+        name = "<stdin>" if item == STDIN else item
+        try:
+            row_format = _row_format(item, input_format)
+            if row_format:
+                yield from stream_rows(item, row_format, text_field, id_field, max_bytes)
+                continue
+            data = read_bytes(item, max_bytes, stdin)
+            yield from parse_bytes(data, item, input_format, text_field, id_field)
+        except InputError as error:
+            yield error
+        except Exception as error:  # noqa: BLE001 - one odd file must not end a batch
+            yield InputError(
+                name, f"cannot be read ({type(error).__name__}: {error}); please report this"
+            )
+
+
+def _row_format(path: str, input_format: str) -> str | None:
+    """'jsonl' or 'csv' when a file holds rows that can be read as a stream, else None."""
+    if path == STDIN:
+        return None
+    fmt = (
+        EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower())
+        if input_format == "auto"
+        else input_format
+    )
+    return fmt if fmt in ("jsonl", "csv") else None
+
+
+def stream_rows(
+    path: str, fmt: str, text_field: str, id_field: str, max_bytes: int
+) -> Iterator[Document | InputError]:
+    """Rows of a JSONL or CSV file, read as a stream: the size limit applies to each row.
+
+    An archive of a million rows is no larger in memory than its longest row. UTF-16
+    files (with a BOM) are the exception: they are read whole, within the file limit.
+    """
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(65536)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")) or not utf8_prefix(head):
+                handle.seek(0)
+                data = handle.read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    raise InputError(
+                        path,
+                        f"is not UTF-8 and larger than the {max_bytes:,}-byte limit; "
+                        "convert it to UTF-8",
+                    )
+                yield from parse_bytes(data, path, fmt, text_field, id_field)
+                return
+            handle.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+            if fmt == "jsonl":
+                lines = binary_lines(handle, path, max_bytes)
+                rows = read_jsonl(lines, path, text_field, id_field)
+            else:
+                stream = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                rows = read_csv(stream, path, text_field, id_field, max_bytes)
+            empty = True
+            for row in rows:
+                empty = False
+                yield row
+            if empty:
+                yield InputError(path, "is empty; nothing to tag")
+    except OSError as error:
+        yield InputError(
+            path, f"cannot read ({error.strerror or error}); check the path and its permissions"
+        )
+
+
+# ---------------------------------------------------------------- formats
+
+
+def detect_format(path: str, text: str) -> str:
+    """Choose a format by extension, then by content (a WordPress post hides in any file)."""
+    by_extension = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
+    if by_extension in ("jsonl", "csv"):
+        return by_extension
+    if _is_wordpress(text):
+        return "wordpress"
+    if by_extension and by_extension != "wordpress":
+        return by_extension
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(p|div|h[1-6]|body)[ >]", head):
+        return "html"
+    return "text"
+
+
+def _is_wordpress(text: str) -> bool:
+    head = text.lstrip()[:1]
+    if head != "{" or '"rendered"' not in text:
+        return False
+    try:
+        post = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(post, dict) and isinstance(post.get("content"), dict)
+
+
+def parse_bytes(
+    data: bytes,
+    path: str,
+    input_format: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+) -> Iterator[Document | InputError]:
+    """Parse one file's bytes into documents (several for JSONL and CSV)."""
+    name = "<stdin>" if path == STDIN else path
+    text = decode_bytes(data, name)
+    if not text.strip():
+        raise InputError(name, "is empty; nothing to tag")
+    fmt = detect_format(path, text) if input_format == "auto" else input_format
+    if fmt == "jsonl":
+        yield from read_jsonl(text_lines(text), name, text_field, id_field)
+    elif fmt == "csv":
+        yield from read_csv(io.StringIO(text, newline=""), name, text_field, id_field, len(data))
+    elif fmt == "text":
+        yield plain_document(name, name, text)
+    else:
+        blocks = _BLOCK_READERS[fmt](text, name)
+        yield document_of(name, name, text, blocks, fmt)
+
+
+# Plain text does not come here: parse_bytes reads it with plain_document.
+_BLOCK_READERS = {
+    "markdown": read_markdown_blocks,
+    "html": read_html_blocks,
+    "wordpress": read_wordpress_blocks,
+}

@@ -1,0 +1,20 @@
+"""The formats aitag reads, and which file extensions name them."""
+
+from __future__ import annotations
+
+FORMATS = ("auto", "text", "markdown", "html", "wordpress", "jsonl", "csv")
+
+EXTENSION_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "wordpress",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}

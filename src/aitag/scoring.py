@@ -1,0 +1,326 @@
+"""The scoring engine: TF-IDF n-gram features and per-tag linear scores, in numpy alone.
+
+A fitted model is a few arrays (vocabulary, idf, coefficients, intercepts); scoring is a
+few numpy operations over them, so loading a model and tagging one file never imports
+scikit-learn. :mod:`aitag.model` fits these arrays; the tests hold the two to the same
+numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .features import hash_tokens, token_hashes
+from .labels import LABELS
+
+
+class NgramScorer:
+    """Per-tag linear scores of texts over their TF-IDF word n-grams (l2, sublinear tf).
+
+    Parameters
+    ----------
+    terms : array of str
+        The vocabulary; ``terms[k]`` names feature column ``k``.
+    idf : array of float, shape (n_terms,)
+    coef : array of float, shape (n_labels, n_terms)
+    intercept : array of float, shape (n_labels,)
+    ngram_max : int
+        Longest word n-gram in the vocabulary.
+    """
+
+    def __init__(self, terms, idf, coef, intercept, ngram_max: int):
+        self.terms = np.asarray(terms).astype(str)
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.ngram_max = ngram_max
+        self._vocabulary: dict[str, int] | None = None
+        self._index: _NgramIndex | None = None
+        self._weighted: tuple[np.ndarray, np.ndarray] | None = None
+
+    def prepare(self) -> None:
+        """Build the lookup tables scoring uses now rather than on first use.
+
+        Worker processes forked afterwards start with them built (and share their pages).
+        """
+        self._ngram_index()
+        self._weighted_terms()
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term -> column, built on first use from the stored terms."""
+        if self._vocabulary is None:
+            self._vocabulary = dict(zip(self.terms.tolist(), range(len(self.terms))))
+        return self._vocabulary
+
+    def _ngram_index(self) -> _NgramIndex:
+        if self._index is None:
+            self._index = _NgramIndex(self.terms.tolist(), self.ngram_max)
+        return self._index
+
+    def term_counts(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """How often each vocabulary term occurs in each text: (rows, term ids, counts).
+
+        Sorted by row, then term id; a (row, term) pair appears once.
+        """
+        # Counting (row, term) pairs by sorting their numbers is much faster than a Counter;
+        # the row sits in the high bits, so sorting orders by row, then term.
+        bits = len(self.terms).bit_length()
+        keys = self._ngram_index().lookup(texts, bits)
+        keys.sort()
+        if not len(keys):
+            return keys, keys, keys
+        distinct = np.empty(len(keys), dtype=bool)
+        distinct[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        firsts = np.flatnonzero(distinct)
+        counts = np.diff(firsts, append=len(keys))
+        keys = keys[firsts]
+        return keys >> bits, keys & ((1 << bits) - 1), counts
+
+    def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The TF-IDF matrix of texts in coordinate form: (rows, term ids, weights).
+
+        Only terms in the vocabulary appear; ``self.terms[term_ids]`` names them. Rows are
+        sorted, and each row's weights have unit length (l2), as in training.
+        """
+        rows, term_ids, counts = self.term_counts(texts)
+        weights = (1.0 + np.log(counts)) * self.idf[term_ids]
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(texts)))
+        return rows, term_ids, weights / np.where(norms > 0, norms, 1.0)[rows]
+
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients.
+
+        The same arithmetic as :meth:`features` followed by a product with the
+        coefficients, rearranged for speed: with ``tf = 1 + log(count)``, a text's score is
+        ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``. One gather of every term's
+        ``idf * coef`` and one sum per run of a text's terms give every numerator.
+        """
+        n = len(texts)
+        rows, term_ids, counts = self.term_counts(texts)
+        if not len(rows):
+            return np.zeros((n, len(LABELS))) + self.intercept
+        weighted_coef, idf_squared = self._weighted_terms()
+        tf = 1.0 + np.log(counts)
+        # Tags along the first axis: the gather and the sums run over contiguous rows.
+        terms = np.take(weighted_coef, term_ids, axis=1)
+        terms *= tf
+        # Rows are sorted: each text's terms are one run, summed by reduceat.
+        firsts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        sums = np.zeros((len(LABELS), n))
+        sums[:, rows[firsts]] = np.add.reduceat(terms, firsts, axis=1)
+        norms = np.sqrt(np.bincount(rows, weights=tf * tf * idf_squared[term_ids], minlength=n))
+        return (sums / np.where(norms > 0, norms, 1.0)).T + self.intercept
+
+    def _weighted_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """``idf * coef``, shape (n_labels, n_terms), and ``idf**2`` per term."""
+        if self._weighted is None:
+            idf = self.idf.astype(np.float64)
+            self._weighted = (self.coef.astype(np.float64) * idf, idf * idf)
+        return self._weighted
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Per-tag probabilities, shape (len(texts), n_labels)."""
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
+
+
+@dataclass
+class ScoringModel:
+    """What prediction needs from a trained model: the passage scorer and the thresholds.
+
+    ``params`` records how the arrays were fitted (the estimator's parameters); it is
+    stored in the model file and card, and only ``ngram_max`` matters for scoring.
+    """
+
+    passages: NgramScorer
+    thresholds: np.ndarray
+    params: dict = field(default_factory=dict)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return self.passages.predict_proba(texts)
+
+    def to_arrays(self) -> dict:
+        """Everything prediction needs, as plain arrays and numbers (nothing executable)."""
+        return {
+            "labels": list(LABELS),
+            "params": {**self.params, "ngram_max": int(self.passages.ngram_max)},
+            "terms": self.passages.terms,
+            "idf": self.passages.idf,
+            "coef": self.passages.coef,
+            "intercept": self.passages.intercept,
+            "thresholds": np.asarray(self.thresholds, dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict) -> ScoringModel:
+        params = dict(arrays["params"])
+        scorer = NgramScorer(
+            arrays["terms"], arrays["idf"], arrays["coef"], arrays["intercept"],
+            params["ngram_max"],
+        )  # fmt: skip
+        return cls(scorer, np.asarray(arrays["thresholds"], dtype=np.float64), params)
+
+
+class _HashTable:
+    """An open-addressing table from uint64 keys to ints, probed with array operations.
+
+    Looking up a million tokens in it costs a few vectorised probes, where a binary
+    search (``np.searchsorted``) takes about twenty cache-missing steps per query.
+    """
+
+    _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads keys over slots
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        """A table of distinct ``keys``, built by linear probing in rounds of array operations."""
+        # A quarter full at most, so most lookups end on their first probe.
+        self.bits = max(int(np.ceil(np.log2(max(len(keys), 1) * 4 + 1))), 4)
+        size = 1 << self.bits
+        keys = _as_int64(keys)
+        # Key and value side by side: a probe reads one 16-byte entry, not two arrays.
+        self.entries = np.zeros((size, 2), dtype=np.int64)
+        self.entries[:, 1] = -1  # -1 marks an empty slot
+        pending, slots = np.arange(len(keys)), self._slot(keys)
+        while len(pending):
+            # Each empty slot takes the first pending key that wants it; the others step
+            # on to the next slot, so every key stays reachable from its home slot.
+            empty = self.entries[slots, 1] < 0
+            taken, first = np.unique(slots[empty], return_index=True)
+            winners = np.flatnonzero(empty)[first]
+            self.entries[taken, 0] = keys[pending[winners]]
+            self.entries[taken, 1] = values[pending[winners]]
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[winners] = True
+            pending, slots = pending[~placed], (slots[~placed] + 1) & (size - 1)
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            mixed = keys.view(np.uint64) * self._MIX
+        return (mixed >> np.uint64(64 - self.bits)).astype(np.intp)
+
+    def get(self, keys: np.ndarray, default: int) -> np.ndarray:
+        keys = _as_int64(keys)
+        slots = self._slot(keys)
+        entries = np.take(self.entries, slots, axis=0)
+        values = entries[:, 1]
+        # Most keys settle on the first probe: found there, or an empty slot (absent).
+        occupied = values >= 0
+        found = occupied & (entries[:, 0] == keys)
+        result = np.where(found, values, default)
+        pending = np.flatnonzero(occupied & ~found)
+        mask = len(self.entries) - 1
+        slots = slots[pending]
+        while len(pending):
+            slots = (slots + 1) & mask
+            entries = np.take(self.entries, slots, axis=0)
+            values = entries[:, 1]
+            found = (values >= 0) & (entries[:, 0] == keys[pending])
+            result[pending[found]] = values[found]
+            going = (values >= 0) & ~found  # another key sits here: probe on
+            pending, slots = pending[going], slots[going]
+        return result
+
+
+def _as_int64(keys: np.ndarray) -> np.ndarray:
+    """The keys' 64 bits as int64 (a view for uint64 hashes; equality is unaffected)."""
+    keys = np.ascontiguousarray(keys)
+    return keys.view(np.int64) if keys.dtype == np.uint64 else keys.astype(np.int64, copy=False)
+
+
+#: Characters of text turned into numpy arrays at a time while scoring.
+_BATCH_CHARACTERS = 4_000_000
+
+
+class _NgramIndex:
+    """Finds a text's vocabulary n-grams by token ids instead of joined strings.
+
+    Tokens are found and hashed with array operations (:func:`aitag.features.token_hashes`)
+    and matched to the vocabulary's tokens in a hash table; an n-gram is then a number
+    (its token ids in base ``n_tokens``) found in another. This gives exactly the terms of
+    :func:`aitag.features.analyze` that are in the vocabulary, without a Python string per
+    token or n-gram, which was most of the cost of scoring.
+    """
+
+    def __init__(self, terms: list[str], ngram_max: int):
+        self.ngram_max = ngram_max
+        # All terms' words in one split (a split per term costs more than the rest).
+        words = " ".join(terms).split(" ") if terms else []
+        # Token ids in order of first appearance; the id ``base`` stands for unknown tokens.
+        tokens = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        self.base = max(len(tokens), 1)
+        if self.base ** max(ngram_max, 1) >= 2**63:
+            raise ValueError(f"{len(tokens)} tokens are too many for {ngram_max}-gram keys")
+        numbers = hash_tokens(list(tokens)) if tokens else np.zeros(0, dtype=np.uint64)
+        # Tokens longer than 8 bytes are named by a hash: two of the vocabulary sharing one
+        # would be scored as one, so refuse such a model instead (it has not happened).
+        ordered = np.sort(numbers)
+        if (ordered[1:] == ordered[:-1]).any():
+            raise ValueError("two vocabulary tokens hash alike; retrain with another vocabulary")
+        self.token_table = _HashTable(numbers, np.arange(len(tokens), dtype=np.int64))
+        ids = np.fromiter(map(tokens.__getitem__, words), dtype=np.int64, count=len(words))
+        lengths = np.fromiter((term.count(" ") + 1 for term in terms), np.int64, len(terms))
+        firsts = np.cumsum(lengths) - lengths  # where each term's tokens begin in ``ids``
+        self.unigram = np.full(self.base + 1, -1, dtype=np.int64)  # last slot: unknown token
+        single = np.flatnonzero(lengths == 1)
+        self.unigram[ids[firsts[single]]] = single
+        # An n-gram is the number its token ids make in base ``base``. Which tokens begin
+        # and end some n-gram of each length: most positions of a text can be ruled out
+        # with these two small arrays before any key is built.
+        self.keys: dict[int, _HashTable] = {}
+        self.can_begin: dict[int, np.ndarray] = {}
+        self.can_end: dict[int, np.ndarray] = {}
+        for length in sorted(set(lengths[lengths > 1].tolist())):
+            columns = np.flatnonzero(lengths == length)
+            key = np.zeros(len(columns), dtype=np.int64)
+            for offset in range(length):
+                key = key * self.base + ids[firsts[columns] + offset]
+            self.keys[length] = _HashTable(key, columns)
+            self.can_begin[length] = np.zeros(self.base + 1, dtype=bool)
+            self.can_begin[length][ids[firsts[columns]]] = True
+            self.can_end[length] = np.zeros(self.base + 1, dtype=bool)
+            self.can_end[length][ids[firsts[columns] + length - 1]] = True
+
+    def lookup(self, texts: list[str], bits: int) -> np.ndarray:
+        """``row << bits | column`` for every vocabulary n-gram occurrence in the texts."""
+        found, start, size = [], 0, 0
+        for end, text in enumerate(texts, start=1):
+            size += len(text)
+            # Texts go to numpy a few megabytes at a time, so memory stays bounded.
+            if size >= _BATCH_CHARACTERS or end == len(texts):
+                found.append(self._lookup(texts[start:end], bits, start))
+                start, size = end, 0
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def _lookup(self, texts: list[str], bits: int, first_row: int) -> np.ndarray:
+        hashes, token_rows = token_hashes(texts)
+        token_ids = self.token_table.get(hashes, self.base)
+        # Rows in the high bits from here on: one array per n-gram length, not two.
+        row_bits = (token_rows + first_row) << bits
+        columns = self.unigram[token_ids]
+        known = columns >= 0
+        found = [row_bits[known] | columns[known]]
+        for length, table in self.keys.items():
+            if len(token_ids) < length:
+                continue
+            span = len(token_ids) - length + 1
+            # An n-gram lies inside one text, and its tokens are all known (the unknown
+            # token can neither begin nor end one, nor sit inside a key of the table).
+            possible = self.can_begin[length][token_ids[:span]]
+            possible &= self.can_end[length][token_ids[length - 1 :]]
+            possible &= token_rows[:span] == token_rows[length - 1 :]
+            positions = np.flatnonzero(possible)
+            key = token_ids[positions]
+            for offset in range(1, length):
+                part = token_ids[positions + offset]
+                key = key * self.base + part
+                if offset < length - 1:
+                    positions = positions[part != self.base]
+                    key = key[part != self.base]
+            key_columns = table.get(key, -1)
+            hit = np.flatnonzero(key_columns >= 0)
+            found.append(row_bits[positions[hit]] | key_columns[hit])
+        return np.concatenate(found)

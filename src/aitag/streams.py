@@ -1,0 +1,32 @@
+"""Streams of documents: work done a chunk at a time, input errors kept in their place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from .errors import InputError
+from .readers import Document
+
+#: Documents handled together: large enough to amortise numpy calls, small enough to
+#: keep memory flat however long the batch is.
+CHUNK_DOCUMENTS = 256
+
+
+def in_chunks(
+    items: Iterable[Document | InputError],
+    handle: Callable[[list[Document]], list[dict]],
+    size: int = CHUNK_DOCUMENTS,
+) -> Iterator[dict | InputError]:
+    """Apply ``handle`` to documents a chunk at a time, keeping InputErrors in their place.
+
+    ``handle`` returns one record per document; chunks bound memory on long streams.
+    """
+    iterator = iter(items)
+    while True:
+        chunk = list(islice(iterator, size))
+        if not chunk:
+            return
+        records = iter(handle([item for item in chunk if isinstance(item, Document)]))
+        for item in chunk:
+            yield next(records) if isinstance(item, Document) else item
