@@ -130,9 +130,21 @@ class LineIndex:
         return line + 1, offset - self._starts[line] + 1
 
 
+#: What a passage of a document is. Only prose discusses (LABELS.md rule 10): headings,
+#: titles, captions, table cells, code and navigation are context, never passages.
+PROSE = "prose"  # a paragraph, a block quote, a long list item
+LIST = "list"  # consecutive short list items, read together as one passage
+PASSAGE_KINDS = (PROSE, LIST)
+
+#: Kinds of inline spans inside a passage's text that are not the author's prose: link
+#: text, inline code (left as a placeholder word so the sentence stays a sentence),
+#: quoted text, and markup a reader could not remove.
+LINK, CODE, QUOTE = "link", "code", "quote"
+
+
 @dataclass(slots=True)
 class Passage:
-    """A paragraph-sized piece of a document, located in the original file."""
+    """A paragraph-sized piece of a document's prose, located in the original file."""
 
     index: int
     text: str
@@ -143,6 +155,14 @@ class Passage:
     #: Where each character came from; None when the passage is a verbatim slice of the
     #: source (plain text), which needs no map.
     mapped: MappedText | None = None
+    #: :data:`PROSE` or :data:`LIST`.
+    kind: str = PROSE
+    #: The heading of the section the passage is in ("" before the first heading): a
+    #: heading belongs to the section it opens, as its context.
+    heading: str = ""
+    #: Inline spans of ``text`` that are context, not prose: (start, end, kind) with kind
+    #: one of :data:`LINK`, :data:`CODE`, :data:`QUOTE`, sorted by start.
+    marks: tuple[tuple[int, int, str], ...] = ()
 
     def locate(self, index: int, lines: LineIndex) -> tuple[int, int, int]:
         """Source offset, line and column of character ``index`` of this passage."""
@@ -155,13 +175,19 @@ class Passage:
 
 @dataclass(slots=True)
 class Document:
-    """One document: a file, or one row of a JSONL/CSV file."""
+    """One document: a file, or one row of a JSONL/CSV file.
+
+    ``passages`` may be empty: a template stub or a page of code and tables has no prose,
+    and is tagged with no tags (with a warning), not refused.
+    """
 
     id: str
     path: str
     source: str  # the decoded text that offsets, lines and columns refer to
     passages: list[Passage]
     format: str
+    #: The document's title (front matter, <title>, first heading), context only.
+    title: str = ""
 
     @property
     def text(self) -> str:
