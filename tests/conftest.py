@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+
+# pytest puts src/ first on sys.path (pyproject: pythonpath); processes the tests start
+# (`python -m aitag ...`) get it too, so every test runs the working tree, never an
+# installed copy that may be stale.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
 CORPUS = ROOT / "corpus"
 RAW = CORPUS / "raw"
 SEED_WORDPRESS = RAW / "000_1bf6466996516290.txt"
