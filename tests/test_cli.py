@@ -63,9 +63,11 @@ def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
     (tmp_path / "4.txt").write_text("Clustering groups customers.")
     result = run("predict", tmp_path, "--format", "jsonl")
     assert result.exit_code == 2
-    assert len(result.stdout.splitlines()) == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["path"]).name for r in records] == ["1.txt", "3.txt", "4.txt"]
+    assert records[1]["labels"] == [] and records[1]["primary"] == "none"
     assert "2.txt: is a binary file" in result.stderr
-    assert "3.txt: is empty" in result.stderr
+    assert "warning: " in result.stderr and "3.txt: has no prose to tag" in result.stderr
     assert "Traceback" not in result.output
 
 

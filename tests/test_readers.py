@@ -48,12 +48,13 @@ def test_markdown_drops_front_matter_code_urls_and_images():
     )
     document = one(text, "notes.md")
     texts = [p.text for p in document.passages]
-    assert texts[0] == "Prompting"
-    assert "the guide" in texts[1] and "https" not in texts[1] and "chart" not in texts[1]
+    assert document.title == "GPT notes"
+    assert all(p.heading == "Prompting" for p in document.passages)  # context, not a passage
+    assert "the guide" in texts[0] and "https" not in texts[0] and "chart" not in texts[0]
     assert all("model = train" not in t and "title:" not in t for t in texts)
-    assert texts[-1] == "Use  then relax."
+    assert texts[-1] == "Use ‹…› then relax."  # inline code leaves a placeholder
     # "guide" sits on line 7; the link text starts after "Read [".
-    passage = document.passages[1]
+    passage = document.passages[0]
     offset, line, column = passage.locate(passage.text.index("the guide"), document.line_index())
     assert (line, column) == (7, 7)
     assert document.source[offset : offset + 9] == "the guide"
@@ -136,13 +137,15 @@ def test_encodings(data):
     assert document.text.startswith("Caf\u00e9 GPT note")
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"), (b"  \n\n ", "empty")],
-)
-def test_binary_and_empty_files_are_refused(data, message):
-    with pytest.raises(InputError, match=message):
-        one(data, "bad.txt")
+def test_binary_files_are_refused():
+    with pytest.raises(InputError, match="binary"):
+        one(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "bad.txt")
+
+
+def test_a_file_without_prose_is_a_document_without_passages():
+    assert one(b"  \n\n ", "blank.txt").passages == []
+    stub = one(b"---\ntitle: Draft\ndate: 2024-01-01\n---\n\n## Notes\n\n```\ncode\n```\n", "s.md")
+    assert stub.passages == [] and stub.title == "Draft"
 
 
 def test_long_paragraph_is_cut_at_sentence_ends():

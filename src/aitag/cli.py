@@ -136,21 +136,27 @@ def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
     return thresholds
 
 
-def report_input_error(error) -> None:
-    click.echo(f"aitag: skipped {error}", err=True)
+def reported(item) -> str | None:
+    """Report an input error or warning on stderr; say which it was (None for a record)."""
+    from .errors import InputError, InputWarning
+
+    if isinstance(item, InputError):
+        click.echo(f"aitag: skipped {item}", err=True)
+        return "error"
+    if isinstance(item, InputWarning):
+        click.echo(f"aitag: warning: {item}", err=True)
+        return "warning"
+    return None
 
 
 def gather(results) -> tuple[list[dict], int]:
     """The records of a stream, each input error reported on stderr: (records, failed)."""
-    from .errors import InputError
-
     records, failed = [], 0
     for item in results:
-        if isinstance(item, InputError):
-            report_input_error(item)
-            failed += 1
-        else:
+        kind = reported(item)
+        if kind is None:
             records.append(item)
+        failed += kind == "error"
     return records, failed
 
 
@@ -207,7 +213,6 @@ def predict(
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
     from .batch import Batch, ReadOptions, default_jobs, load_tagger, resume_state, run_batch
-    from .errors import InputError
     from .formats.records import RecordWriter
 
     if fmt is None:
@@ -238,12 +243,11 @@ def predict(
     with RecordWriter(fmt, output, append=resume) as writer, progress as bar:
         last_path = None
         for item in results:
-            if isinstance(item, InputError):
-                report_input_error(item)
-                failed += 1
-            else:
+            kind = reported(item)
+            if kind is None:
                 writer.write(item)
-            path = item.path if isinstance(item, InputError) else item["path"]
+            failed += kind == "error"
+            path = item["path"] if kind is None else item.path
             if show_progress and path != last_path:
                 bar.update(1)
                 last_path = path

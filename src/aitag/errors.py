@@ -28,6 +28,30 @@ class InputError(AitagError):
         return (type(self), (self.path, self.reason))
 
 
+class InputWarning:
+    """A document that was read but says nothing to tag (no prose): reported, not failed.
+
+    Streams yield it just before the document's record, which has no tags.
+    """
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.reason = message
+
+    def __str__(self) -> str:
+        return f"{printable(self.path)}: {printable(self.reason)}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InputWarning) and (self.path, self.reason) == (
+            other.path,
+            other.reason,
+        )
+
+
+#: The warning for a document without prose.
+NO_PROSE = "has no prose to tag (only markup, code, headings or nothing); it gets no tags"
+
+
 class ModelError(AitagError):
     """A model file is missing, tampered with, untrusted or incompatible."""
 

@@ -99,6 +99,13 @@ class Tagger:
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
         """Records for documents, scoring their passages a slice at a time."""
+        if not all(document.passages for document in documents):
+            # Documents without prose get no tags; the others are scored together.
+            scored = iter(self.score_documents([d for d in documents if d.passages], passages))
+            return [
+                next(scored) if d.passages else self._empty_record(d.id, d.path, passages)
+                for d in documents
+            ]
         if not documents:
             return []
         texts = [p.text for document in documents for p in document.passages]
@@ -162,15 +169,18 @@ class Tagger:
             "text": passage.text,
         }
 
-    def _empty_record(self, doc_id: str) -> dict:
-        return {
+    def _empty_record(self, doc_id: str, path: str = "", passages: bool = False) -> dict:
+        record = {
             "id": doc_id,
-            "path": "",
+            "path": path,
             "labels": [],
             "scores": dict.fromkeys(LABELS, 0.0),
             "primary": NO_LABEL,
             "model": self.name,
         }
+        if passages:
+            record["passages"] = []
+        return record
 
 
 def _scores(values) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from .errors import InputError
+from .errors import NO_PROSE, InputError, InputWarning
 from .readers import Document
 
 #: Documents handled together: large enough to amortise numpy calls, small enough to
@@ -17,10 +17,11 @@ def in_chunks(
     items: Iterable[Document | InputError],
     handle: Callable[[list[Document]], list[dict]],
     size: int = CHUNK_DOCUMENTS,
-) -> Iterator[dict | InputError]:
+) -> Iterator[dict | InputError | InputWarning]:
     """Apply ``handle`` to documents a chunk at a time, keeping InputErrors in their place.
 
-    ``handle`` returns one record per document; chunks bound memory on long streams.
+    ``handle`` returns one record per document; chunks bound memory on long streams. A
+    document without prose still gets its record, after an :class:`InputWarning`.
     """
     iterator = iter(items)
     while True:
@@ -29,4 +30,9 @@ def in_chunks(
             return
         records = iter(handle([item for item in chunk if isinstance(item, Document)]))
         for item in chunk:
-            yield next(records) if isinstance(item, Document) else item
+            if not isinstance(item, Document):
+                yield item
+                continue
+            if not item.passages:
+                yield InputWarning(item.path or item.id, NO_PROSE)
+            yield next(records)

@@ -19,7 +19,7 @@ from .decoding import decode_bytes
 from .formats import EXTENSION_FORMATS, FORMATS
 from .html import read_html_blocks
 from .inputs import STDIN, expand_inputs, open_regular, read_bytes
-from .located import Document, MappedText, Passage
+from .located import PROSE, Block, Document, MappedText, Passage
 from .markdown import read_markdown_blocks
 from .passages import document_of
 from .plain import passage_document, plain_document, text_document
@@ -166,8 +166,6 @@ def parse_bytes(
     """Parse one file's bytes into documents (several for JSONL and CSV)."""
     name = "<stdin>" if path == STDIN else path
     text = decode_bytes(data, name)
-    if not text.strip():
-        raise InputError(name, "is empty; nothing to tag")
     fmt = detect_format(path, text) if input_format == "auto" else input_format
     if fmt == "jsonl":
         yield from read_jsonl(text_lines(text), name, text_field, id_field)
@@ -176,7 +174,10 @@ def parse_bytes(
     elif fmt == "text":
         yield plain_document(name, name, text)
     else:
-        blocks = _BLOCK_READERS[fmt](text, name)
+        blocks = [
+            block if isinstance(block, Block) else Block(PROSE, block)
+            for block in _BLOCK_READERS[fmt](text, name)
+        ]
         yield document_of(name, name, text, blocks, fmt)
 
 

@@ -59,6 +59,10 @@ class MappedText:
         self.spans.extend((t + shift, s, n) for t, s, n in other.spans)
         self.text += other.text
 
+    def shifted(self, delta: int) -> MappedText:
+        """The same text with every source offset moved by ``delta``."""
+        return MappedText(self.text, [(t, s + delta, n) for t, s, n in self.spans])
+
     def source_offset(self, index: int) -> int:
         """Source offset of character ``index`` of this text (clamped to the text)."""
         if not self.spans:
@@ -128,6 +132,24 @@ class LineIndex:
             self._starts = [0] + [m.end() for m in re.finditer("\n", self._source)]
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
+
+
+#: Kinds of blocks readers yield: prose and list items can become passages; a heading
+#: opens a section and titles it; the title names the document. Readers drop the rest
+#: (code, tables, captions, navigation, markup) before this point.
+HEADING, TITLE, LIST_ITEM = "heading", "title", "list-item"
+
+
+@dataclass(slots=True)
+class Block:
+    """A located piece of a document as a reader found it, before it becomes passages."""
+
+    kind: str
+    text: MappedText
+    #: Inline context spans of ``text``: (start, end, kind), see :data:`LINK`.
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
+    #: List items of one list share a group; consecutive items are read together.
+    group: int = 0
 
 
 #: What a passage of a document is. Only prose discusses (LABELS.md rule 10): headings,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
-from .located import Document, MappedText, Passage
+from .located import PROSE, Block, Document, MappedText, Passage
 from .passages import MAX_PASSAGE_WORDS, document_of, more_words, split_passages
 
 
@@ -51,15 +50,11 @@ def plain_document(doc_id: str, name: str, text: str) -> Document:
                     )
                 )
         offset += len(block) + (len(pieces[i + 1]) if i + 1 < len(pieces) else 0)
-    if not passages:
-        raise InputError(name, "has no readable text; nothing to tag")
     return Document(doc_id, name, text, passages, "text")
 
 
 def text_document(text: str, doc_id: str = "<text>", path: str = "") -> Document:
     """A Document from a string of plain text (what ``Tagger.predict(texts)`` uses)."""
-    if not text.strip():
-        raise InputError(doc_id, "is empty; nothing to tag")
     return plain_document(doc_id, path or doc_id, text)
 
 
@@ -69,9 +64,8 @@ def passage_document(text: str, doc_id: str) -> Document:
     LABELS.md labels a record's text as a whole ("one passage a line"), and the model is
     trained on whole records, so evaluation does not cut them into paragraphs.
     """
-    if not text.strip():
-        raise InputError(doc_id, "is empty; nothing to tag")
-    return document_of(doc_id, doc_id, text, [MappedText.identity(text)], "text", cut=False)
+    block = Block(PROSE, MappedText.identity(text))
+    return document_of(doc_id, doc_id, text, [block], "text", cut=False)
 
 
 # ---------------------------------------------------------------- plain text
@@ -80,7 +74,7 @@ _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _BLANK_LINES_SPLIT = re.compile(f"({_BLANK_LINES.pattern})")
 
 
-def read_text_blocks(text: str, name: str = "") -> list[MappedText]:
+def read_text_blocks(text: str, name: str = "") -> list[Block]:
     """Paragraphs are separated by blank lines.
 
     The general form of plain-text reading, as the other formats' readers give blocks;
@@ -88,7 +82,7 @@ def read_text_blocks(text: str, name: str = "") -> list[MappedText]:
     """
     blocks, start = [], 0
     for match in _BLANK_LINES.finditer(text):
-        blocks.append(MappedText.identity(text[start : match.start()], start))
+        blocks.append(Block(PROSE, MappedText.identity(text[start : match.start()], start)))
         start = match.end()
-    blocks.append(MappedText.identity(text[start:], start))
+    blocks.append(Block(PROSE, MappedText.identity(text[start:], start)))
     return blocks

@@ -119,9 +119,6 @@ def _row_document(
     text = _without_surrogates(text)
     row_id = row.get(id_field)
     doc_id = _without_surrogates(str(row_id)) if row_id not in (None, "") else str(number)
-    if not text.strip():
-        yield InputError(where, "has an empty text; nothing to tag")
-        return
     path = where.rsplit(":", 1)[0]
     # Offsets, lines and columns of a row point into the row's own text.
     yield plain_document(doc_id, path, text)
