@@ -11,18 +11,62 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # A span is (offset in this text, offset in the source, length).
 Span = tuple[int, int, int]
 
 
-@dataclass(slots=True)
 class MappedText:
-    """A string plus the spans that map its characters back to source offsets."""
+    """A string plus the spans that map its characters back to source offsets.
 
-    text: str = ""
-    spans: list[Span] = field(default_factory=list)
+    The spans may be computed lazily: a reader that knows where its text begins and ends
+    (``bounds``) can leave the character-by-character map to a function that runs only
+    when something asks for it (the audit, explanations); tagging needs only the bounds.
+    """
+
+    __slots__ = ("text", "_spans", "_locate", "_bounds")
+
+    def __init__(
+        self,
+        text: str = "",
+        spans: list[Span] | None = None,
+        locate: Callable[[], list[Span]] | None = None,
+        bounds: tuple[int, int] | None = None,
+    ):
+        self.text = text
+        self._spans = spans if spans is not None or locate is not None else []
+        self._locate = locate
+        self._bounds = bounds
+
+    @property
+    def spans(self) -> list[Span]:
+        if self._spans is None and self._locate is not None:
+            self._spans, self._locate = self._locate(), None
+        return self._spans if self._spans is not None else []
+
+    @spans.setter
+    def spans(self, value: list[Span]) -> None:
+        self._spans, self._locate = value, None
+
+    def bounds(self) -> tuple[int, int]:
+        """Source offsets of the first character and just past the last one."""
+        if self._bounds is not None and self._spans is None:
+            return self._bounds
+        spans = self.spans
+        if not spans:
+            return (0, 0)
+        return spans[0][1], spans[-1][1] + spans[-1][2]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MappedText) and (self.text, self.spans) == (
+            other.text,
+            other.spans,
+        )
+
+    def __repr__(self) -> str:
+        return f"MappedText({self.text!r}, {self.spans!r})"
 
     @classmethod
     def identity(cls, text: str, source_offset: int = 0) -> MappedText:
@@ -40,12 +84,13 @@ class MappedText:
         """Add text that is a verbatim copy of the source from ``source_offset`` on."""
         if not piece:
             return
+        spans = self.spans
         start = len(self.text)
-        last = self.spans[-1] if self.spans else None
+        last = spans[-1] if spans else None
         if last and last[0] + last[2] == start and last[1] + last[2] == source_offset:
-            self.spans[-1] = (last[0], last[1], last[2] + len(piece))
+            spans[-1] = (last[0], last[1], last[2] + len(piece))
         else:
-            self.spans.append((start, source_offset, len(piece)))
+            spans.append((start, source_offset, len(piece)))
         self.text += piece
 
     def append_replacement(self, piece: str, source_offset: int) -> None:

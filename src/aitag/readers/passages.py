@@ -53,10 +53,10 @@ def document_of(
         if _only_links(block.text, marks):
             continue
         ranges = passage_ranges(block.text) if cut else _stripped(block.text, 0, len(block.text))
+        whole = len(block.text)
         for lo, hi in ranges:
-            piece = block.slice(lo, hi)
-            start = piece.spans[0][1]
-            end = piece.spans[-1][1] + piece.spans[-1][2]
+            piece = block if (lo, hi) == (0, whole) else block.slice(lo, hi)
+            start, end = piece.bounds()
             line, column = lines.locate(start)
             inside = tuple(
                 (max(a, lo) - lo, min(b, hi) - lo, k) for a, b, k in marks if a < hi and b > lo
@@ -112,7 +112,7 @@ def _joined_items(items: list[Block]) -> tuple[str, MappedText, list]:
 def _only_links(text: str, marks: list[tuple[int, int, str]]) -> bool:
     """Whether every letter and digit of ``text`` is link text ("Read more: [...](...)" is)."""
     links = [(a, b) for a, b, k in marks if k == LINK]
-    if not links:
+    if not links or sum(b - a for a, b in links) * 2 < len(text) - 40:
         return False
     position, outside = 0, []
     for a, b in links:
