@@ -10,8 +10,6 @@ from conftest import CORPUS, RAW
 
 from aitag.corpus import (
     SEED_RECORDS,
-    body_paragraphs,
-    extract_seed_snippets,
     in_test_split,
     load_records,
     near_duplicates,
@@ -19,6 +17,7 @@ from aitag.corpus import (
     split_records,
 )
 from aitag.errors import CorpusError
+from aitag.seeds import body_paragraphs, extract_seed_snippets
 
 
 def test_corpus_loads_and_follows_the_guide():

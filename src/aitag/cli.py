@@ -486,7 +486,8 @@ def corpus_extract_seeds(raw, out):
     from pathlib import Path
 
     from .atomic import write_atomic
-    from .corpus import extract_seed_snippets, load_records
+    from .corpus import load_records
+    from .seeds import extract_seed_snippets
 
     labelled = {r.id: r for r in load_records(out)} if Path(out).exists() else {}
     records = extract_seed_snippets(raw, labelled)

@@ -1,0 +1,84 @@
+"""Seed snippets: the body text of the raw seed posts in ``corpus/raw/``, cut into records.
+
+Labels are given by hand; re-extracting keeps the labels of snippets whose text is
+unchanged, so running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .corpus import Record
+from .errors import InputError
+from .labels import NO_LABEL
+from .sentences import sentence_spans
+
+# Lines of page furniture in the seed posts: breadcrumbs, bylines, reading times.
+_BOILERPLATE = re.compile(
+    r"^(breadcrumb abstract shape|· \d+ min read|felo search)$", re.IGNORECASE
+)
+#: Passages shorter than this are headings, table labels or captions, not body text.
+MIN_BODY_WORDS = 6
+#: Paragraphs longer than this are cut into snippets of 1-3 sentences.
+MAX_SNIPPET_WORDS = 90
+
+
+def body_paragraphs(path: Path) -> list[str]:
+    """The body paragraphs of one raw seed post: boilerplate lines and headings removed."""
+    from .readers import parse_bytes
+
+    paragraphs = []
+    for document in parse_bytes(path.read_bytes(), str(path)):
+        if isinstance(document, InputError):
+            raise document
+        for passage in document.passages:
+            lines = [line.strip() for line in passage.text.splitlines()]
+            kept = " ".join(line for line in lines if line and not _BOILERPLATE.match(line))
+            kept = " ".join(kept.split())
+            if len(kept.split()) >= MIN_BODY_WORDS:
+                paragraphs.append(kept)
+    return paragraphs
+
+
+def snippets_of(paragraph: str) -> list[str]:
+    """A paragraph as one snippet, or a long one as groups of at most three sentences."""
+    if len(paragraph.split()) <= MAX_SNIPPET_WORDS:
+        return [paragraph]
+    sentences = [paragraph[lo:hi] for lo, hi in sentence_spans(paragraph, lines=False)]
+    groups, current = [], []
+    for sentence in sentences:
+        current.append(sentence)
+        if len(current) == 3 or sum(len(s.split()) for s in current) >= MAX_SNIPPET_WORDS // 2:
+            groups.append(" ".join(current))
+            current = []
+    if current:
+        groups.append(" ".join(current))
+    return groups
+
+
+def extract_seed_snippets(
+    raw_dir: str | Path, labelled: dict[str, Record] | None = None
+) -> list[Record]:
+    """Snippets of every raw seed post, in order, keeping labels already given to them.
+
+    A snippet whose id and text match a labelled record keeps its labels; a new or
+    changed snippet comes out untagged, to be labelled by hand.
+    """
+    labelled = labelled or {}
+    records = []
+    for seed_number, path in enumerate(sorted(Path(raw_dir).glob("*.txt"))):
+        position = 0
+        for paragraph_number, paragraph in enumerate(body_paragraphs(path)):
+            for snippet in snippets_of(paragraph):
+                record_id = f"s{seed_number:03d}-{position:04d}"
+                source = f"{path.name}#paragraph-{paragraph_number}"
+                old = labelled.get(record_id)
+                if old and old.text == snippet:
+                    records.append(
+                        Record(record_id, snippet, old.labels, old.primary, source, old.genre)
+                    )
+                else:
+                    records.append(Record(record_id, snippet, (), NO_LABEL, source, "seed-post"))
+                position += 1
+    return records
