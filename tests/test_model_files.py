@@ -265,9 +265,9 @@ def test_card_from_an_incompatible_version_is_refused_by_every_command(model_pat
     del card["format"]  # a card written before formats were versioned
     card_path(target).write_text(json.dumps(card))
     refused_by_every_command(target, tmp_path, "retrain")
-    card["format"] = "aitag-linear/2"
+    card["format"] = "aitag-linear/1"  # the format before document decisions
     card_path(target).write_text(json.dumps(card))
-    refused_by_every_command(target, tmp_path, "aitag-linear/2")
+    refused_by_every_command(target, tmp_path, "aitag-linear/1")
 
 
 def test_model_from_an_incompatible_version_with_renamed_arrays_is_refused(model_path, tmp_path):

@@ -86,13 +86,18 @@ def test_passages_option_locates_each_passage(tagger):
     assert "LLM" in record["passages"][1]["labels"]
 
 
-def test_document_score_is_the_highest_passage_score(tagger):
-    (record,) = tagger.predict(
-        "Our quarterly newsletter.\n\nDiffusion models generate images from noise, step by step.",
-        passages=True,
-    )
-    for label in LABELS:
-        assert record["scores"][label] == max(p["scores"][label] for p in record["passages"])
+def test_document_scores_come_from_the_document_decision_over_its_passages(tagger):
+    from aitag.predict import document_inputs
+    from aitag.readers import text_document
+
+    text = "Our quarterly newsletter.\n\nDiffusion models generate images from noise, step by step."
+    (record,) = tagger.predict(text, passages=True)
+    features = document_inputs(tagger.model.passages, [text_document(text, "0")])
+    expected = tagger.model.documents.predict_proba(features)[0]
+    assert [record["scores"][label] for label in LABELS] == [round(float(v), 4) for v in expected]
+    assert record["labels"] == [
+        label for j, label in enumerate(LABELS) if expected[j] >= tagger.thresholds[label]
+    ]
 
 
 def test_predict_frame_keeps_rows_and_index(tagger):

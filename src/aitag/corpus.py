@@ -61,6 +61,13 @@ def parse_record(row: object, where: str) -> Record:
         raise CorpusError(f"{where}: 'id' must be a non-empty string")
     if not isinstance(row["text"], str) or not row["text"].strip():
         raise CorpusError(f"{where}: 'text' must be a non-empty string")
+    labels, primary = _checked_labels(row, where)
+    genre = row.get("genre")
+    # Labels keep the order they were written in, so rewriting a file changes no line.
+    return Record(row["id"], row["text"], labels, primary, str(row["source"]), genre)
+
+
+def _checked_labels(row: dict, where: str) -> tuple[tuple[str, ...], str]:
     labels = row["labels"]
     if not isinstance(labels, list) or any(label not in LABELS for label in labels):
         raise CorpusError(
@@ -73,9 +80,7 @@ def parse_record(row: object, where: str) -> Record:
         raise CorpusError(f"{where}: 'primary' {primary!r} is not one of its labels {labels}")
     if not labels and primary != NO_LABEL:
         raise CorpusError(f"{where}: 'primary' must be {NO_LABEL!r} when there are no labels")
-    genre = row.get("genre")
-    # Labels keep the order they were written in, so rewriting a file changes no line.
-    return Record(row["id"], row["text"], tuple(labels), primary, str(row["source"]), genre)
+    return tuple(labels), primary
 
 
 def record_files(path: str | Path) -> list[Path]:
@@ -129,6 +134,87 @@ def split_records(records: list[Record]) -> tuple[list[Record], list[Record]]:
     train = [r for r in records if not in_test_split(r.id)]
     test = [r for r in records if in_test_split(r.id)]
     return train, test
+
+
+# ---------------------------------------------------------------- labelled documents
+
+#: The file that labels a folder of documents, one JSON line per document with ``path``.
+LABELS_FILE = "labels.jsonl"
+
+
+@dataclass(frozen=True)
+class LabelledDocument:
+    """A whole document with its labels: the record of LABELS.md with ``path`` for ``text``."""
+
+    id: str
+    path: Path
+    labels: tuple[str, ...]
+    primary: str
+    source: str
+    genre: str | None = None
+
+
+def labels_files(path: str | Path) -> list[Path]:
+    """The labels files of a document set: ``labels.jsonl`` itself, the one in a folder,
+    or one per folder of ``documents/`` (a corpus) or of the folder given."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if (path / LABELS_FILE).is_file():
+        return [path / LABELS_FILE]
+    base = path / DOCUMENTS_DIR if (path / DOCUMENTS_DIR).is_dir() else path
+    return sorted(base.glob(f"*/{LABELS_FILE}"))
+
+
+def load_labelled_documents(path: str | Path) -> list[LabelledDocument]:
+    """Every labelled document of a set (see :func:`labels_files`), checked.
+
+    A document's ``path`` is relative to the folder of its labels file, or to that
+    folder's ``files/`` when it has one; its id is ``id`` when given, else its path.
+    """
+    files = labels_files(path)
+    if not files:
+        raise CorpusError(f"{path}: holds no {LABELS_FILE}; give a folder of labelled documents")
+    documents, seen = [], set()
+    for file in files:
+        folder = file.parent / "files" if (file.parent / "files").is_dir() else file.parent
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{file}:{number}"
+            try:
+                row = json.loads(line)
+            except (ValueError, RecursionError) as error:
+                raise CorpusError(f"{where}: not valid JSON ({error})") from None
+            if not isinstance(row, dict) or not isinstance(row.get("path"), str):
+                raise CorpusError(f"{where}: a labelled document needs 'path', a string")
+            for key in ("labels", "primary"):
+                if key not in row:
+                    raise CorpusError(f"{where}: missing field {key!r}")
+            labels, primary = _checked_labels(row, where)
+            target = folder / row["path"]
+            if not target.is_file():
+                raise CorpusError(f"{where}: {row['path']!r} is not a file in {folder}")
+            doc_id = str(row.get("id") or row["path"])
+            if doc_id in seen:
+                raise CorpusError(f"{where}: document {doc_id!r} is labelled twice")
+            seen.add(doc_id)
+            documents.append(
+                LabelledDocument(
+                    doc_id, target, labels, primary, str(row.get("source", "")), row.get("genre")
+                )
+            )
+    return documents
+
+
+def split_documents(
+    documents: list[LabelledDocument],
+) -> tuple[list[LabelledDocument], list[LabelledDocument]]:
+    """(train, test) by the same fixed hash of the id as passages."""
+    return (
+        [d for d in documents if not in_test_split(d.id)],
+        [d for d in documents if in_test_split(d.id)],
+    )
 
 
 def corpus_sha256(path: str | Path) -> str:

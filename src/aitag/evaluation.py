@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import Record, load_records
+from .corpus import LabelledDocument, Record, load_labelled_documents, load_records
+from .errors import CorpusError, InputError, InputWarning
 from .labels import LABELS
-from .readers import passage_document
+from .readers import read_documents
 
 
 def label_matrix(label_lists: list[list[str]] | list[tuple[str, ...]]) -> np.ndarray:
@@ -61,15 +62,57 @@ def _ratio(numerator: int, denominator: int) -> float:
 
 
 def predict_records(tagger, records: list[Record]) -> list[dict]:
-    """Predictions for labelled records, each record's text scored as one passage."""
-    documents = [passage_document(record.text, doc_id=record.id) for record in records]
-    return list(tagger.predict_documents(documents))
+    """Predictions for labelled records, each record's text scored as one passage.
+
+    LABELS.md labels a record's text as a whole ("one passage a line") and the passage
+    model learns from whole records, so a record is neither cut nor read as a document.
+    """
+    return tagger.score_passages([r.text for r in records], [r.id for r in records])
 
 
 def evaluate(tagger, data: str | Path | list[Record]) -> dict:
     """Score a labelled JSON Lines file (or records) with a tagger and return the figures."""
     records = load_records(data) if isinstance(data, (str, Path)) else data
     return figures(tagger, records, predict_records(tagger, records))
+
+
+def predict_labelled_documents(tagger, documents: list[LabelledDocument]) -> list[dict]:
+    """Predictions for labelled documents, each read and tagged as ``aitag predict`` does."""
+    results = tagger.predict_documents(read_documents([str(d.path) for d in documents]))
+    predictions = []
+    for labelled, item in zip(documents, (r for r in results if not isinstance(r, InputWarning))):
+        if isinstance(item, InputError):
+            raise CorpusError(f"{labelled.path}: a labelled document cannot be read ({item})")
+        predictions.append({**item, "id": labelled.id})
+    return predictions
+
+
+def evaluate_documents(tagger, data: str | Path | list[LabelledDocument]) -> dict:
+    """Figures of a tagger on labelled whole documents (a folder with ``labels.jsonl``).
+
+    Besides the figures of :func:`evaluate`: ``untagged_tagged``, the share of documents
+    labelled with no tag that get one.
+    """
+    documents = load_labelled_documents(data) if isinstance(data, (str, Path)) else data
+    predictions = predict_labelled_documents(tagger, documents)
+    result = metrics(
+        [d.labels for d in documents],
+        [p["labels"] for p in predictions],
+        [d.primary for d in documents],
+        [p["primary"] for p in predictions],
+    )
+    result["untagged_tagged"] = untagged_tagged(
+        [d.labels for d in documents], [p["labels"] for p in predictions]
+    )
+    result["model"] = tagger.name
+    result["thresholds"] = dict(tagger.thresholds)
+    return result
+
+
+def untagged_tagged(gold: list, guessed: list) -> float | None:
+    """The share of items with no gold tag that get at least one; None if there are none."""
+    untagged = [bool(g) for labels, g in zip(gold, guessed) if not labels]
+    return round(sum(untagged) / len(untagged), 4) if untagged else None
 
 
 def figures(tagger, records: list[Record], predictions: list[dict]) -> dict:

@@ -121,6 +121,13 @@ class Explainer:
         With ``passages``, each passage record gets its own ``explanations`` too.
         """
         record = self.tagger.score_documents([document], passages=True)[0]
+        record["decision"] = self.decision(document)
+        if not document.passages:
+            record["explanations"] = {label: [] for label in LABELS}
+            record["explained_by"] = dict.fromkeys(LABELS)
+            if not passages:
+                del record["passages"]
+            return record
         found = contributions(self.tagger.model.passages, [p.text for p in document.passages])
         best = np.array([c.linear_scores() for c in found]).argmax(axis=0)
         record["explanations"] = {
@@ -137,6 +144,34 @@ class Explainer:
         else:
             del record["passages"]
         return record
+
+    def decision(self, document: Document) -> dict[str, list[dict]]:
+        """Per tag, the document features that moved the document's score most.
+
+        A weight is the feature's coefficient times its standardised value: the weights
+        of all features plus the intercept are the decision's linear score, exactly.
+        """
+        model = self.tagger.model
+        if model.documents is None:
+            return {label: [] for label in LABELS}
+        from .decision import FEATURE_NAMES
+        from .predict import document_inputs
+
+        features = document_inputs(model.passages, [document])[0]
+        standard = (features - model.documents.mean) / model.documents.scale
+        result = {}
+        for j, label in enumerate(LABELS):
+            weights = model.documents.coef[j] * standard
+            order = np.argsort(-np.abs(weights), kind="stable")[: self.top]
+            result[label] = [
+                {
+                    "feature": FEATURE_NAMES[k],
+                    "value": round(float(features[k]), 4),
+                    "weight": round(float(weights[k]), 4),
+                }
+                for k in order
+            ]
+        return result
 
 
 def _where(passage: dict) -> dict:

@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from .decision import DocumentDecision
 from .features import analyze
 from .labels import LABELS
 from .scoring import NgramScorer, ScoringModel
@@ -69,20 +70,22 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         self.folds = folds
         self.seed = seed
 
-    def fit(self, X, y, known=None, groups=None) -> PassageModel:
+    def fit(self, X, y, known=None, groups=None, sample_weight=None) -> PassageModel:
         """Fit on texts ``X`` and a (n_texts, n_labels) 0/1 matrix ``y``.
 
         ``known`` (same shape, boolean) marks which cells of ``y`` are labelled: a passage
         of a document tagged only LLM is known not to discuss AI, ML or GenAI, but not
         known to discuss LLM. Each tag is fitted and tuned on its known cells. ``groups``
-        keeps texts of one group (a document's passages) in one fold.
+        keeps texts of one group (a document's passages) in one fold; ``sample_weight``
+        weighs texts in the regressions.
         """
         texts = list(X)
         targets = np.asarray(y, dtype=np.int8).reshape(len(texts), len(LABELS))
         known = np.ones(targets.shape, dtype=bool) if known is None else np.asarray(known, bool)
+        weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, float)
         self.classes_ = np.arange(len(LABELS))
         if self.folds > 1:
-            self.oof_scores_ = self._out_of_fold_scores(texts, targets, known, groups)
+            self.oof_scores_ = self._out_of_fold_scores(texts, targets, known, groups, weights)
             self.thresholds_ = np.array(
                 [
                     best_threshold(targets[known[:, j], j], self.oof_scores_[known[:, j], j])
@@ -92,14 +95,18 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         else:
             self.oof_scores_ = np.full(targets.shape, np.nan)
             self.thresholds_ = np.full(len(LABELS), 0.5)
-        self.scorer_ = _fit_scorer(texts, targets, known, self.get_params())
+        self.scorer_ = _fit_scorer(texts, targets, known, weights, self.get_params())
         return self
 
-    def _out_of_fold_scores(self, texts, targets, known, groups) -> np.ndarray:
+    def _out_of_fold_scores(self, texts, targets, known, groups, weights) -> np.ndarray:
         scores = np.zeros(targets.shape, dtype=np.float64)
         for train, held in fold_indices(len(texts), self.folds, self.seed, groups):
             scorer = _fit_scorer(
-                [texts[i] for i in train], targets[train], known[train], self.get_params()
+                [texts[i] for i in train],
+                targets[train],
+                known[train],
+                weights[train],
+                self.get_params(),
             )
             scores[held] = scorer.predict_proba([texts[i] for i in held])
         return scores
@@ -121,6 +128,86 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
 
 
+class DocumentModel(ClassifierMixin, BaseEstimator):
+    """The document decision: a logistic regression per tag over document features.
+
+    ``X`` is the matrix of :func:`aitag.decision.document_features` (computed from
+    out-of-fold passage scores, so the features look in training as they will on new
+    documents); ``y`` the documents' 0/1 tags.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of each regression.
+    class_weight : str or None
+        ``"balanced"`` weighs the rarer side of each tag up.
+    folds : int
+        Cross-validation folds over documents whose out-of-fold scores set the thresholds.
+    seed : int
+        Seed of the fold split.
+
+    Attributes
+    ----------
+    decision_ : DocumentDecision
+        The fitted weights, ready to score with numpy.
+    thresholds_ : ndarray of shape (n_labels,)
+    oof_scores_ : ndarray of shape (n_documents, n_labels)
+    """
+
+    def __init__(
+        self, C: float = 0.5, class_weight: str | None = "balanced", folds: int = 5, seed: int = 0
+    ):
+        self.C = C
+        self.class_weight = class_weight
+        self.folds = folds
+        self.seed = seed
+
+    def fit(self, X, y) -> DocumentModel:
+        features = np.asarray(X, dtype=np.float64)
+        targets = np.asarray(y, dtype=np.int8).reshape(len(features), len(LABELS))
+        self.classes_ = np.arange(len(LABELS))
+        self.oof_scores_ = np.zeros(targets.shape)
+        if self.folds > 1:
+            for train, held in fold_indices(len(features), self.folds, self.seed):
+                part = _fit_decision(features[train], targets[train], self.get_params())
+                self.oof_scores_[held] = part.predict_proba(features[held])
+            self.thresholds_ = np.array(
+                [best_threshold(targets[:, j], self.oof_scores_[:, j]) for j in range(len(LABELS))]
+            )
+        else:
+            self.thresholds_ = np.full(len(LABELS), 0.5)
+        self.decision_ = _fit_decision(features, targets, self.get_params())
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.decision_.predict_proba(np.asarray(X, dtype=np.float64))
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
+
+
+def _fit_decision(features: np.ndarray, targets: np.ndarray, params: dict) -> DocumentDecision:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    standard = (features - mean) / scale
+    coefs, intercepts = [], []
+    for j in range(len(LABELS)):
+        column = targets[:, j]
+        if column.min() == column.max():
+            coefs.append(np.zeros(features.shape[1]))
+            intercepts.append(10.0 if column[0] == 1 else -10.0)
+            continue
+        regression = LogisticRegression(
+            C=params["C"], class_weight=params["class_weight"], max_iter=5000
+        ).fit(standard, column)
+        coefs.append(regression.coef_[0])
+        intercepts.append(float(regression.intercept_[0]))
+    return DocumentDecision(np.vstack(coefs), np.array(intercepts), mean, scale)
+
+
 def fold_indices(n: int, folds: int, seed: int, groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train, held-out) index arrays of each fold; members of a group share a fold."""
     rng = np.random.RandomState(seed)
@@ -134,7 +221,9 @@ def fold_indices(n: int, folds: int, seed: int, groups=None) -> list[tuple[np.nd
     ]
 
 
-def _fit_scorer(texts: list[str], targets: np.ndarray, known: np.ndarray, params: dict):
+def _fit_scorer(
+    texts: list[str], targets: np.ndarray, known: np.ndarray, weights: np.ndarray, params: dict
+) -> NgramScorer:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -160,7 +249,7 @@ def _fit_scorer(texts: list[str], targets: np.ndarray, known: np.ndarray, params
             solver="liblinear",
             random_state=params["seed"],
             max_iter=2000,
-        ).fit(matrix[rows], column)
+        ).fit(matrix[rows], column, sample_weight=weights[rows])
         coefs.append(regression.coef_[0])
         intercepts.append(float(regression.intercept_[0]))
     return NgramScorer(

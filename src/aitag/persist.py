@@ -25,7 +25,7 @@ from .labels import LABELS
 from .scoring import ScoringModel
 
 #: Written into every card; a loader refuses other formats.
-MODEL_FORMAT = "aitag-linear/1"
+MODEL_FORMAT = "aitag-linear/2"
 
 # The only skops nodes a model file may contain: containers and plain data.
 _ALLOWED_NODES = {
@@ -117,6 +117,11 @@ def save_model(model: ScoringModel, path: str | Path, card: dict) -> dict:
         "size_bytes": len(payload),
         "labels": list(LABELS),
         "thresholds": dict(zip(LABELS, map(float, model.thresholds))),
+        "document_thresholds": (
+            dict(zip(LABELS, map(float, model.document_thresholds)))
+            if model.document_thresholds is not None
+            else None
+        ),
         "params": model.params,
         "n_features": int(len(model.passages.terms)),
         **card,
@@ -266,6 +271,21 @@ def _load_npy(data: bytes, name: str) -> np.ndarray:
     return np.load(io.BytesIO(data), allow_pickle=False)
 
 
+def _consistent_decision(model: ScoringModel) -> bool:
+    decision = model.documents
+    if decision is None:
+        return True
+    n_features = len(decision.mean)
+    return (
+        decision.coef.shape == (len(LABELS), n_features)
+        and decision.intercept.shape == (len(LABELS),)
+        and decision.scale.shape == (n_features,)
+        and bool((decision.scale > 0).all())
+        and model.document_thresholds is not None
+        and model.document_thresholds.shape == (len(LABELS),)
+    )
+
+
 def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
     if not isinstance(arrays, dict):
         raise ModelError(f"{name}: not an aitag model; use a model written by `aitag train`")
@@ -282,6 +302,7 @@ def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
             and scorer.idf.shape == (n_terms,)
             and scorer.intercept.shape == (len(LABELS),)
             and model.thresholds.shape == (len(LABELS),)
+            and _consistent_decision(model)
         )
     except (KeyError, TypeError, ValueError):
         consistent = False

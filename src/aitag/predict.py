@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .decision import document_features, word_counts
 from .defaults import check_threshold
 from .errors import InputError
 from .labels import LABELS, NO_LABEL, check_label
 from .persist import load_model
 from .readers import Document, text_document
-from .scoring import ScoringModel
+from .scoring import NgramScorer, ScoringModel
 from .streams import in_chunks
 
 #: Passages scored in one model call.
@@ -44,7 +45,15 @@ class Tagger:
         self.model = model
         self.card = card or {}
         self.name = name
-        self.thresholds = dict(zip(LABELS, map(float, model.thresholds)))
+        #: Per-tag thresholds of passages (the unit the guide labels) ...
+        self.passage_thresholds = dict(zip(LABELS, map(float, model.thresholds)))
+        #: ... and of documents, which ``--threshold`` overrides.
+        document = model.document_thresholds if model.documents is not None else None
+        self.thresholds = (
+            dict(zip(LABELS, map(float, document)))
+            if document is not None
+            else dict(self.passage_thresholds)
+        )
 
     @classmethod
     def load(
@@ -98,35 +107,28 @@ class Tagger:
         return in_chunks(items, lambda documents: self.score_documents(documents, passages))
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
-        """Records for documents, scoring their passages a slice at a time."""
-        if not all(document.passages for document in documents):
-            # Documents without prose get no tags; the others are scored together.
-            scored = iter(self.score_documents([d for d in documents if d.passages], passages))
-            return [
-                next(scored) if d.passages else self._empty_record(d.id, d.path, passages)
-                for d in documents
-            ]
+        """Records for documents: passage scores, then the document decision."""
         if not documents:
             return []
         texts = [p.text for document in documents for p in document.passages]
-        # Slices bound memory when one huge document has tens of thousands of passages.
-        probabilities = np.vstack(
-            [
-                self.model.predict_proba(texts[start : start + SLICE_PASSAGES])
-                for start in range(0, len(texts), SLICE_PASSAGES)
-            ]
-        )
-        # Every document's maximum and length-weighted mean at once: documents are runs
-        # of consecutive passages.
+        probabilities = passage_probabilities(self.model.passages, texts)
         counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
+        words = word_counts(texts)
+        if self.model.documents is not None:
+            titles = title_probabilities(self.model.passages, documents)
+            features = document_features(probabilities, words, counts, titles)
+            scores = self.model.documents.predict_proba(features)
+        else:  # a model without a document stage: a document scores as its best passage
+            scores = _per_document(probabilities, counts, np.maximum)
+        scores[counts == 0] = 0.0  # no prose, nothing discussed
+        # primary: of the applied tags, the one with the largest share of the text, i.e.
+        # the highest passage score weighted by passage length.
+        coverage = _per_document(probabilities * words[:, None], counts, np.add)
+        coverage /= np.maximum(_per_document(words, counts, np.add), 1.0)[:, None]
         firsts = np.cumsum(counts) - counts
-        lengths = np.fromiter(map(len, texts), np.float64, len(texts))
-        scores = np.maximum.reduceat(probabilities, firsts, axis=0)
-        coverage = np.add.reduceat(probabilities * lengths[:, None], firsts, axis=0)
-        coverage /= np.maximum(np.add.reduceat(lengths, firsts), 1.0)[:, None]
         records = []
-        for i, (document, document_scores) in enumerate(zip(documents, scores.tolist())):
-            record = self._record(document, document_scores, coverage[i])
+        for i, document in enumerate(documents):
+            record = self._record(document, scores[i], coverage[i])
             if passages:
                 record["passages"] = [
                     self._passage_record(passage, probabilities[firsts[i] + k])
@@ -135,10 +137,33 @@ class Tagger:
             records.append(record)
         return records
 
+    def score_passages(self, texts: list[str], ids: list[str]) -> list[dict]:
+        """Records for texts that are each one passage (labelled records), decided by the
+        passage thresholds: the unit the guide labels and the passage model learns."""
+        probabilities = passage_probabilities(self.model.passages, texts)
+        records = []
+        for doc_id, scores in zip(ids, probabilities):
+            labels = self._labels(scores, self.passage_thresholds)
+            primary = (
+                max(labels, key=lambda label: scores[LABELS.index(label)]) if labels else NO_LABEL
+            )
+            records.append(
+                {
+                    "id": doc_id,
+                    "path": doc_id,
+                    "labels": labels,
+                    "scores": _scores(scores),
+                    "primary": primary,
+                    "model": self.name,
+                }
+            )
+        return records
+
     # ------------------------------------------------------------ records
 
-    def _labels(self, scores) -> list[str]:
-        return [label for j, label in enumerate(LABELS) if scores[j] >= self.thresholds[label]]
+    def _labels(self, scores, thresholds: dict[str, float] | None = None) -> list[str]:
+        thresholds = self.thresholds if thresholds is None else thresholds
+        return [label for j, label in enumerate(LABELS) if scores[j] >= thresholds[label]]
 
     def _record(self, document: Document, scores: list[float], coverage: np.ndarray) -> dict:
         labels = self._labels(scores)
@@ -155,7 +180,7 @@ class Tagger:
         }
 
     def _passage_record(self, passage, scores: np.ndarray) -> dict:
-        labels = self._labels(scores)
+        labels = self._labels(scores, self.passage_thresholds)
         primary = max(labels, key=lambda label: scores[LABELS.index(label)]) if labels else NO_LABEL
         return {
             "index": passage.index,
@@ -192,3 +217,48 @@ def _flat(record: dict) -> dict:
     row.update({f"score_{label}": record["scores"][label] for label in LABELS})
     row["model"] = record["model"]
     return row
+
+
+def passage_probabilities(scorer: NgramScorer, texts: list[str]) -> np.ndarray:
+    """Each text's passage score per tag, a slice at a time.
+
+    Slices bound memory when one huge document has tens of thousands of passages.
+    """
+    if not texts:
+        return np.zeros((0, len(LABELS)))
+    return np.vstack(
+        [
+            scorer.predict_proba(texts[start : start + SLICE_PASSAGES])
+            for start in range(0, len(texts), SLICE_PASSAGES)
+        ]
+    )
+
+
+def title_probabilities(scorer: NgramScorer, documents: list[Document]) -> np.ndarray:
+    """The passage model's scores of each document's title; NaN for a document without one."""
+    titles = np.full((len(documents), len(LABELS)), np.nan)
+    titled = [i for i, document in enumerate(documents) if document.title]
+    if titled:
+        titles[titled] = scorer.predict_proba([documents[i].title for i in titled])
+    return titles
+
+
+def document_inputs(scorer: NgramScorer, documents: list[Document]) -> np.ndarray:
+    """The document features of documents (see :mod:`aitag.decision`), as training needs them."""
+    texts = [p.text for document in documents for p in document.passages]
+    counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
+    return document_features(
+        passage_probabilities(scorer, texts),
+        word_counts(texts),
+        counts,
+        title_probabilities(scorer, documents),
+    )
+
+
+def _per_document(values: np.ndarray, counts: np.ndarray, reduce: np.ufunc) -> np.ndarray:
+    """``reduce`` over each document's run of passages; 0 for a document without any."""
+    out = np.zeros((len(counts),) + values.shape[1:])
+    has = counts > 0
+    if has.any():
+        out[has] = reduce.reduceat(values, (np.cumsum(counts) - counts)[has], axis=0)
+    return out

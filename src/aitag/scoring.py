@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .decision import FEATURE_NAMES, DocumentDecision
 from .features import hash_tokens, token_hashes
 from .labels import LABELS
 
@@ -131,22 +132,27 @@ class NgramScorer:
 
 @dataclass
 class ScoringModel:
-    """What prediction needs from a trained model: the passage scorer and the thresholds.
+    """What prediction needs from a trained model, as numpy arrays.
 
-    ``params`` records how the arrays were fitted (the estimator's parameters); it is
-    stored in the model file and card, and only ``ngram_max`` matters for scoring.
+    ``passages`` scores passages and ``thresholds`` decides a passage's tags (the unit
+    the guide labels). ``documents`` decides a document's tags from its passages'
+    scores (:mod:`aitag.decision`) against ``document_thresholds``; a model trained
+    without labelled documents has none, and a document's score for a tag is then its
+    best passage's. ``params`` records how the arrays were fitted.
     """
 
     passages: NgramScorer
     thresholds: np.ndarray
     params: dict = field(default_factory=dict)
+    documents: DocumentDecision | None = None
+    document_thresholds: np.ndarray | None = None
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         return self.passages.predict_proba(texts)
 
     def to_arrays(self) -> dict:
         """Everything prediction needs, as plain arrays and numbers (nothing executable)."""
-        return {
+        arrays = {
             "labels": list(LABELS),
             "params": {**self.params, "ngram_max": int(self.passages.ngram_max)},
             "terms": self.passages.terms,
@@ -155,6 +161,16 @@ class ScoringModel:
             "intercept": self.passages.intercept,
             "thresholds": np.asarray(self.thresholds, dtype=np.float64),
         }
+        if self.documents is not None and self.document_thresholds is not None:
+            arrays["document"] = {
+                "features": list(FEATURE_NAMES),
+                "coef": self.documents.coef,
+                "intercept": self.documents.intercept,
+                "mean": self.documents.mean,
+                "scale": self.documents.scale,
+                "thresholds": np.asarray(self.document_thresholds, dtype=np.float64),
+            }
+        return arrays
 
     @classmethod
     def from_arrays(cls, arrays: dict) -> ScoringModel:
@@ -163,7 +179,16 @@ class ScoringModel:
             arrays["terms"], arrays["idf"], arrays["coef"], arrays["intercept"],
             params["ngram_max"],
         )  # fmt: skip
-        return cls(scorer, np.asarray(arrays["thresholds"], dtype=np.float64), params)
+        model = cls(scorer, np.asarray(arrays["thresholds"], dtype=np.float64), params)
+        document = arrays.get("document")
+        if document is not None:
+            if list(document["features"]) != list(FEATURE_NAMES):
+                raise ValueError("document features differ from this version's")
+            model.documents = DocumentDecision(
+                document["coef"], document["intercept"], document["mean"], document["scale"]
+            )
+            model.document_thresholds = np.asarray(document["thresholds"], dtype=np.float64)
+        return model
 
 
 class _HashTable:

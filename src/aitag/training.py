@@ -1,25 +1,66 @@
-"""Training: corpus in, model file and card out, with cross-validated and test figures."""
+"""Training: corpus in, model file and card out, with cross-validated and test figures.
+
+Two stages. The passage model learns from labelled passages and from the passages of
+labelled documents: a passage of a document tagged only LLM is known not to discuss AI,
+ML or GenAI (LABELS.md rule 9), so it teaches those tags what other senses look like.
+The document decision then learns, from the labelled documents, how a document's
+passage scores make its tags; it is fitted on out-of-fold passage scores (each document
+scored by a passage model that never saw it), so it sees scores as new documents get them.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 import platform
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .corpus import corpus_sha256, load_records, split_records
-from .errors import CorpusError
-from .evaluation import evaluate, label_matrix, metrics
-from .labels import LABELS
-from .model import PassageModel
-from .persist import save_model
-from .predict import Tagger
+import numpy as np
 
-#: Feature and model parameters of the shipped model, chosen by cross-validation on the
+from .corpus import (
+    LabelledDocument,
+    Record,
+    corpus_sha256,
+    load_labelled_documents,
+    load_records,
+    split_documents,
+    split_records,
+)
+from .decision import FEATURE_NAMES
+from .errors import CorpusError, InputError
+from .evaluation import evaluate, evaluate_documents, label_matrix, metrics, untagged_tagged
+from .labels import LABELS
+from .model import DocumentModel, PassageModel, best_threshold, fold_indices
+from .persist import save_model
+from .predict import Tagger, document_inputs
+from .readers import Document, read_documents
+from .scoring import ScoringModel
+
+#: Feature and model parameters of the passage model, chosen by cross-validation on the
 #: corpus train split (benchmarks/select_features.py): word 1-2-grams beat words alone and
 #: 1-3-grams; C is the smallest within 0.002 macro F1 of the best, since a weaker penalty
 #: gains little in cross-validation and real web text is further from the corpus.
 DEFAULT_PARAMS = {"ngram_max": 2, "min_df": 2, "C": 32.0, "class_weight": "balanced"}
+
+#: Parameters of the document decision: strongly regularised, since a few hundred
+#: documents teach it and real documents are further from them than the corpus's are.
+DOCUMENT_PARAMS = {"C": 0.5, "class_weight": "balanced"}
+
+#: How much a passage of a labelled document weighs against a labelled passage: it is
+#: labelled only for the tags its document lacks, and documents have many passages.
+DOCUMENT_PASSAGE_WEIGHT = 0.5
+
+
+@dataclass
+class _PassageSet:
+    """What the passage model is fitted on: texts with (partly known) labels."""
+
+    texts: list[str]
+    targets: np.ndarray
+    known: np.ndarray
+    groups: list[str]
+    weights: np.ndarray
 
 
 def train(
@@ -31,8 +72,9 @@ def train(
 ) -> dict:
     """Fit a model on the corpus's train split, measure it, and save it when ``out`` is given.
 
-    Returns the model card: cross-validated per-tag figures on the train split (the
-    out-of-fold scores that set the thresholds) and figures on the held-out test split.
+    Returns the model card: cross-validated figures on the train split (the out-of-fold
+    scores that set the thresholds) and figures on the held-out test split, for passages
+    and, when the corpus has labelled documents, for documents.
     """
     records = load_records(corpus)
     train_set, test_set = split_records(records)
@@ -40,32 +82,142 @@ def train(
         raise CorpusError(
             f"{corpus}: {len(train_set)} training records are too few for {folds} folds"
         )
-    model = PassageModel(folds=folds, seed=seed, **{**DEFAULT_PARAMS, **params})
-    targets = label_matrix([r.labels for r in train_set])
-    model.fit([r.text for r in train_set], targets)
-    out_of_fold = [
-        [label for j, label in enumerate(LABELS) if row[j] >= model.thresholds_[j]]
-        for row in model.oof_scores_
-    ]
-    name = Path(out).stem if out else "unsaved"
-    card = {
+    documents = _corpus_documents(corpus)
+    train_docs, test_docs = split_documents(documents)
+    read_train = _read(train_docs)
+    passage_params = {**DEFAULT_PARAMS, **params}
+    data = _passage_set(train_set, train_docs, read_train)
+    groups = data.groups
+    estimator = PassageModel(folds=folds, seed=seed, **passage_params)
+    estimator.fit(data.texts, data.targets, data.known, groups, data.weights)
+    model = ScoringModel(
+        estimator.scorer_, _record_thresholds(estimator, train_set), estimator.get_params()
+    )
+    card: dict = {
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "corpus": {
-            "path": str(corpus),
-            "sha256": corpus_sha256(corpus),
-            "records": len(records),
-            "train": len(train_set),
-            "test": len(test_set),
-        },
+        "corpus": _corpus_card(corpus, records, train_set, test_set, train_docs, test_docs),
         "libraries": _versions(),
-        "cross_validation": metrics([r.labels for r in train_set], out_of_fold),
-        "test_split": evaluate(Tagger(model.scoring_model(), name=name), test_set)
-        if test_set
-        else None,
+        "cross_validation": _passage_cv(train_set, estimator, model.thresholds),
     }
+    if train_docs:
+        features = _out_of_fold_features(data, train_docs, read_train, passage_params, folds, seed)
+        decision = DocumentModel(folds=folds, seed=seed, **DOCUMENT_PARAMS)
+        decision.fit(features, label_matrix([d.labels for d in train_docs]))
+        model.documents, model.document_thresholds = decision.decision_, decision.thresholds_
+        card["document_cross_validation"] = _document_cv(train_docs, decision)
+    name = Path(out).stem if out else "unsaved"
+    tagger = Tagger(model, name=name)
+    card["test_split"] = evaluate(tagger, test_set) if test_set else None
+    card["document_test_split"] = (
+        evaluate_documents(tagger, test_docs) if test_docs and train_docs else None
+    )
     if out:
-        card = save_model(model.scoring_model(), out, card)
+        card = save_model(model, out, card)
     return card
+
+
+def _corpus_documents(corpus: str | Path) -> list[LabelledDocument]:
+    """The corpus's labelled documents, or none when it has no documents folder."""
+    path = Path(corpus)
+    if not (path.is_dir() and (path / "documents").is_dir()):
+        return []
+    return load_labelled_documents(path)
+
+
+def _read(documents: list[LabelledDocument]) -> list[Document]:
+    """Each labelled document read as ``aitag predict`` reads it."""
+    read = []
+    for labelled in documents:
+        (item,) = read_documents([str(labelled.path)])
+        if isinstance(item, InputError):
+            raise CorpusError(f"{labelled.path}: a labelled document cannot be read ({item})")
+        read.append(item)
+    return read
+
+
+def _passage_set(
+    records: list[Record], documents: list[LabelledDocument], read: list[Document]
+) -> _PassageSet:
+    texts = [r.text for r in records]
+    targets = [label_matrix([r.labels for r in records])]
+    known = [np.ones((len(records), len(LABELS)), dtype=bool)]
+    groups = [r.id for r in records]
+    weights = [np.ones(len(records))]
+    for labelled, document in zip(documents, read):
+        count = len(document.passages)
+        texts.extend(p.text for p in document.passages)
+        groups.extend([f"document:{labelled.id}"] * count)
+        has = np.array([label in labelled.labels for label in LABELS])
+        targets.append(np.zeros((count, len(LABELS)), dtype=np.int8))
+        known.append(np.tile(~has, (count, 1)))
+        weights.append(np.full(count, DOCUMENT_PASSAGE_WEIGHT))
+    return _PassageSet(texts, np.vstack(targets), np.vstack(known), groups, np.concatenate(weights))
+
+
+def _record_thresholds(estimator: PassageModel, records: list[Record]) -> np.ndarray:
+    """Passage thresholds tuned on the labelled passages alone: the unit they decide."""
+    scores = estimator.oof_scores_[: len(records)]
+    targets = label_matrix([r.labels for r in records])
+    return np.array([best_threshold(targets[:, j], scores[:, j]) for j in range(len(LABELS))])
+
+
+def _out_of_fold_features(
+    data: _PassageSet,
+    documents: list[LabelledDocument],
+    read: list[Document],
+    params: dict,
+    folds: int,
+    seed: int,
+) -> np.ndarray:
+    """Document features from passage models that never saw the document."""
+    from .model import _fit_scorer
+
+    position = {f"document:{d.id}": i for i, d in enumerate(documents)}
+    features = np.zeros((len(documents), len(FEATURE_NAMES)))
+    for train, held in fold_indices(len(data.texts), folds, seed, data.groups):
+        held_docs = sorted({position[data.groups[i]] for i in held if data.groups[i] in position})
+        if not held_docs:
+            continue
+        scorer = _fit_scorer(
+            [data.texts[i] for i in train],
+            data.targets[train],
+            data.known[train],
+            data.weights[train],
+            {**params, "seed": seed},
+        )
+        features[held_docs] = document_inputs(scorer, [read[i] for i in held_docs])
+    return features
+
+
+def _passage_cv(records: list[Record], estimator: PassageModel, thresholds: np.ndarray) -> dict:
+    scores = estimator.oof_scores_[: len(records)]
+    out_of_fold = [
+        [label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]] for row in scores
+    ]
+    return metrics([r.labels for r in records], out_of_fold)
+
+
+def _document_cv(documents: list[LabelledDocument], decision: DocumentModel) -> dict:
+    guessed = [
+        [label for j, label in enumerate(LABELS) if row[j] >= decision.thresholds_[j]]
+        for row in decision.oof_scores_
+    ]
+    result = metrics([d.labels for d in documents], guessed)
+    result["untagged_tagged"] = untagged_tagged([d.labels for d in documents], guessed)
+    return result
+
+
+def _corpus_card(corpus, records, train_set, test_set, train_docs, test_docs) -> dict:
+    return {
+        "path": str(corpus),
+        "sha256": corpus_sha256(corpus),
+        "records": len(records),
+        "train": len(train_set),
+        "test": len(test_set),
+        "documents": len(train_docs) + len(test_docs),
+        "documents_train": len(train_docs),
+        "documents_test": len(test_docs),
+    }
 
 
 def _versions() -> dict:

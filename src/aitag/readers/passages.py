@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from ..sentences import sentence_ends
 from .located import (
@@ -133,8 +134,8 @@ def passage_ranges(text: str) -> list[tuple[int, int]]:
     if len(text) < 2 * MAX_PASSAGE_WORDS or not more_words(text, MAX_PASSAGE_WORDS):
         return _stripped(text, 0, len(text))
     pieces, start, words, previous = [], 0, 0, 0
-    ends = [following for _, following in sentence_ends(text, lines=False)]
-    for boundary in [*ends, len(text)]:
+    ends = (following for _, following in sentence_ends(text, lines=False))
+    for boundary in chain(ends, (len(text),)):
         words += sum(1 for _ in _WORD.finditer(text, previous, boundary))
         previous = boundary
         if words >= TARGET_PASSAGE_WORDS or boundary == len(text):
