@@ -291,21 +291,33 @@ def train(corpus, out, seed, folds, fmt):
     if fmt == "json":
         click.echo(json.dumps(card, indent=2))
         return
-    click.echo(f"corpus: {card['corpus']['train']} train / {card['corpus']['test']} test records")
+    counts = card["corpus"]
     click.echo(
-        "thresholds: " + ", ".join(f"{k}={v:.2f}" for k, v in card.get("thresholds", {}).items())
+        f"corpus: {counts['train']} train / {counts['test']} test passages, "
+        f"{counts['documents_train']} train / {counts['documents_test']} test documents"
     )
-    click.echo("\ncross-validated on the train split:")
-    click.echo(format_metrics(card["cross_validation"]))
-    if card["test_split"]:
-        click.echo("\nheld-out test split:")
-        click.echo(format_metrics(card["test_split"]))
+    for key, title in (("thresholds", "passage"), ("document_thresholds", "document")):
+        if card.get(key):
+            values = ", ".join(f"{k}={v:.2f}" for k, v in card[key].items())
+            click.echo(f"{title} thresholds: {values}")
+    sections = (
+        ("cross_validation", "passages, cross-validated on the train split"),
+        ("test_split", "passages, held-out test split"),
+        ("document_cross_validation", "documents, cross-validated on the train split"),
+        ("document_test_split", "documents, held-out test split"),
+    )
+    for key, title in sections:
+        if card.get(key):
+            click.echo(f"\n{title}:")
+            click.echo(format_metrics(card[key]))
     if out:
-        click.echo(f"\nwrote {out} and {out.rsplit('.', 1)[0]}.card.json")
+        from .persist import card_path
+
+        click.echo(f"\nwrote {out} and {card_path(out)}")
 
 
 @main.command()
-@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.argument("data", type=click.Path(exists=True))
 @model_option
 @format_option(REPORT_FORMATS)
 @click.option(
@@ -319,13 +331,19 @@ def train(corpus, out, seed, folds, fmt):
 )
 @library_errors
 def evaluate(data, model_path, fmt, thresholds, report_dir):
-    """Measure a model on labelled JSON Lines (the format of LABELS.md)."""
+    """Measure a model on labelled data: passages (JSON Lines in the format of LABELS.md)
+    or whole documents (a folder with labels.jsonl giving each file's path and labels)."""
+    from pathlib import Path
+
     from .evaluation import evaluate as evaluate_model
+    from .evaluation import evaluate_documents
     from .formats.metrics import format_metrics
     from .predict import Tagger
 
     tagger = Tagger.load(model_path, parse_thresholds(thresholds))
-    if report_dir:
+    if Path(data).is_dir():
+        result = evaluate_documents(tagger, data)
+    elif report_dir:
         from .report import write_report
 
         result = write_report(tagger, data, report_dir)

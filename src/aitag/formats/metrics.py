@@ -18,4 +18,6 @@ def format_metrics(result: dict) -> str:
     if result.get("primary_accuracy") is not None:
         lines[-1] += f"   primary accuracy {result['primary_accuracy']:.3f}"
     lines[-1] += f"   (n={result['n']})"
+    if result.get("untagged_tagged") is not None:
+        lines.append(f"untagged documents given a tag: {result['untagged_tagged']:.1%}")
     return "\n".join(lines)
