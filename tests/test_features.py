@@ -54,10 +54,40 @@ def test_trigram_model_scores_equal_scikit_learn():
     texts = [r.text for r in records]
     model = PassageModel(ngram_max=3, folds=2).fit(texts, label_matrix([r.labels for r in records]))
     vectorizer = TfidfVectorizer(
-        analyzer=partial(analyze, ngram_max=3), min_df=2, sublinear_tf=True
+        analyzer=partial(analyze, ngram_max=3, entities=True), min_df=2, sublinear_tf=True
     )
     expected = (
         vectorizer.fit_transform(texts) @ model.scorer_.coef.T.astype(np.float64)
         + model.scorer_.intercept
     )
     assert np.allclose(model.decision_function(texts), expected, atol=1e-4)
+
+
+def test_known_names_add_their_kind_and_unseen_names_of_the_file_count_too():
+    import numpy as np
+
+    from aitag.evaluation import label_matrix
+    from aitag.features import analyze, entity_aliases, entity_class
+
+    # Every alias of the entity file is a name the tagger can match (1-4 tokens).
+    assert all(1 <= len(tokens) <= 4 for tokens in entity_aliases())
+    assert analyze("Ask ChatGPT, then Stable Diffusion.", 1, entities=True)[-2:] == [
+        entity_class("chatbot"),
+        entity_class("image-generator"),
+    ]
+    texts = [
+        "We prompt ChatGPT and GPT-4 for summaries.",
+        "Midjourney and Stable Diffusion draw the covers.",
+        "XGBoost predicts churn from orders.",
+        "The kitchen is open late.",
+    ] * 4
+    labels = [["LLM"], ["GenAI"], ["ML"], []] * 4
+    model = PassageModel(folds=1, min_df=1).fit(texts, label_matrix(labels))
+    assert entity_class("language-model") in model.scorer_.terms.tolist()
+    # "Nemotron" is in no training text; its kind's class term still moves LLM up.
+    with_name, without = model.decision_function(["Nemotron summarises it.", "It summarises it."])
+    assert with_name[2] > without[2]
+    # ... by exactly that class term's weight in the numpy scorer.
+    rows, terms, weights = model.scorer_.features(["Nemotron"])
+    assert [model.scorer_.terms[t] for t in terms] == [entity_class("language-model")]
+    assert np.isclose(weights[0], 1.0)

@@ -26,7 +26,7 @@ def test_numpy_scores_equal_scikit_learn_pipeline():
     texts, targets = small_set()
     model = PassageModel(folds=2).fit(texts, targets)
     vectorizer = TfidfVectorizer(
-        analyzer=partial(analyze, ngram_max=2), min_df=2, sublinear_tf=True
+        analyzer=partial(analyze, ngram_max=2, entities=True), min_df=2, sublinear_tf=True
     )
     matrix = vectorizer.fit_transform(texts)
     expected = matrix @ model.scorer_.coef.T.astype(np.float64) + model.scorer_.intercept

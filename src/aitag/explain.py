@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
-from .features import analyze
+from .features import ENTITY_MARK, analyze
 from .labels import LABELS
 from .predict import Tagger
 from .readers import Document
@@ -82,7 +82,7 @@ def column_names(model, text: str) -> dict[int, str]:
     """
     column_of = model.vocabulary.get
     names: dict[int, list[str]] = {}
-    for term in dict.fromkeys(analyze(text, model.ngram_max)):
+    for term in dict.fromkeys(analyze(text, model.ngram_max, model.entities)):
         column = column_of(term)
         if column is not None:
             names.setdefault(column, []).append(term)
@@ -187,6 +187,8 @@ def term_spans(text: str, features: list[dict]) -> list[tuple[int, int, dict]]:
     """
     matches = []
     for feature in features:
+        if feature["feature"].startswith(ENTITY_MARK):
+            continue  # a class term has no words of its own in the text
         for name in feature["feature"].split(" | "):
             matches.extend((m.start(), m.end(), feature) for m in _pattern(name).finditer(text))
     matches.sort(key=lambda match: (-abs(match[2]["weight"]), match[0]))

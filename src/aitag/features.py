@@ -6,7 +6,10 @@ directly, so both see exactly the same terms without prediction importing scikit
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -28,13 +31,68 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def analyze(text: str, ngram_max: int = 2) -> list[str]:
-    """Word n-grams from 1 to ``ngram_max``, as the vectorizer's analyzer."""
+def analyze(text: str, ngram_max: int = 2, entities: bool = False) -> list[str]:
+    """Word n-grams from 1 to ``ngram_max``, as the vectorizer's analyzer.
+
+    With ``entities``, each mention of a known product, model or organisation also adds
+    its kind's class term (see :func:`entity_aliases`).
+    """
     tokens = tokenize(text)
     terms = list(tokens)
     for n in range(2, ngram_max + 1):
         terms.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
+    if entities:
+        terms.extend(entity_terms(tokens))
     return terms
+
+
+# ---------------------------------------------------------------- entity classes
+#
+# A name of a known product or model ("ChatGPT", "Stable Diffusion", "XGBoost") adds a
+# class term for its kind ("‹language-model›"), so what the corpus teaches about the
+# names it holds carries to names it never saw (a new model family, a new image tool).
+# The class terms cannot collide with words: no token holds "‹".
+
+#: Class terms begin with this, and nothing the tokenizer makes does.
+ENTITY_MARK = "‹"
+#: Longest alias, in tokens.
+ENTITY_MAX_TOKENS = 4
+
+
+def entity_class(kind: str) -> str:
+    """The class term of an entity kind."""
+    return f"{ENTITY_MARK}{kind}›"
+
+
+@lru_cache(maxsize=1)
+def entity_data() -> dict:
+    """The entity file (``aitag/data/entities.json``), read once, on first use."""
+    text = resources.files("aitag").joinpath("data", "entities.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def entity_aliases() -> dict[tuple[str, ...], str]:
+    """Each alias as the tokens :func:`tokenize` makes of it -> its kind's class term."""
+    aliases: dict[tuple[str, ...], str] = {}
+    for entity in entity_data()["entities"]:
+        for alias in entity["aliases"]:
+            tokens = tuple(tokenize(alias))
+            if 0 < len(tokens) <= ENTITY_MAX_TOKENS:
+                aliases.setdefault(tokens, entity_class(entity["kind"]))
+    return aliases
+
+
+def entity_terms(tokens: list[str]) -> list[str]:
+    """The class term of every alias occurrence among ``tokens`` (overlaps all count)."""
+    aliases = entity_aliases()
+    found = []
+    for n in range(1, ENTITY_MAX_TOKENS + 1):
+        for start in range(len(tokens) - n + 1):
+            kind = aliases.get(tuple(tokens[start : start + n]))
+            if kind is not None:
+                found.append(kind)
+    return found
 
 
 # ---------------------------------------------------------------- the same tokens, in numpy

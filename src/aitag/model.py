@@ -37,6 +37,9 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         cross-validation, thresholds stay at 0.5).
     seed : int
         Seed of the fold split and the solver; the same seed gives the same model.
+    entities : bool
+        Count a class term for each name of a known product or model
+        (:func:`aitag.features.entity_terms`).
 
     Attributes
     ----------
@@ -62,6 +65,7 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         folds: int = 5,
         seed: int = 0,
+        entities: bool = True,
     ):
         self.ngram_max = ngram_max
         self.min_df = min_df
@@ -69,6 +73,7 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.folds = folds
         self.seed = seed
+        self.entities = entities
 
     def fit(self, X, y, known=None, groups=None, sample_weight=None) -> PassageModel:
         """Fit on texts ``X`` and a (n_texts, n_labels) 0/1 matrix ``y``.
@@ -228,7 +233,9 @@ def _fit_scorer(
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(
-        analyzer=partial(analyze, ngram_max=params["ngram_max"]),
+        analyzer=partial(
+            analyze, ngram_max=params["ngram_max"], entities=params.get("entities", False)
+        ),
         min_df=params["min_df"],
         sublinear_tf=True,
         dtype=np.float64,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .decision import FEATURE_NAMES, DocumentDecision
-from .features import hash_tokens, token_hashes
+from .features import ENTITY_MARK, entity_aliases, hash_tokens, token_hashes
 from .labels import LABELS
 
 
@@ -37,6 +37,8 @@ class NgramScorer:
         self.coef = np.asarray(coef, dtype=np.float32)
         self.intercept = np.asarray(intercept, dtype=np.float32)
         self.ngram_max = ngram_max
+        #: Whether the vocabulary has entity class terms (names of known products).
+        self.entities = any(term.startswith(ENTITY_MARK) for term in self.terms.tolist())
         self._vocabulary: dict[str, int] | None = None
         self._index: _NgramIndex | None = None
         self._weighted: tuple[np.ndarray, np.ndarray] | None = None
@@ -272,6 +274,13 @@ class _NgramIndex:
 
     def __init__(self, terms: list[str], ngram_max: int):
         self.ngram_max = ngram_max
+        # Entity class terms are found by their aliases, not as words (see _EntityIndex).
+        self.entities = _EntityIndex(terms)
+        column_of = np.array(
+            [k for k, term in enumerate(terms) if not term.startswith(ENTITY_MARK)], np.int64
+        )
+        if len(column_of) < len(terms):
+            terms = [terms[k] for k in column_of.tolist()]
         # All terms' words in one split (a split per term costs more than the rest).
         words = " ".join(terms).split(" ") if terms else []
         # Token ids in order of first appearance; the id ``base`` stands for unknown tokens.
@@ -291,7 +300,7 @@ class _NgramIndex:
         firsts = np.cumsum(lengths) - lengths  # where each term's tokens begin in ``ids``
         self.unigram = np.full(self.base + 1, -1, dtype=np.int64)  # last slot: unknown token
         single = np.flatnonzero(lengths == 1)
-        self.unigram[ids[firsts[single]]] = single
+        self.unigram[ids[firsts[single]]] = column_of[single]
         # An n-gram is the number its token ids make in base ``base``. Which tokens begin
         # and end some n-gram of each length: most positions of a text can be ruled out
         # with these two small arrays before any key is built.
@@ -303,7 +312,7 @@ class _NgramIndex:
             key = np.zeros(len(columns), dtype=np.int64)
             for offset in range(length):
                 key = key * self.base + ids[firsts[columns] + offset]
-            self.keys[length] = _HashTable(key, columns)
+            self.keys[length] = _HashTable(key, column_of[columns])
             self.can_begin[length] = np.zeros(self.base + 1, dtype=bool)
             self.can_begin[length][ids[firsts[columns]]] = True
             self.can_end[length] = np.zeros(self.base + 1, dtype=bool)
@@ -348,4 +357,59 @@ class _NgramIndex:
             key_columns = table.get(key, -1)
             hit = np.flatnonzero(key_columns >= 0)
             found.append(row_bits[positions[hit]] | key_columns[hit])
+        if self.entities.tables:
+            positions, entity_columns = self.entities.find(hashes, token_rows)
+            found.append(row_bits[positions] | entity_columns)
         return np.concatenate(found)
+
+
+class _EntityIndex:
+    """Finds the aliases of known entities among a text's tokens, by their token hashes.
+
+    Aliases are matched on hashes, not vocabulary ids, so a name the vocabulary never
+    saw ("Nemotron") still counts for its kind; only kinds whose class term is in the
+    vocabulary are looked for. An alias of n tokens is the number its hashes make,
+    mixed in order; the same occurrences as :func:`aitag.features.entity_terms`.
+    """
+
+    _MIX = np.uint64(0x100000001B3)
+
+    def __init__(self, terms: list[str]):
+        self.tables: dict[int, _HashTable] = {}
+        classes = {term: k for k, term in enumerate(terms) if term.startswith(ENTITY_MARK)}
+        if not classes:
+            return
+        by_length: dict[int, tuple[list[np.ndarray], list[int]]] = {}
+        for tokens, kind in entity_aliases().items():
+            if kind in classes:
+                keys, columns = by_length.setdefault(len(tokens), ([], []))
+                keys.append(self.combine(hash_tokens(list(tokens))[:, None]))
+                columns.append(classes[kind])
+        for length, (keys, columns) in by_length.items():
+            unique, first = np.unique(np.concatenate(keys), return_index=True)
+            self.tables[length] = _HashTable(unique, np.asarray(columns, np.int64)[first])
+
+    @classmethod
+    def combine(cls, hashes: np.ndarray) -> np.ndarray:
+        """One key per column of ``hashes``, shape (n_tokens, n): its tokens' hashes, mixed."""
+        key = np.zeros(hashes.shape[1], dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for row in hashes:
+                key = key * cls._MIX + row
+        return key
+
+    def find(self, hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(token position, class column) of every alias occurrence."""
+        positions, columns = [], []
+        for length, table in self.tables.items():
+            span = len(hashes) - length + 1
+            if span <= 0:
+                continue
+            window = np.vstack([hashes[offset : offset + span] for offset in range(length)])
+            found = table.get(self.combine(window), -1)
+            hit = np.flatnonzero((found >= 0) & (rows[:span] == rows[length - 1 :]))
+            positions.append(hit)
+            columns.append(found[hit])
+        if not positions:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(positions), np.concatenate(columns)
