@@ -268,14 +268,14 @@ def test_pathological_html_is_read_fast_and_as_text():
     started = time.monotonic()
     blocks = read_html_blocks("<p>GPT writes</p>" + "<a" * 200_000, "x.html")
     assert time.monotonic() - started < 5
-    assert blocks[0].text == "GPT writes" and blocks[-1].text.startswith("<a<a")
+    assert blocks[0].text.text == "GPT writes" and blocks[-1].text.text.startswith("<a<a")
     deep = "<div>" * 10_000 + "<p>LLM</p>" + "</div>" * 10_000
     started = time.monotonic()
-    assert [b.text for b in read_html_blocks(deep)] == ["LLM"]
+    assert [b.text.text for b in read_html_blocks(deep)] == ["LLM"]
     assert time.monotonic() - started < 5
     # Ordinary markup is read as before: a '<' inside a script or a closed tag stays put.
     page = '<p>a &lt; b</p><script>if (a < b) {}</script><p title="x">LLM <b>text</b></p>'
-    assert [b.text for b in read_html_blocks(page)] == ["a < b", "LLM text"]
+    assert [b.text.text for b in read_html_blocks(page)] == ["a < b", "LLM text"]
 
 
 def test_unreadable_file_and_directory_are_reported_and_the_batch_goes_on(

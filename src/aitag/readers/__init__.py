@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from ..defaults import DEFAULT_MAX_BYTES
 from ..errors import InputError
@@ -40,9 +41,15 @@ def read_documents(
     id_field: str = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: io.BufferedIOBase | None = None,
+    whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
-    """Yield a Document for each readable document and an InputError for each bad one."""
-    return read_files(expand_inputs(specs), input_format, text_field, id_field, max_bytes, stdin)
+    """Yield a Document for each readable document and an InputError for each bad one.
+
+    HTML pages are cut down to their main content unless ``whole_page``.
+    """
+    return read_files(
+        expand_inputs(specs), input_format, text_field, id_field, max_bytes, stdin, whole_page
+    )
 
 
 def read_files(
@@ -52,6 +59,7 @@ def read_files(
     id_field: str = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: io.BufferedIOBase | None = None,
+    whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
     """:func:`read_documents` for inputs already expanded by :func:`expand_inputs`."""
     for item in items:
@@ -65,7 +73,7 @@ def read_files(
                 yield from stream_rows(item, row_format, text_field, id_field, max_bytes)
                 continue
             data = read_bytes(item, max_bytes, stdin)
-            yield from parse_bytes(data, item, input_format, text_field, id_field)
+            yield from parse_bytes(data, item, input_format, text_field, id_field, whole_page)
         except InputError as error:
             yield error
         except Exception as error:  # noqa: BLE001 - one odd file must not end a batch
@@ -133,7 +141,8 @@ def stream_rows(
 def detect_format(path: str, text: str) -> str:
     """Choose a format by extension, then by content (a WordPress post hides in any file)."""
     by_extension = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
-    if by_extension in ("jsonl", "csv"):
+    if by_extension in ("jsonl", "csv", "wordpress"):
+        # A .json that is no WordPress post is an error naming it, not plain text.
         return by_extension
     if _is_wordpress(text):
         return "wordpress"
@@ -162,6 +171,7 @@ def parse_bytes(
     input_format: str = "auto",
     text_field: str = "text",
     id_field: str = "id",
+    whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
     """Parse one file's bytes into documents (several for JSONL and CSV)."""
     name = "<stdin>" if path == STDIN else path
@@ -174,9 +184,12 @@ def parse_bytes(
     elif fmt == "text":
         yield plain_document(name, name, text)
     else:
+        reader = _BLOCK_READERS[fmt]
+        if fmt in ("html", "wordpress"):
+            reader = partial(reader, whole_page=whole_page)
         blocks = [
             block if isinstance(block, Block) else Block(PROSE, block)
-            for block in _BLOCK_READERS[fmt](text, name)
+            for block in reader(text, name)
         ]
         yield document_of(name, name, text, blocks, fmt)
 
