@@ -16,6 +16,7 @@ from functools import partial
 
 from ..defaults import DEFAULT_MAX_BYTES
 from ..errors import InputError
+from .asciidoc import read_asciidoc_blocks
 from .decoding import decode_bytes
 from .formats import EXTENSION_FORMATS, FORMATS
 from .html import read_html_blocks
@@ -25,6 +26,7 @@ from .markdown import read_markdown_blocks
 from .passages import document_of
 from .plain import passage_document, plain_document, text_document
 from .rows import binary_lines, read_csv, read_jsonl, text_lines, utf8_prefix
+from .rst import read_rst_blocks
 from .wordpress import read_wordpress_blocks
 
 __all__ = [
@@ -199,4 +201,6 @@ _BLOCK_READERS = {
     "markdown": read_markdown_blocks,
     "html": read_html_blocks,
     "wordpress": read_wordpress_blocks,
+    "rst": read_rst_blocks,
+    "asciidoc": read_asciidoc_blocks,
 }

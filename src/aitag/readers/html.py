@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from functools import partial
 from html.entities import html5
 from html.parser import HTMLParser
@@ -50,6 +51,10 @@ _CODE_TAGS = {"code", "kbd", "samp", "tt", "var"}
 _LISTS = {"ul", "ol", "menu"}
 _PAGE_TAGS = {"html", "body"}
 
+#: Items of one list are read together, at most this many at a time: a list of a
+#: hundred thousand items is not one passage (and joining it would take quadratic time).
+MAX_GROUP_ITEMS = 256
+
 #: A numeric character reference longer than this is no character (HTML5 reads it as
 #: U+FFFD); it must not reach int(), which refuses numbers of thousands of digits.
 _LONGEST_CHARREF = 8
@@ -72,6 +77,7 @@ class _Page(HTMLParser):
     def __init__(self, html: str):
         super().__init__(convert_charrefs=False)
         self.block_number = 0
+        self.most_pieces = 0  # inline pieces of the block that has most
         self.source = html
         self.line_starts = _line_starts(html)
         self.blocks: list[Block] = []
@@ -94,6 +100,7 @@ class _Page(HTMLParser):
         self.open: list[tuple[str, str, int]] = []
         self.open_count: dict[str, int] = {}
         self.tables = 0
+        self.items = 0  # list items read so far
         self.in_head = False
         self.block_number = 0
         self.group = 0
@@ -116,6 +123,7 @@ class _Page(HTMLParser):
         self.block_number += 1
 
     def close_block(self) -> None:
+        self.most_pieces = max(self.most_pieces, len(self.pieces.texts))
         if self.kind is not None:
             block = _block(self.pieces, self.kind, self.marks, self.group)
             if block is not None:
@@ -296,6 +304,9 @@ class _Page(HTMLParser):
             # An open item of the same list ends where the next one starts.
             self._pop_to("li", stop="list")
             self._push("li", tag)
+            self.items += 1
+            if self.items % MAX_GROUP_ITEMS == 0:
+                self.group += 1
         elif tag in _HEADINGS or tag in _CONTAINERS:
             # A paragraph, a term or a definition ends where the next one starts.
             if self.open and self.open[-1][1] in ("p", "dt", "dd"):
@@ -363,6 +374,35 @@ class _Page(HTMLParser):
 
 def _is_json_ld(attrs: list[tuple[str, str | None]]) -> bool:
     return any(k == "type" and (v or "").lower() == "application/ld+json" for k, v in attrs)
+
+
+class LongText(MappedText):
+    """Located text whose slices cost the logarithm of its spans, not all of them.
+
+    The passage step cuts a long paragraph into passages with one slice each; a
+    paragraph of a million inline pieces has a million spans, and scanning them all for
+    every slice was quadratic. Readers build their blocks' text with this class.
+    """
+
+    __slots__ = ("_starts",)
+
+    def slice(self, start: int, end: int) -> MappedText:
+        spans = self.spans
+        try:
+            starts = self._starts
+        except AttributeError:
+            starts = self._starts = [span[0] for span in spans]
+        index = max(bisect_right(starts, start) - 1, 0)
+        result: list[Span] = []
+        while index < len(spans):
+            text_start, source_start, length = spans[index]
+            if text_start >= end:
+                break
+            lo, hi = max(start, text_start), min(end, text_start + length)
+            if lo < hi:
+                result.append((lo - start, source_start + lo - text_start, hi - lo))
+            index += 1
+        return MappedText(self.text[start:end], result)
 
 
 def _attribute_value(tag_text: str, name: str) -> tuple[int, str] | None:
@@ -434,7 +474,7 @@ def _block(pieces: _Piece, kind: str, marks: list, group: int) -> Block | None:
     start_offset = _source_at(pieces, lead, forward=True)
     end_offset = _source_at(pieces, end, forward=False)
     locate = partial(_spans, pieces, lead, end)
-    text = MappedText(stripped, locate=locate, bounds=(start_offset, end_offset))
+    text = LongText(stripped, locate=locate, bounds=(start_offset, end_offset))
     if marks:
         marks = sorted(
             (max(a - lead, 0), min(b - lead, len(stripped)), k)
@@ -551,7 +591,8 @@ def read_html_blocks(text: str, name: str = "", whole_page: bool = False) -> lis
     page = _parse(text, name)
     blocks = page.blocks
     if page.is_page and not whole_page and blocks:
-        blocks = main_blocks(_without(text, page.skipped), blocks, page.plain)
+        markup = _without(text, page.skipped)
+        blocks = main_blocks(markup, blocks, page.plain, page.most_pieces)
     title = page.titles.get("og") or page.titles.get("title")
     if title is not None:
         blocks.insert(0, title)
@@ -602,7 +643,7 @@ def read_html_blocks_mapped(fragment: MappedText, whole_page: bool = True) -> li
         inner = block.text
         start, end = inner.bounds()
         bounds = (_through_offset(outer, start), _through_offset(outer, max(end - 1, start)) + 1)
-        block.text = MappedText(inner.text, locate=partial(_composed, inner, outer), bounds=bounds)
+        block.text = LongText(inner.text, locate=partial(_composed, inner, outer), bounds=bounds)
     return blocks
 
 
@@ -644,6 +685,9 @@ def _composed(inner: MappedText, outer: list[Span]) -> list[Span]:
 #: page is read whole, as the extractor's time grows faster than its input on some
 #: markup (a paragraph of a million inline elements).
 MAX_EXTRACTOR_CHARS = 1_000_000
+#: ... and so is a page with a paragraph of more inline pieces than this: the
+#: extractor's time grows with their square (no article paragraph has so many).
+MAX_EXTRACTOR_PIECES = 2_000
 #: A block is main content when at least this share of its word triples is in the
 #: extractor's text; a block of one or two words must be a line of that text.
 _MATCH_SHARE = 0.5
@@ -653,7 +697,7 @@ _NOT_FOR_EXTRACTOR = {"script", "style", "svg", "template", "noscript", "math"}
 _WORD = re.compile(r"\w+")
 
 
-def main_blocks(markup: str, blocks: list[Block], plain: list[str]) -> list[Block]:
+def main_blocks(markup: str, blocks: list[Block], plain: list[str], pieces: int = 0) -> list[Block]:
     """The blocks that are the page's main content, as trafilatura finds it.
 
     trafilatura gives the main content as text without positions, so the blocks keep
@@ -662,7 +706,7 @@ def main_blocks(markup: str, blocks: list[Block], plain: list[str]) -> list[Bloc
     A heading is kept when the first block after it that is not a heading is. When the
     extractor finds nothing (or the page is too large for it), the page is read whole.
     """
-    if len(markup) > MAX_EXTRACTOR_CHARS:
+    if len(markup) > MAX_EXTRACTOR_CHARS or pieces > MAX_EXTRACTOR_PIECES:
         return blocks
     extracted = _extract(markup)
     if not extracted or not extracted.strip():
