@@ -261,6 +261,8 @@ class _Page(HTMLParser):
             self.plain_pieces.append(value)
             return
         if value == raw:  # not a known reference: the text as written
+            if self.source.startswith(";", offset + len(raw)):
+                raw += ";"
             self._add(raw, offset, True)
         else:
             self._add(value, offset, False)
@@ -703,8 +705,9 @@ def main_blocks(markup: str, blocks: list[Block], plain: list[str], pieces: int 
     trafilatura gives the main content as text without positions, so the blocks keep
     their own located text and the extractor only decides which of them are main:
     a block is kept when its words (inline code included) are in the extracted text.
-    A heading is kept when the first block after it that is not a heading is. When the
-    extractor finds nothing (or the page is too large for it), the page is read whole.
+    A heading is kept when the section it opens (up to the next heading) has a block
+    that is kept. When the extractor finds nothing (or the page is too large for it),
+    the page is read whole.
     """
     if len(markup) > MAX_EXTRACTOR_CHARS or pieces > MAX_EXTRACTOR_PIECES:
         return blocks
@@ -712,12 +715,12 @@ def main_blocks(markup: str, blocks: list[Block], plain: list[str], pieces: int 
     if not extracted or not extracted.strip():
         return blocks
     keep = _matching(extracted, plain)
-    following = False
+    section_kept = False  # whether the section a heading opens has main content
     for i in range(len(blocks) - 1, -1, -1):
         if blocks[i].kind == HEADING:
-            keep[i] = following
+            keep[i], section_kept = section_kept, False
         else:
-            following = keep[i]
+            section_kept = section_kept or keep[i]
     return [block for block, kept in zip(blocks, keep) if kept]
 
 
