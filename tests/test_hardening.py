@@ -6,6 +6,7 @@ hangs, the rest of the batch goes on, and an interrupted run loses nothing.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -252,6 +253,10 @@ def test_expected_messages_for_odd_files(odd):
     assert "broken symbolic link" in message("broken-link")
     assert "device file" in message("device") and "device file" in message("zero-device")
     assert "nested too deeply" in message("bad-jsonl")
+    # A .json that is no WordPress post is an error naming it, never tagged as plain text.
+    assert "nested too deeply" in message("deep-json")
+    assert "is not valid JSON" in message("bad-json")
+    assert "is not a WordPress post" in message("wp-not-dict")
     assert message("newline name") == ""
     assert "no 'text' column" in message("csv-no-text")
     for key in ("utf16-le", "utf16-be", "latin1", "line-separator-jsonl", "surrogate-jsonl"):
@@ -268,14 +273,14 @@ def test_pathological_html_is_read_fast_and_as_text():
     started = time.monotonic()
     blocks = read_html_blocks("<p>GPT writes</p>" + "<a" * 200_000, "x.html")
     assert time.monotonic() - started < 5
-    assert blocks[0].text == "GPT writes" and blocks[-1].text.startswith("<a<a")
+    assert blocks[0].text.text == "GPT writes" and blocks[-1].text.text.startswith("<a<a")
     deep = "<div>" * 10_000 + "<p>LLM</p>" + "</div>" * 10_000
     started = time.monotonic()
-    assert [b.text for b in read_html_blocks(deep)] == ["LLM"]
+    assert [b.text.text for b in read_html_blocks(deep)] == ["LLM"]
     assert time.monotonic() - started < 5
     # Ordinary markup is read as before: a '<' inside a script or a closed tag stays put.
     page = '<p>a &lt; b</p><script>if (a < b) {}</script><p title="x">LLM <b>text</b></p>'
-    assert [b.text for b in read_html_blocks(page)] == ["a < b", "LLM text"]
+    assert [b.text.text for b in read_html_blocks(page)] == ["a < b", "LLM text"]
 
 
 def test_unreadable_file_and_directory_are_reported_and_the_batch_goes_on(
@@ -557,3 +562,42 @@ def test_train_and_corpus_commands_refuse_a_bad_corpus_in_one_line(tmp_path, con
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "m.skops").exists()
+
+
+# ---------------------------------------------------------------- CSV read strictly
+
+
+def csv_items(data: str, max_bytes: int = 10**9) -> list:
+    from aitag.readers.rows import read_csv
+
+    stream = io.StringIO(data, newline="")
+    return [
+        str(item) if isinstance(item, InputError) else (item.id, item.text)
+        for item in read_csv(stream, "r.csv", "text", "id", max_bytes)
+    ]
+
+
+def test_csv_quote_never_closed_is_an_error_and_the_rows_after_it_are_read():
+    items = csv_items('id,text\n1,"GPT writes\n2,LLM text\n3,more text\n')
+    assert "r.csv:row 1: opens a quote at line 2 that is never closed" in items[0]
+    assert items[1:] == [("2", "LLM text"), ("3", "more text")]
+    # Text after a closing quote is an error too; the next row is read.
+    items = csv_items('id,text\n1,ok\n2,"bad"x\n3,fine\n')
+    assert items[0] == ("1", "ok") and "r.csv:row 2: breaks CSV quoting" in items[1]
+    assert items[2] == ("3", "fine")
+
+
+def test_csv_row_over_the_limit_is_an_error_and_the_next_row_is_read(tmp_path):
+    assert csv_items('id,text\n1,"multi\nline"\n2,two\n') == [("1", "multi\nline"), ("2", "two")]
+    for big in ("x" * 500, '"' + "x\n" * 200 + '"'):  # one long line, or many lines in quotes
+        items = csv_items(f"id,text\n1,{big}\n2,next row\n", max_bytes=100)
+        assert items == [
+            "r.csv:row 1: is longer than the 100-byte limit; raise --max-bytes",
+            ("2", "next row"),
+        ]
+    # Read from a file as a stream, the same.
+    path = tmp_path / "rows.csv"
+    path.write_text('id,text\n1,"' + "GPT writes code. " * 1000 + '"\n2,LLM text\n')
+    items = list(read_documents([str(path)], max_bytes=5000))
+    assert "rows.csv:row 1: is longer than the 5,000-byte limit" in str(items[0])
+    assert items[1].text == "LLM text"

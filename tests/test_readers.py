@@ -70,11 +70,10 @@ def test_html_visible_text_only_and_entities_mapped():
         "<footer>© 2025</footer></body></html>"
     )
     document = one(html, "page.html")
-    assert [p.text for p in document.passages] == [
-        "Large language models",
-        "GPT & friends predict tokens.",
-    ]
-    passage = document.passages[1]
+    # A heading is the context of the passages after it, not a passage (LABELS.md rule 10).
+    assert [p.text for p in document.passages] == ["GPT & friends predict tokens."]
+    assert document.title == "T" and document.passages[0].heading == "Large language models"
+    passage = document.passages[0]
     offset, line, column = passage.locate(passage.text.index("friends"), document.line_index())
     assert html[offset : offset + 7] == "friends"
     assert (line, column) == (4, 14)
@@ -84,10 +83,13 @@ def test_wordpress_post_detected_by_content_with_title_content_and_faq():
     document = one(SEED_WORDPRESS.read_bytes(), str(SEED_WORDPRESS))
     assert document.format == "wordpress"
     texts = [p.text for p in document.passages]
-    assert texts[0] == "The Technical Difference Between AI, ML, LLMs, and Generative AI"
+    # The title and headings are context (LABELS.md rule 10), not passages.
+    assert document.title == "The Technical Difference Between AI, ML, LLMs, and Generative AI"
+    assert document.passages[0].heading == "Introduction"
     assert any(t.startswith("AI stands for the domain of computer science") for t in texts)
-    assert "1. Are LLMs part of Generative AI?" in texts
-    assert any(t.startswith("No, Generative AI includes a wide range") for t in texts)
+    # FAQ answers from the JSON-LD, each under its question as heading.
+    (answer,) = [p for p in document.passages if p.text.startswith("No, Generative AI includes")]
+    assert answer.heading == "3. Is Generative AI limited only to text generation?"
     assert not any("srcset" in t or "<span" in t for t in texts)
     # Offsets point into the raw JSON file, escapes and all.
     raw = SEED_WORDPRESS.read_text(encoding="utf-8")

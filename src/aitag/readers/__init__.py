@@ -12,9 +12,11 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from ..defaults import DEFAULT_MAX_BYTES
 from ..errors import InputError
+from .asciidoc import read_asciidoc_blocks
 from .decoding import decode_bytes
 from .formats import EXTENSION_FORMATS, FORMATS
 from .html import read_html_blocks
@@ -24,6 +26,7 @@ from .markdown import read_markdown_blocks
 from .passages import document_of
 from .plain import passage_document, plain_document, text_document
 from .rows import binary_lines, read_csv, read_jsonl, text_lines, utf8_prefix
+from .rst import read_rst_blocks
 from .wordpress import read_wordpress_blocks
 
 __all__ = [
@@ -40,9 +43,15 @@ def read_documents(
     id_field: str = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: io.BufferedIOBase | None = None,
+    whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
-    """Yield a Document for each readable document and an InputError for each bad one."""
-    return read_files(expand_inputs(specs), input_format, text_field, id_field, max_bytes, stdin)
+    """Yield a Document for each readable document and an InputError for each bad one.
+
+    HTML pages are cut down to their main content unless ``whole_page``.
+    """
+    return read_files(
+        expand_inputs(specs), input_format, text_field, id_field, max_bytes, stdin, whole_page
+    )
 
 
 def read_files(
@@ -52,6 +61,7 @@ def read_files(
     id_field: str = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: io.BufferedIOBase | None = None,
+    whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
     """:func:`read_documents` for inputs already expanded by :func:`expand_inputs`."""
     for item in items:
@@ -65,7 +75,7 @@ def read_files(
                 yield from stream_rows(item, row_format, text_field, id_field, max_bytes)
                 continue
             data = read_bytes(item, max_bytes, stdin)
-            yield from parse_bytes(data, item, input_format, text_field, id_field)
+            yield from parse_bytes(data, item, input_format, text_field, id_field, whole_page)
         except InputError as error:
             yield error
         except Exception as error:  # noqa: BLE001 - one odd file must not end a batch
@@ -133,7 +143,8 @@ def stream_rows(
 def detect_format(path: str, text: str) -> str:
     """Choose a format by extension, then by content (a WordPress post hides in any file)."""
     by_extension = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
-    if by_extension in ("jsonl", "csv"):
+    if by_extension in ("jsonl", "csv", "wordpress"):
+        # A .json that is no WordPress post is an error naming it, not plain text.
         return by_extension
     if _is_wordpress(text):
         return "wordpress"
@@ -162,6 +173,7 @@ def parse_bytes(
     input_format: str = "auto",
     text_field: str = "text",
     id_field: str = "id",
+    whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
     """Parse one file's bytes into documents (several for JSONL and CSV)."""
     name = "<stdin>" if path == STDIN else path
@@ -174,9 +186,12 @@ def parse_bytes(
     elif fmt == "text":
         yield plain_document(name, name, text)
     else:
+        reader = _BLOCK_READERS[fmt]
+        if fmt in ("html", "wordpress"):
+            reader = partial(reader, whole_page=whole_page)
         blocks = [
             block if isinstance(block, Block) else Block(PROSE, block)
-            for block in _BLOCK_READERS[fmt](text, name)
+            for block in reader(text, name)
         ]
         yield document_of(name, name, text, blocks, fmt)
 
@@ -186,4 +201,6 @@ _BLOCK_READERS = {
     "markdown": read_markdown_blocks,
     "html": read_html_blocks,
     "wordpress": read_wordpress_blocks,
+    "rst": read_rst_blocks,
+    "asciidoc": read_asciidoc_blocks,
 }

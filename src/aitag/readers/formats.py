@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-FORMATS = ("auto", "text", "markdown", "html", "wordpress", "jsonl", "csv")
+FORMATS = ("auto", "text", "markdown", "html", "wordpress", "rst", "asciidoc", "jsonl", "csv")
 
 EXTENSION_FORMATS = {
     ".txt": "text",
@@ -14,6 +14,11 @@ EXTENSION_FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
     ".json": "wordpress",
+    ".rst": "rst",
+    ".rest": "rst",
+    ".adoc": "asciidoc",
+    ".asciidoc": "asciidoc",
+    ".asc": "asciidoc",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
-import re
 
 from ..errors import TOO_DEEP, InputError
 from .html import read_html_blocks_mapped
 from .jsonstrings import decode_json_string
-from .located import MappedText
+from .located import TITLE, Block
+
+_NOT_A_POST = (
+    "is not a WordPress post (no title.rendered or content.rendered); "
+    "use --input-format jsonl for rows, or another extension"
+)
 
 
-def read_wordpress_blocks(text: str, name: str = "") -> list[MappedText]:
-    """A WordPress REST API post: title, content (HTML) and FAQ answers in its JSON-LD."""
+def read_wordpress_blocks(text: str, name: str = "", whole_page: bool = False) -> list[Block]:
+    """A WordPress REST API post: its title, and the blocks of its content (HTML).
+
+    The content is an article body already, so it is read whole (``whole_page`` is
+    accepted for a uniform signature). Raises InputError when ``text`` is not valid JSON
+    or not a post.
+    """
     try:
         post = json.loads(text)
     except ValueError as error:
@@ -20,23 +29,43 @@ def read_wordpress_blocks(text: str, name: str = "") -> list[MappedText]:
     except RecursionError:
         raise InputError(name, TOO_DEEP) from None
     if not isinstance(post, dict):
-        raise InputError(name, "is JSON but not a WordPress post; use --input-format")
-    title = _rendered(post, "title")
-    content = _rendered(post, "content")
-    if content is None and title is None:
-        raise InputError(
-            name,
-            "is JSON without title.rendered or content.rendered; use --input-format jsonl for rows",
-        )
-    blocks: list[MappedText] = []
-    found = {"title": False, "content": False}
-    for match in re.finditer(r'"rendered"\s*:\s*"', text):
-        value, offsets = decode_json_string(text, match.end() - 1)
-        for key, expected in (("title", title), ("content", content)):
-            if not found[key] and expected is not None and value == expected:
-                found[key] = True
-                blocks.extend(read_html_blocks_mapped(MappedText.from_offsets(value, offsets)))
+        raise InputError(name, _NOT_A_POST)
+    wanted = {key: _rendered(post, key) for key in ("title", "content")}
+    if wanted["title"] is None and wanted["content"] is None:
+        raise InputError(name, _NOT_A_POST)
+    found: dict[str, list[Block]] = {}
+    for start in _rendered_literals(text):
+        try:
+            mapped, _ = decode_json_string(text, start)
+        except ValueError:
+            break
+        for key, expected in wanted.items():
+            if key not in found and mapped.text == expected:
+                found[key] = read_html_blocks_mapped(mapped, whole_page=True)
+    blocks = found.get("content", [])
+    title = found.get("title")
+    if title:
+        # The title is one line of HTML (entities, maybe <em>): one TITLE block.
+        first = title[0]
+        blocks.insert(0, Block(TITLE, first.text))
     return blocks
+
+
+def _rendered_literals(text: str):
+    """Offsets of the opening quote of each ``"rendered": "..."`` value, in order."""
+    key = '"rendered"'
+    at = text.find(key)
+    while at >= 0:
+        index = at + len(key)
+        while index < len(text) and text[index] in " \t\r\n":
+            index += 1
+        if text.startswith(":", index):
+            index += 1
+            while index < len(text) and text[index] in " \t\r\n":
+                index += 1
+            if text.startswith('"', index):
+                yield index
+        at = text.find(key, index)
 
 
 def _rendered(post: dict, key: str) -> str | None:

@@ -1,0 +1,122 @@
+"""reStructuredText and AsciiDoc: read by extension into located blocks."""
+
+from __future__ import annotations
+
+from aitag.readers import FORMATS, parse_bytes
+from aitag.readers.formats import EXTENSION_FORMATS
+
+RST = """\
+=========================
+Prompting language models
+=========================
+
+:Author: Docs team
+:Status: draft
+
+.. contents:: On this page
+
+Why prompts matter
+==================
+
+A large language model continues the ``prompt`` it is given; see
+`the guide <https://example.com/guide>`_ for more.
+
+* Few-shot examples steer the output.
+* A system prompt sets the tone.
+
+Run it like this::
+
+    model.generate("Hello")
+
+.. code-block:: python
+
+   print("not prose")
+
+.. note::
+
+   Long prompts cost tokens.
+
+.. This is a comment about GANs.
+
++-------+-------+
+| table | cells |
++-------+-------+
+"""
+
+ADOC = """\
+= Prompting language models
+Docs Team <docs@example.com>
+:toc: left
+
+== Why prompts matter
+
+A large language model continues the `prompt` it is given; see
+https://example.com/guide[the guide] for more.
+
+* Few-shot examples steer the output.
+* A system prompt sets the tone.
+
+[source,python]
+----
+model.generate("Hello")
+----
+
+NOTE: Long prompts cost tokens.
+
+// a comment about GANs
+
+|===
+| table | cells
+|===
+"""
+
+
+def read(text: str, name: str):
+    (document,) = parse_bytes(text.encode(), name)
+    return document
+
+
+def test_rst_and_adoc_are_formats_by_extension():
+    for extension, fmt in ((".rst", "rst"), (".adoc", "asciidoc"), (".asciidoc", "asciidoc")):
+        assert EXTENSION_FORMATS[extension] == fmt and fmt in FORMATS
+
+
+def test_rst_headings_prose_and_items_are_located_and_markup_dropped():
+    document = read(RST, "guide.rst")
+    assert document.format == "rst" and document.title == "Prompting language models"
+    texts = [p.text for p in document.passages]
+    assert texts == [
+        "A large language model continues the ‹…› it is given; see\nthe guide for more.",
+        "Few-shot examples steer the output.\nA system prompt sets the tone.",
+        "Run it like this:",
+        "Long prompts cost tokens.",
+    ]
+    assert all(p.heading == "Why prompts matter" for p in document.passages)
+    first = document.passages[0]
+    at = first.text.index("the guide")
+    assert first.marks == ((37, 40, "code"), (at, at + 9, "link"))
+    offset, line, column = first.locate(first.text.index("the guide"), document.line_index())
+    assert (line, column) == (14, 2) and RST[offset : offset + 9] == "the guide"
+    assert document.passages[1].kind == "list"
+
+
+def test_asciidoc_title_headings_prose_and_items_are_located_and_markup_dropped():
+    document = read(ADOC, "guide.adoc")
+    assert document.format == "asciidoc" and document.title == "Prompting language models"
+    texts = [p.text for p in document.passages]
+    assert texts == [
+        "A large language model continues the ‹…› it is given; see\nthe guide for more.",
+        "Few-shot examples steer the output.\nA system prompt sets the tone.",
+        "Long prompts cost tokens.",
+    ]
+    first = document.passages[0]
+    offset, line, column = first.locate(first.text.index("the guide"), document.line_index())
+    assert (line, column) == (8, 27) and ADOC[offset : offset + 9] == "the guide"
+    assert ("link" in {k for _, _, k in first.marks}) and document.passages[1].kind == "list"
+
+
+def test_docutils_is_not_imported_to_read_rst():
+    import sys
+
+    read(RST, "guide.rst")
+    assert "docutils" not in sys.modules

@@ -1,0 +1,131 @@
+"""Every reader is linear in its input: time on 4n against time on n, in one run.
+
+Each shape is one an attack found slow (or one like it). The ratio of two timings taken
+side by side is compared, never a timing alone: linear work takes about 4x, quadratic
+work 16x; anything above 6x (about 5x, with slack for a busy machine) fails.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import time
+
+import pytest
+
+from aitag.errors import InputError
+from aitag.readers import parse_bytes
+from aitag.readers.rows import read_csv
+
+#: Largest allowed ratio of the time on 4n to the time on n.
+MAX_RATIO = 6.0
+
+
+def _seconds(run, data) -> float:
+    """Best CPU time of three runs of this process, the cyclic garbage collector off.
+
+    CPU time, so other processes on a busy machine do not count; no collector, whose
+    full collections cost with everything else the test session holds in memory and
+    come in steps (none on n, one on 4n), which is not the reader's time.
+    """
+    best = float("inf")
+    for _ in range(3):
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.process_time()
+            run(data)
+            best = min(best, time.process_time() - started)
+        finally:
+            gc.enable()
+    return best
+
+
+def _parse(name):
+    def run(data: bytes) -> list:
+        try:
+            return list(parse_bytes(data, name))
+        except InputError as error:  # a refused file is a result too
+            return [error]
+
+    return run
+
+
+def _csv(data: bytes) -> list:
+    stream = io.StringIO(data.decode(), newline="")
+    return list(read_csv(stream, "r.csv", "text", "id", 1_000_000))
+
+
+def _wordpress(body: str) -> bytes:
+    return json.dumps({"title": {"rendered": "Post"}, "content": {"rendered": body}}).encode()
+
+
+SHAPES = {
+    # HTML fragments (read whole) ...
+    "html nested svg, stray </p>": ("a.html", lambda n: b"<svg>" * n + b"</p>" * n, 10_000),
+    "html bold in one paragraph": ("a.html", lambda n: b"<p>" + b"<b>xy</b> " * n + b"</p>", 8_000),
+    "html &amp; in one paragraph": ("a.html", lambda n: b"<p>" + b"&amp; " * n + b"</p>", 10_000),
+    "html numeric reference digits": ("a.html", lambda n: b"<p>GPT &#" + b"9" * n + b"; x</p>", 200_000),
+    "html unclosed tags": ("a.html", lambda n: b"<p>GPT</p>" + b"<a" * n, 50_000),
+    "html stray end tags": ("a.html", lambda n: b"<p>GPT</p>" + b"</" * n, 50_000),
+    "html nested divs": ("a.html", lambda n: b"<div>" * n + b"<p>GPT</p>" + b"</div>" * n, 10_000),
+    "html list items": ("a.html", lambda n: b"<ul>" + b"<li>a model item</li>" * n + b"</ul>", 4_000),
+    # ... and pages, cut to their main content.
+    "html page of paragraphs": (
+        "a.html",
+        lambda n: b"<html><body><nav>Home</nav><article>"
+        + b"".join(b"<p>Paragraph %d: a language model writes text.</p>" % i for i in range(n))
+        + b"</article><footer>x</footer></body></html>",
+        1_000,
+    ),
+    "html page, bold in one paragraph": (
+        "a.html",
+        lambda n: b"<html><body><p>" + b"<b>xy</b> " * n + b"</p></body></html>",
+        5_000,
+    ),
+    "wordpress post of paragraphs": (
+        "p.json",
+        lambda n: _wordpress("".join(f"<p>Paragraph {i} &amp; a model.</p>\n" for i in range(n))),
+        1_000,
+    ),
+    "wordpress escapes": ("p.json", lambda n: _wordpress("<p>" + "a\n" * n + "</p>"), 50_000),
+    "json nested": ("d.json", lambda n: b'{"content": {"rendered": ' + b"[" * n + b"]" * n + b"}}", 20_000),
+    "rst paragraphs": ("a.rst", lambda n: b"Title\n=====\n\n" + b"A model ``x`` writes.\n\n" * n, 5_000),
+    "rst unmatched backquotes": ("a.rst", lambda n: b"Text " + b"`` ` " * n + b"\n", 20_000),
+    "rst list items": ("a.rst", lambda n: b"* item about models\n" * n, 5_000),
+    "adoc paragraphs": ("a.adoc", lambda n: b"= T\n\n" + b"A model `x` writes [text].\n\n" * n, 5_000),
+    "adoc unmatched brackets": ("a.adoc", lambda n: b"Text " + b"[ ` << " * n + b"\n", 20_000),
+    "adoc unclosed listing": ("a.adoc", lambda n: b"----\n" + b"code\n" * n, 20_000),
+}  # fmt: skip
+
+CSV_SHAPES = {
+    "csv rows": (lambda n: b"id,text\n" + b'1,"A model, quoted"\n' * n, 10_000),
+    "csv quote never closed": (lambda n: b'id,text\n1,"open\n' + b"2,row\n" * n, 10_000),
+    "csv many quotes in a field": (lambda n: b'id,text\n1,"' + b'""' * n + b'"\n', 100_000),
+    "csv broken quoting on every row": (lambda n: b"id,text\n" + b'1,"a"b\n' * n, 10_000),
+}
+
+
+def _check(run, make, n):
+    small, large = make(n), make(4 * n)
+    run(small)  # warm: imports, caches
+    for _attempt in range(2):  # a second look, in case another process took the CPU
+        seconds_n, seconds_4n = _seconds(run, small), _seconds(run, large)
+        # Below a few milliseconds the ratio is noise: allow a floor.
+        ratio = seconds_4n / max(seconds_n, 0.005)
+        if ratio < MAX_RATIO:
+            return
+    raise AssertionError(f"{seconds_n:.3f}s for n, {seconds_4n:.3f}s for 4n ({ratio:.1f}x)")
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_reader_time_grows_linearly(shape):
+    name, make, n = SHAPES[shape]
+    _check(_parse(name), make, n)
+
+
+@pytest.mark.parametrize("shape", list(CSV_SHAPES))
+def test_csv_time_grows_linearly(shape):
+    make, n = CSV_SHAPES[shape]
+    _check(_csv, make, n)
