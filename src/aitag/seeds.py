@@ -62,23 +62,27 @@ def extract_seed_snippets(
 ) -> list[Record]:
     """Snippets of every raw seed post, in order, keeping labels already given to them.
 
-    A snippet whose id and text match a labelled record keeps its labels; a new or
-    changed snippet comes out untagged, to be labelled by hand.
+    A snippet whose text is that of a labelled record keeps the record's id and labels,
+    so the ids (and with them the test split) do not move when the reader changes what
+    it extracts; a new or changed snippet comes out untagged, with an id not used yet,
+    to be labelled by hand.
     """
     labelled = labelled or {}
+    by_text = {record.text: record for record in labelled.values()}
+    used = set(labelled)
     records = []
     for seed_number, path in enumerate(sorted(Path(raw_dir).glob("*.txt"))):
-        position = 0
+        fresh = (f"s{seed_number:03d}-{n:04d}" for n in range(10_000))
         for paragraph_number, paragraph in enumerate(body_paragraphs(path)):
             for snippet in snippets_of(paragraph):
-                record_id = f"s{seed_number:03d}-{position:04d}"
                 source = f"{path.name}#paragraph-{paragraph_number}"
-                old = labelled.get(record_id)
-                if old and old.text == snippet:
+                old = by_text.get(snippet)
+                if old is not None and old.id.startswith(f"s{seed_number:03d}-"):
                     records.append(
-                        Record(record_id, snippet, old.labels, old.primary, source, old.genre)
+                        Record(old.id, snippet, old.labels, old.primary, source, old.genre)
                     )
-                else:
-                    records.append(Record(record_id, snippet, (), NO_LABEL, source, "seed-post"))
-                position += 1
+                    continue
+                record_id = next(n for n in fresh if n not in used)
+                used.add(record_id)
+                records.append(Record(record_id, snippet, (), NO_LABEL, source, "seed-post"))
     return records

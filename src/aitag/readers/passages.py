@@ -169,18 +169,16 @@ def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def more_words(text: str, limit: int) -> bool:
     """Whether ``text`` has more than ``limit`` words, without listing them."""
-    # Words are at most the whitespace characters plus one: counting ASCII whitespace (C
-    # speed, no strings made) settles most paragraphs; split() with maxsplit, which stops
+    # Words are at most the separators plus one: counting ASCII white space (C speed,
+    # no copy of the text) settles most paragraphs; split() with maxsplit, which stops
     # after ``limit`` words, settles the rest.
-    if text.isascii():
-        encoded = text.encode("ascii")
-        if len(encoded) - len(encoded.translate(None, _ASCII_SPACES)) < limit:
-            return False
+    if text.isascii() and sum(text.count(char) for char in _ASCII_SPACES) < limit:
+        return False
     return len(text.split(maxsplit=limit)) > limit
 
 
 #: What str.split() splits ASCII text at.
-_ASCII_SPACES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def _cut_by_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
