@@ -1,16 +1,20 @@
 """The document decision: from passage scores to a document's tags, in numpy alone.
 
 A document discusses a concept when some passage of its prose does (LABELS.md rule 9),
-but one passage's score is a poor judge of that: a heading or a four-word line puts all
-of its TF-IDF weight on one word ("Model", "Create a space"), and a word in another sense
-can carry one passage. So no single passage decides. Each document is described by a
-few figures per tag, computed from all of its passages (the best and second-best
-passage of at least :data:`MIN_PROSE_WORDS` words, the best shorter one, the share of
-the prose that supports the tag, how many passages do, the length-weighted mean score,
-the title's score) and by its length, and a logistic regression per tag, fitted on
-labelled whole documents (:class:`aitag.model.DocumentModel`), turns them into the
-document's score. Its weights are what the corpus taught it: a short passage alone
-earns little, several supporting passages earn more than one.
+but one passage's score is a poor judge of that: a short line puts all of its TF-IDF
+weight on a word or two ("The images it creates look like this:"), and a word in another
+sense can carry one passage. So no single passage decides. Each document is described by
+four figures per tag: its best passage of at least :data:`MIN_PROSE_WORDS` words, its
+second best, its best shorter one, and how many passages support the tag. A logistic
+regression per tag, fitted on labelled whole documents (:class:`aitag.model.DocumentModel`)
+and seeing every tag's figures, turns them into the document's score: a short line alone
+earns little, a second supporting passage earns more, and a passage that scores for a
+neighbouring tag can be read for what it is.
+
+What a document is mostly about (its length, the share of its prose on a concept, its
+title) is left out on purpose: the guide tags a post for one passage that discusses a
+concept, and a written corpus is more single-minded than real posts, so such figures
+would teach the decision the corpus's habits. ``primary`` uses the share of the prose.
 """
 
 from __future__ import annotations
@@ -19,21 +23,16 @@ import numpy as np
 
 from .labels import LABELS
 
-#: A passage with fewer words than this never votes alone: its score is a separate,
-#: weaker feature of the document.
-MIN_PROSE_WORDS = 5
+#: A passage with fewer words than this (a caption-like line, a fragment) never votes
+#: alone: its score is a separate, weaker feature of the document.
+MIN_PROSE_WORDS = 10
 
 #: Logits are clipped to this, so a flat 0 or 1 from a one-word passage is not infinite.
 _LOGIT_LIMIT = 9.0
 
-_PER_TAG = ("best", "second", "best_short", "share", "support", "mean", "title")
+_PER_TAG = ("best", "second", "best_short", "support")
 #: The names of the document features, in the order of the feature matrix's columns.
-FEATURE_NAMES: tuple[str, ...] = (
-    *(f"{name}_{label}" for name in _PER_TAG for label in LABELS),
-    "log_words",
-    "log_passages",
-    "has_title",
-)
+FEATURE_NAMES: tuple[str, ...] = tuple(f"{name}_{label}" for name in _PER_TAG for label in LABELS)
 
 
 def word_counts(texts: list[str]) -> np.ndarray:
@@ -54,65 +53,39 @@ def logit(probabilities: np.ndarray) -> np.ndarray:
 
 
 def document_features(
-    probabilities: np.ndarray,
-    words: np.ndarray,
-    counts: np.ndarray,
-    titles: np.ndarray | None = None,
+    probabilities: np.ndarray, words: np.ndarray, counts: np.ndarray
 ) -> np.ndarray:
     """The feature matrix of documents, shape (n_documents, len(FEATURE_NAMES)).
 
     ``probabilities`` (n_passages, n_labels) and ``words`` (n_passages,) are the
     passages of all documents, one document's passages after another; ``counts`` says
-    how many passages each document has (0 for a document without prose). ``titles``
-    (n_documents, n_labels) are the passage model's scores of each title, NaN for none.
+    how many passages each document has (0 for a document without prose).
     """
     n_docs, n_tags = len(counts), len(LABELS)
     floor = -_LOGIT_LIMIT
-    features = np.zeros((n_docs, len(FEATURE_NAMES)))
     has = counts > 0
     firsts = (np.cumsum(counts) - counts)[has]
-    words = np.asarray(words, dtype=np.float64)
     scores = logit(np.asarray(probabilities, dtype=np.float64).reshape(-1, n_tags))
-    long = words >= MIN_PROSE_WORDS
-    long_scores = np.where(long[:, None], scores, floor)
-    short_scores = np.where(long[:, None], floor, scores)
-    supports = (scores > 0) & long[:, None]
-    long_words = words * long
+    long = (np.asarray(words) >= MIN_PROSE_WORDS)[:, None]
+    long_scores = np.where(long, scores, floor)
 
-    def per_doc(values: np.ndarray, reduce: np.ufunc) -> np.ndarray:
-        out = np.full((n_docs,) + values.shape[1:], floor if reduce is np.maximum else 0.0)
+    def per_doc(values: np.ndarray, reduce: np.ufunc, empty: float) -> np.ndarray:
+        out = np.full((n_docs, n_tags), empty)
         if len(values):
             out[has] = reduce.reduceat(values, firsts, axis=0)
         return out
 
-    best = per_doc(long_scores, np.maximum)
+    best = per_doc(long_scores, np.maximum, floor)
     # The second best: the best once every passage at the document's best is set aside.
     at_best = long_scores >= np.repeat(best[has], counts[has], axis=0)
-    second = per_doc(np.where(at_best, floor, long_scores), np.maximum)
-    second = np.where(at_best.any(axis=0, keepdims=True) & (second > floor), second, floor)
-    total_words = per_doc(words, np.add)
-    prose_words = per_doc(long_words, np.add)
+    second = per_doc(np.where(at_best, floor, long_scores), np.maximum, floor)
     columns = {
         "best": best,
         "second": second,
-        "best_short": per_doc(short_scores, np.maximum),
-        "share": per_doc(supports * long_words[:, None], np.add)
-        / np.maximum(prose_words, 1.0)[:, None],
-        "support": np.log1p(per_doc(supports.astype(np.float64), np.add)),
-        "mean": per_doc(np.asarray(probabilities, np.float64) * words[:, None], np.add)
-        / np.maximum(total_words, 1.0)[:, None],
-        "title": np.zeros((n_docs, n_tags)),
+        "best_short": per_doc(np.where(long, floor, scores), np.maximum, floor),
+        "support": np.log1p(per_doc(((scores > 0) & long).astype(np.float64), np.add, 0.0)),
     }
-    if titles is not None:
-        titles = np.asarray(titles, dtype=np.float64)
-        known = ~np.isnan(titles).any(axis=1)
-        columns["title"][known] = logit(titles[known])
-        features[:, -1] = known
-    for k, name in enumerate(_PER_TAG):
-        features[:, k * n_tags : (k + 1) * n_tags] = columns[name]
-    features[:, -3] = np.log1p(total_words)
-    features[:, -2] = np.log1p(counts)
-    return features
+    return np.hstack([columns[name] for name in _PER_TAG])
 
 
 class DocumentDecision:

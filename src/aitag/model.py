@@ -105,6 +105,9 @@ class PassageModel(ClassifierMixin, BaseEstimator):
 
     def _out_of_fold_scores(self, texts, targets, known, groups, weights) -> np.ndarray:
         scores = np.zeros(targets.shape, dtype=np.float64)
+        #: (held-out indices, the scorer fitted without them) per fold, for a second
+        #: stage that needs out-of-fold scores of more than these texts.
+        self.fold_scorers_ = []
         for train, held in fold_indices(len(texts), self.folds, self.seed, groups):
             scorer = _fit_scorer(
                 [texts[i] for i in train],
@@ -114,6 +117,7 @@ class PassageModel(ClassifierMixin, BaseEstimator):
                 self.get_params(),
             )
             scores[held] = scorer.predict_proba([texts[i] for i in held])
+            self.fold_scorers_.append((held, scorer))
         return scores
 
     def scoring_model(self) -> ScoringModel:

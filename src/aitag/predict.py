@@ -115,8 +115,7 @@ class Tagger:
         counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
         words = word_counts(texts)
         if self.model.documents is not None:
-            titles = title_probabilities(self.model.passages, documents)
-            features = document_features(probabilities, words, counts, titles)
+            features = document_features(probabilities, words, counts)
             scores = self.model.documents.predict_proba(features)
         else:  # a model without a document stage: a document scores as its best passage
             scores = _per_document(probabilities, counts, np.maximum)
@@ -234,25 +233,11 @@ def passage_probabilities(scorer: NgramScorer, texts: list[str]) -> np.ndarray:
     )
 
 
-def title_probabilities(scorer: NgramScorer, documents: list[Document]) -> np.ndarray:
-    """The passage model's scores of each document's title; NaN for a document without one."""
-    titles = np.full((len(documents), len(LABELS)), np.nan)
-    titled = [i for i, document in enumerate(documents) if document.title]
-    if titled:
-        titles[titled] = scorer.predict_proba([documents[i].title for i in titled])
-    return titles
-
-
 def document_inputs(scorer: NgramScorer, documents: list[Document]) -> np.ndarray:
     """The document features of documents (see :mod:`aitag.decision`), as training needs them."""
     texts = [p.text for document in documents for p in document.passages]
     counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
-    return document_features(
-        passage_probabilities(scorer, texts),
-        word_counts(texts),
-        counts,
-        title_probabilities(scorer, documents),
-    )
+    return document_features(passage_probabilities(scorer, texts), word_counts(texts), counts)
 
 
 def _per_document(values: np.ndarray, counts: np.ndarray, reduce: np.ufunc) -> np.ndarray:

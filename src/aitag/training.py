@@ -1,11 +1,12 @@
 """Training: corpus in, model file and card out, with cross-validated and test figures.
 
-Two stages. The passage model learns from labelled passages and from the passages of
-labelled documents: a passage of a document tagged only LLM is known not to discuss AI,
-ML or GenAI (LABELS.md rule 9), so it teaches those tags what other senses look like.
-The document decision then learns, from the labelled documents, how a document's
-passage scores make its tags; it is fitted on out-of-fold passage scores (each document
-scored by a passage model that never saw it), so it sees scores as new documents get them.
+Two stages. The passage model learns from labelled passages and from labelled documents,
+each whole document's prose one text with the document's tags: that is how it learns the
+vocabulary of real posts (a serving post's "prefill" and "decode", a docs page's sampler
+settings) and of words in other senses. The document decision then learns, from the
+labelled documents, how a document's passage scores make its tags; it is fitted on
+out-of-fold passage scores (each document scored by a passage model that never saw it),
+so it sees scores as new documents get them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .decision import FEATURE_NAMES
 from .errors import CorpusError, InputError
 from .evaluation import evaluate, evaluate_documents, label_matrix, metrics, untagged_tagged
 from .labels import LABELS
-from .model import DocumentModel, PassageModel, best_threshold, fold_indices
+from .model import DocumentModel, PassageModel, best_threshold
 from .persist import save_model
 from .predict import Tagger, document_inputs
 from .readers import Document, read_documents
@@ -47,9 +48,10 @@ DEFAULT_PARAMS = {"ngram_max": 2, "min_df": 2, "C": 32.0, "class_weight": "balan
 #: documents teach it and real documents are further from them than the corpus's are.
 DOCUMENT_PARAMS = {"C": 0.5, "class_weight": "balanced"}
 
-#: How much a passage of a labelled document weighs against a labelled passage: it is
-#: labelled only for the tags its document lacks, and documents have many passages.
-DOCUMENT_PASSAGE_WEIGHT = 0.5
+#: How much a labelled document's whole prose weighs against a labelled passage. (Its
+#: passages one by one are labelled only for the tags the document lacks; as negatives
+#: they made the passage model too shy of real technical prose, so they are not used.)
+DOCUMENT_WEIGHT = 1.0
 
 
 @dataclass
@@ -100,7 +102,7 @@ def train(
         "cross_validation": _passage_cv(train_set, estimator, model.thresholds),
     }
     if train_docs:
-        features = _out_of_fold_features(data, train_docs, read_train, passage_params, folds, seed)
+        features = _out_of_fold_features(data, estimator, train_docs, read_train)
         decision = DocumentModel(folds=folds, seed=seed, **DOCUMENT_PARAMS)
         decision.fit(features, label_matrix([d.labels for d in train_docs]))
         model.documents, model.document_thresholds = decision.decision_, decision.thresholds_
@@ -144,13 +146,13 @@ def _passage_set(
     groups = [r.id for r in records]
     weights = [np.ones(len(records))]
     for labelled, document in zip(documents, read):
-        count = len(document.passages)
-        texts.extend(p.text for p in document.passages)
-        groups.extend([f"document:{labelled.id}"] * count)
-        has = np.array([label in labelled.labels for label in LABELS])
-        targets.append(np.zeros((count, len(LABELS)), dtype=np.int8))
-        known.append(np.tile(~has, (count, 1)))
-        weights.append(np.full(count, DOCUMENT_PASSAGE_WEIGHT))
+        if not document.passages:
+            continue
+        texts.append("\n\n".join(p.text for p in document.passages))
+        groups.append(f"document:{labelled.id}")
+        targets.append(label_matrix([labelled.labels]))
+        known.append(np.ones((1, len(LABELS)), dtype=bool))
+        weights.append(np.full(1, DOCUMENT_WEIGHT))
     return _PassageSet(texts, np.vstack(targets), np.vstack(known), groups, np.concatenate(weights))
 
 
@@ -163,29 +165,25 @@ def _record_thresholds(estimator: PassageModel, records: list[Record]) -> np.nda
 
 def _out_of_fold_features(
     data: _PassageSet,
+    estimator: PassageModel,
     documents: list[LabelledDocument],
     read: list[Document],
-    params: dict,
-    folds: int,
-    seed: int,
 ) -> np.ndarray:
-    """Document features from passage models that never saw the document."""
-    from .model import _fit_scorer
-
+    """Document features from the passage models of the estimator's folds: each document
+    scored by the model fitted without its text."""
     position = {f"document:{d.id}": i for i, d in enumerate(documents)}
     features = np.zeros((len(documents), len(FEATURE_NAMES)))
-    for train, held in fold_indices(len(data.texts), folds, seed, data.groups):
+    scored = np.zeros(len(documents), dtype=bool)
+    for held, scorer in estimator.fold_scorers_:
         held_docs = sorted({position[data.groups[i]] for i in held if data.groups[i] in position})
-        if not held_docs:
-            continue
-        scorer = _fit_scorer(
-            [data.texts[i] for i in train],
-            data.targets[train],
-            data.known[train],
-            data.weights[train],
-            {**params, "seed": seed},
-        )
-        features[held_docs] = document_inputs(scorer, [read[i] for i in held_docs])
+        if held_docs:
+            features[held_docs] = document_inputs(scorer, [read[i] for i in held_docs])
+            scored[held_docs] = True
+    # A document without prose was no training text: its features (all but its title's
+    # score) do not depend on the model.
+    rest = np.flatnonzero(~scored).tolist()
+    if rest:
+        features[rest] = document_inputs(estimator.scorer_, [read[i] for i in rest])
     return features
 
 
