@@ -31,7 +31,9 @@ def test_predict_jsonl_one_record_per_document(run, tmp_path):
 
 
 def test_predict_csv_and_table(run, tmp_path):
-    (tmp_path / "a.txt").write_text("Diffusion models generate pictures from text prompts.")
+    (tmp_path / "a.txt").write_text(
+        "Diffusion models generate brand new pictures from short text prompts, denoising step by step."
+    )
     result = run("predict", tmp_path / "a.txt", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["primary"] == "GenAI" and "score_GenAI" in rows[0]
@@ -50,7 +52,11 @@ def test_predict_rows_of_jsonl_carry_their_ids(run, tmp_path):
 
 def test_predict_reads_stdin(run):
     result = run(
-        "predict", "-", "--format", "jsonl", input="Stable Diffusion paints images from prompts."
+        "predict",
+        "-",
+        "--format",
+        "jsonl",
+        input="Stable Diffusion paints brand new images from short text prompts in a few seconds.",
     )
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["path"] == "<stdin>" and "GenAI" in record["labels"]
@@ -72,7 +78,9 @@ def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
 
 
 def test_predict_output_file_and_threshold_option(run, tmp_path):
-    (tmp_path / "a.txt").write_text("Diffusion models generate pictures from text prompts.")
+    (tmp_path / "a.txt").write_text(
+        "Diffusion models generate brand new pictures from short text prompts, denoising step by step."
+    )
     out = tmp_path / "out" / "tags.jsonl"
     result = run("predict", tmp_path / "a.txt", "-o", out, "--threshold", "GenAI=1.0")
     assert result.exit_code == 0

@@ -102,7 +102,13 @@ def test_document_scores_come_from_the_document_decision_over_its_passages(tagge
 
 def test_predict_frame_keeps_rows_and_index(tagger):
     frame = pd.DataFrame(
-        {"text": ["ChatGPT drafts emails from a prompt.", "", "Roast the carrots."]},
+        {
+            "text": [
+                "ChatGPT drafts our support emails from a short prompt and the customer's history.",
+                "",
+                "Roast the carrots.",
+            ]
+        },
         index=[10, 11, 12],
     )
     result = tagger.predict_frame(frame)
@@ -116,3 +122,10 @@ def test_predict_frame_keeps_rows_and_index(tagger):
     ]
     assert "LLM" in result.loc[10, "labels"]
     assert result.loc[11, "labels"] == [] and result.loc[11, "primary"] == "none"
+
+
+@pytest.mark.parametrize("text", ["Model", "Cargo features", "Create a space", "Data", "Examples"])
+def test_a_few_words_never_vote_alone(tagger, text):
+    """A heading-like line puts all its weight on a word or two; it never decides alone."""
+    (record,) = tagger.predict([text])
+    assert record["labels"] == [] and max(record["scores"].values()) < 0.5

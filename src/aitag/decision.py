@@ -77,8 +77,12 @@ def document_features(
 
     best = per_doc(long_scores, np.maximum, floor)
     # The second best: the best once every passage at the document's best is set aside.
+    # A document with one passage of prose has no second to corroborate or contradict
+    # its best, so there the second is the best (a short note is judged by its passage).
     at_best = long_scores >= np.repeat(best[has], counts[has], axis=0)
     second = per_doc(np.where(at_best, floor, long_scores), np.maximum, floor)
+    single = per_doc(np.repeat(long.astype(np.float64), n_tags, axis=1), np.add, 0.0) <= 1
+    second = np.where(single, best, second)
     columns = {
         "best": best,
         "second": second,
