@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 
 # A span is (offset in this text, offset in the source, length).
@@ -107,8 +108,13 @@ class MappedText:
         self.text += other.text
 
     def shifted(self, delta: int) -> MappedText:
-        """The same text with every source offset moved by ``delta``."""
-        return MappedText(self.text, [(t, s + delta, n) for t, s, n in self.spans])
+        """The same text with every source offset moved by ``delta`` (lazily if its map is)."""
+        if self._spans is None and self._bounds is not None:
+            lo, hi = self._bounds
+            return MappedText(
+                self.text, None, partial(_shifted, self, delta), (lo + delta, hi + delta)
+            )
+        return MappedText(self.text, _shifted(self, delta))
 
     def source_offset(self, index: int) -> int:
         """Source offset of character ``index`` of this text (clamped to the text)."""
@@ -156,6 +162,10 @@ class MappedText:
                     )
                     run_start = k
         return MappedText(self.text, spans)
+
+
+def _shifted(text: MappedText, delta: int) -> list[Span]:
+    return [(t, s + delta, n) for t, s, n in text.spans]
 
 
 class LineIndex:

@@ -69,6 +69,7 @@ class _Reader:
 
     def __init__(self, masked: str):
         self.masked = masked
+        self.ascii = masked.isascii()  # then byte offsets are character offsets
         self.chars = _char_offsets(masked)
         #: Start -> end of each line that may open an MDX import/export statement.
         self.esm = _esm_statements(masked)
@@ -239,10 +240,13 @@ class _Reader:
         fragment = self.masked[lo:hi]
         if not _VISIBLE.search(_TAGS.sub(" ", fragment)):
             return
+        groups = self.group  # the fragment's lists are numbered after the document's
         for block in read_html_blocks(fragment):
             if isinstance(block, MappedText):
                 block = Block(PROSE, block)
-            self.blocks.append(Block(block.kind, block.text.shifted(lo), block.marks))
+            group = groups + block.group if block.group else 0
+            self.group = max(self.group, group)
+            self.blocks.append(Block(block.kind, block.text.shifted(lo), block.marks, group))
 
     def _flush(self) -> None:
         """The block read so far, if any, from its first piece to the end of its last."""
@@ -251,32 +255,49 @@ class _Reader:
             return
         joined = "".join(pieces)
         if joined and not joined.isspace():
-            chars = self.chars
-            start = chars(self.block_start)
-            end = max(chars(self.last_span.get("end", 0)), start)
-            marks = self._marks() if self.kinds or self.link_marks else []
-            # The anchors go with the block; an empty dict stays the reader's, so the block
-            # gets one of its own that nothing adds to.
-            anchors = self.anchors or {}
-            locate = partial(_located, pieces.copy(), anchors, self.masked, chars, start, end)
-            text = MappedText(joined, None, locate, (start, end))
-            group = self.group if self.kind is LIST_ITEM else 0
-            self.blocks.append(Block(self.kind, text, marks, group))
+            if self.ascii:
+                start, end = self.block_start, self.last_span["end"]
+            else:
+                start, end = self.chars(self.block_start), self.chars(self.last_span["end"])
+            if end < start:
+                end = start
+            if self.kinds or self.link_marks:
+                marks = self._marks()
+                self.kinds, self.link_marks = {}, []
+            else:
+                marks = []
+            if self.anchors:
+                anchors, self.anchors = self.anchors, {}
+            else:
+                anchors = _NO_ANCHORS
+            locate = partial(_located, pieces.copy(), anchors, self.masked, self.chars, start, end)
+            kind = self.kind
+            self.blocks.append(
+                Block(
+                    kind,
+                    MappedText(joined, None, locate, (start, end)),
+                    marks,
+                    self.group if kind is LIST_ITEM else 0,
+                )
+            )
+        else:
+            self.anchors, self.kinds, self.link_marks = {}, {}, []
         pieces.clear()  # in place: the read loop holds this list
-        if self.anchors:
-            self.anchors = {}
-        if self.kinds:
-            self.kinds = {}
-        if self.link_marks:
-            self.link_marks = []
 
     def _marks(self) -> list[tuple[int, int, str]]:
-        offsets = [0, *accumulate(map(len, self.pieces))]
-        marks = [(offsets[i], offsets[i + 1], kind) for i, kind in self.kinds.items()]
-        marks += [(offsets[a], offsets[b], LINK) for a, b in self.link_marks]
-        marks.sort()
+        offsets = list(accumulate(map(len, self.pieces), initial=0))
+        marks = []
+        for index, kind in self.kinds.items():
+            marks.append((offsets[index], offsets[index + 1], kind))
+        for first, after in self.link_marks:
+            marks.append((offsets[first], offsets[after], LINK))
+        if self.link_marks and self.kinds:
+            marks.sort()
         return marks
 
+
+#: Anchors of a block that has none (never added to).
+_NO_ANCHORS: dict[int, tuple[int, int]] = {}
 
 #: How far past the last piece the next one is looked for: markup between two pieces
 #: of text ("**", "](", a footnote mark) is short; link destinations are skipped by anchor.

@@ -211,6 +211,8 @@ def split_passages(block: MappedText) -> list[MappedText]:
 
 def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``[(start, end)]`` without surrounding white space, or ``[]`` if only space is left."""
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return [(start, end)]  # most paragraphs: nothing to strip
     match = _WORD.search(text, start, end)
     if match is None:
         return []
