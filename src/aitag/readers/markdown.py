@@ -116,6 +116,13 @@ class _Reader:
                         append(text)
             elif key == "End" or key == "Start":
                 name = event[key]
+                if name == "Paragraph":  # the commonest: a paragraph outside lists ends a block
+                    if key == "Start":
+                        if self.items or self.esm:
+                            self._paragraph(span)
+                    elif not self.items:
+                        self._flush()
+                    continue
                 if name.__class__ is not str:  # {"Heading": ...}, {"Link": ...}
                     name = next(iter(name))
                 if name in _PASSED_OVER:
@@ -154,15 +161,7 @@ class _Reader:
         self.pieces.append(value)
 
     def _start(self, name: str, span: dict) -> int:
-        if name == "Paragraph":
-            if self.esm:
-                self._esm_paragraph(span["start"])
-            if self.items and self.pieces:
-                # A paragraph of a list item, after a code block or another paragraph:
-                # the search goes on where it begins.
-                self.anchors[len(self.pieces)] = (span["start"], span["start"])
-                self.pieces.append("\n")
-        elif name in _HIDDEN:
+        if name in _HIDDEN:
             return 1
         elif name == "Item":
             self._flush()
@@ -184,11 +183,7 @@ class _Reader:
         return 0
 
     def _end(self, name: str, span: dict) -> int:
-        if name == "Paragraph":
-            if not self.items:
-                self._flush()
-                self.kind = PROSE
-        elif name in _HIDDEN:
+        if name in _HIDDEN:
             if name == "Image" and self.pieces:  # the search goes on after the image
                 self.anchors[len(self.pieces)] = (-1, span["end"])
             return -1
@@ -213,13 +208,20 @@ class _Reader:
             return -1
         return 0
 
-    def _esm_paragraph(self, start: int) -> None:
-        # An MDX import/export opens a paragraph of its own at the top level; the same
-        # words in a code block or inside a paragraph are not one.
-        start = self.chars(start)
-        end = self.esm.get(start)
-        if end is not None:
-            self.esm_spans.append((start, end))
+    def _paragraph(self, span: dict) -> None:
+        """A paragraph begins in a list item, or in a file with MDX imports or exports."""
+        if self.items and self.pieces:
+            # A list item's paragraph after a code block or another paragraph: the search
+            # goes on where it begins.
+            self.anchors[len(self.pieces)] = (span["start"], span["start"])
+            self.pieces.append("\n")
+        if self.esm:
+            # An MDX import/export opens a paragraph of its own at the top level; the
+            # same words in a code block or inside a paragraph are not one.
+            start = self.chars(span["start"])
+            end = self.esm.get(start)
+            if end is not None:
+                self.esm_spans.append((start, end))
 
     def _without_esm(self) -> list[Block]:
         """The blocks, less those that begin inside an MDX import/export statement."""
@@ -455,11 +457,11 @@ def _front_matter(text: str) -> tuple[int, int] | None:
 
     Blank lines before it are allowed: some generators write them.
     """
-    stripped = text.lstrip()
-    first_line = stripped.split("\n", 1)[0].strip()
+    start = len(text) - len(text.lstrip())
+    line_end = text.find("\n", start)
+    first_line = text[start : line_end if line_end != -1 else len(text)].strip()
     if first_line not in _FRONT_FENCES:
         return None
-    start = len(text) - len(stripped)
     position = text.find("\n", start)
     closers = _FRONT_FENCES[first_line]
     while position != -1:
