@@ -191,3 +191,17 @@ def test_pathological_markdown_reads_in_linear_time(text):
     started = time.monotonic()
     document = read(text)
     assert time.monotonic() - started < 20, len(document.passages)
+
+
+def test_html_blocks_without_visible_text_need_no_html_reader(monkeypatch):
+    from aitag.readers import markdown
+
+    calls = []
+    monkeypatch.setattr(markdown, "read_html_blocks", lambda text: calls.append(text) or [])
+    text = (
+        "Intro.\n\n<!-- more -->\n\n<style>\n.note { color: red }\n</style>\n\n"
+        "<script>\nconsole.log('hi there')\n</script>\n\n<div align=\"center\">\n<img src=x>\n</div>\n\n"
+        "<p>Shown words</p>\n"
+    )
+    assert texts(text) == ["Intro."]
+    assert calls == ["<p>Shown words</p>\n"]

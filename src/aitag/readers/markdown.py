@@ -237,10 +237,11 @@ class _Reader:
     def _html(self, start: int, end: int) -> None:
         # An HTML block (a <details>, a JSX component) may hold prose: its visible text,
         # read by the HTML reader and shifted to where the block sits. Most such blocks
-        # are a tag or two with no text between them, which need no parser.
+        # are a tag or two, a comment ("<!-- more -->"), a style or a script, with no
+        # text to show, and need no parser.
         lo, hi = self.chars(start), self.chars(end)
         fragment = self.masked[lo:hi]
-        if not _VISIBLE.search(_TAGS.sub(" ", fragment)):
+        if not _VISIBLE.search(_TAGS.sub(" ", _without_hidden_markup(fragment))):
             return
         groups = self.group  # the fragment's lists are numbered after the document's
         for block in read_html_blocks(fragment):
@@ -300,6 +301,32 @@ class _Reader:
 
 #: Anchors of a block that has none (never added to).
 _NO_ANCHORS: dict[int, tuple[int, int]] = {}
+
+#: Markup whose content is never shown, and how it ends.
+_HIDDEN_MARKUP = (("<!--", "-->"), ("<script", "</script"), ("<style", "</style"))
+
+
+def _without_hidden_markup(fragment: str) -> str:
+    """An HTML fragment less its comments, scripts and styles (what an unclosed one opens
+    stays: this only tells whether the HTML reader is needed)."""
+    lowered = fragment.lower()
+    for opening, closing in _HIDDEN_MARKUP:
+        if opening not in lowered:
+            continue
+        kept, position = [], 0
+        start = lowered.find(opening)
+        while start != -1:
+            end = lowered.find(closing, start + len(opening))
+            if end == -1:
+                break
+            kept.append(fragment[position:start])
+            position = end + len(closing)
+            start = lowered.find(opening, position)
+        kept.append(fragment[position:])
+        fragment = "".join(kept)
+        lowered = fragment.lower()
+    return fragment
+
 
 #: How far past the last piece the next one is looked for: markup between two pieces
 #: of text ("**", "](", a footnote mark) is short; link destinations are skipped by anchor.

@@ -65,21 +65,32 @@ def document_of(
                 heading = words
             title = title or words
             continue
-        whole = len(text.text)
-        if not whole or (marks and _only_links(text.text, marks)):
+        words = text.text
+        whole = len(words)
+        if not whole or (marks and _only_links(words, marks)):
             continue
-        if cut:
-            ranges = passage_ranges(text.text)
-        else:
-            ranges = _stripped(text.text, 0, whole)
-        if len(ranges) > 1:
-            inside_each = _marks_inside(marks, ranges)
-        for number, (lo, hi) in enumerate(ranges):
-            if lo == 0 and hi == whole:
-                piece, inside = text, tuple(marks)
-            else:
-                piece = text.slice(lo, hi)
-                inside = inside_each[number] if len(ranges) > 1 else _shifted(marks, lo, hi)
+        if whole < 2 * MAX_PASSAGE_WORDS and not words[0].isspace() and not words[-1].isspace():
+            start, end = text.bounds()  # most paragraphs: one passage, nothing to strip
+            line, column = lines.locate(start)
+            passages.append(
+                Passage(
+                    len(passages),
+                    words,
+                    start,
+                    end,
+                    line,
+                    column,
+                    text,
+                    kind,
+                    heading,
+                    tuple(marks),
+                )
+            )
+            continue
+        ranges = passage_ranges(words) if cut else _stripped(words, 0, whole)
+        inside_each = _marks_inside(marks, ranges)
+        for (lo, hi), inside in zip(ranges, inside_each):
+            piece = text if lo == 0 and hi == whole else text.slice(lo, hi)
             start, end = piece.bounds()
             line, column = lines.locate(start)
             passages.append(
