@@ -3,10 +3,14 @@
 pyromark (pulldown-cmark, compiled) parses the text and gives every event its byte range
 in the source, so each character of prose keeps its exact line and column. Before
 parsing, what CommonMark does not know is blanked out in place (same length, line
-breaks kept): front matter, Hugo shortcodes, Jekyll/Liquid tags, MDX ``import``/``export``
-lines and ``{/* comments */}``. What the parser finds besides prose is kept only as
-context: headings open sections, list items are read together, link text and inline code
-are marked; code, tables, images, math and markup are dropped.
+breaks kept): front matter, Hugo shortcodes, Jekyll/Liquid tags and MDX
+``{/* comments */}``; MDX ``import``/``export`` statements are dropped where one opens a
+paragraph (not in code). What the parser finds besides prose is kept only as context:
+headings open sections, list items are read together, link text and inline code are
+marked; code, tables, images, math and markup are dropped.
+
+Reading is linear in the text, and tagging needs only where each block begins and ends:
+where each of its characters sits is worked out when the audit or an explanation asks.
 """
 
 from __future__ import annotations
