@@ -1,14 +1,17 @@
 """Throughput, memory and cold start: aitag against fastText's Python API, side by side.
 
-Builds N posts of about 800 words from corpus sentences, then times, in one run:
-``aitag predict DIR -o out.jsonl`` (reading, scoring, writing JSON Lines) and a fastText
-script doing the same work with a model trained on the same corpus split (the same
-record per post, flushed per record, with every tag's probability); peak RSS is the
-sum over each process tree. Also the cold times of ``aitag --help`` and
-``aitag predict one.txt`` (median of 5). Each system runs ``--repeat`` times, in rounds
-over all of them; the table gives the median time.
+Two archives, each timed in one run: N synthetic posts of about 800 words built from
+corpus sentences, and a real archive, the dev documents (Markdown and MDX, read at run
+time from ``--archive``, by default ``../shared/eval/docs/files``, never stored here)
+copied over and over up to ``--archive-mb`` megabytes. On each: ``aitag predict DIR -o
+out.jsonl`` (reading, scoring, writing JSON Lines), aitag's reading alone, and a fastText
+script doing the same work with a model trained on the same corpus split (the same record
+per document, flushed per record, with every tag's probability); peak RSS is the sum over
+each process tree. Also the cold times of ``aitag --help`` and ``aitag predict one.txt``
+(median of 5). Each system runs ``--repeat`` times, in rounds over all of them; the table
+gives the median time.
 
-    python benchmarks/throughput.py [--sizes 10000 50000] [--jobs 2] [--repeat 3]
+    python benchmarks/throughput.py [--sizes 10000 50000] [--archive-mb 100] [--jobs 2] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -117,9 +120,87 @@ def cold(command: list[str], runs: int = 5) -> float:
     return statistics.median(times)
 
 
+READ_ONLY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from aitag.readers import read_documents
+    for document in read_documents([sys.argv[1]]):
+        pass
+    """
+)
+
+
+def build_archive(folder: Path, source: Path, megabytes: float) -> tuple[int, float]:
+    """Copies of the documents under ``source``, numbered, until they reach ``megabytes``."""
+    files = sorted(path for path in source.rglob("*") if path.is_file())
+    if not files:
+        raise SystemExit(f"no documents under {source}")
+    folder.mkdir(parents=True, exist_ok=True)
+    count = size = 0
+    while size < megabytes * 1e6:
+        for path in files:
+            shutil.copyfile(path, folder / f"{count:06d}-{path.name}")
+            count += 1
+            size += path.stat().st_size
+    return count, size / 1e6
+
+
+def time_systems(
+    folder: Path, count: int, megabytes: float, aitag: str, fasttext_models: dict, args
+) -> None:
+    """Time every system on the documents in ``folder``, in rounds; print one row each."""
+    work = folder.parent
+    systems = {
+        f"aitag predict -j{args.jobs}": [
+            aitag, "predict", str(folder), "-o", str(work / "a.jsonl"), "-q", "-j", str(args.jobs)
+        ],
+        "aitag predict -j1": [
+            aitag, "predict", str(folder), "-o", str(work / "b.jsonl"), "-q", "-j", "1"
+        ],
+        "aitag reading only": [sys.executable, "-c", READ_ONLY_SCRIPT, str(folder)],
+    }  # fmt: skip
+    fasttext_cli = shutil.which("fasttext")
+    lines = work / "lines.txt"
+    if fasttext_cli:
+        # The CLI reads one document per line: give it that file ready-made (not timed).
+        with open(lines, "w", encoding="utf-8") as out:
+            for path in sorted(folder.iterdir()):
+                text = path.read_text(encoding="utf-8")
+                out.write(text.lower().replace("\n", " ") + "\n")
+    for word_ngrams, model_bin in fasttext_models.items():
+        systems[f"fastText API, wordNgrams={word_ngrams}"] = [
+            sys.executable, "-c", FASTTEXT_SCRIPT, str(model_bin), str(folder), str(work / "f.jsonl"),
+        ]  # fmt: skip
+        if fasttext_cli:
+            output = work / "c.txt"
+            systems[f"fastText CLI, wordNgrams={word_ngrams}"] = [
+                "sh", "-c", f"{fasttext_cli} predict-prob {model_bin} {lines} -1 0.5 > {output}"
+            ]  # fmt: skip
+    # Rounds over every system in turn, so a slow spell of a shared machine falls on all
+    # of them alike; each row is the median of its runs (peak: the largest).
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in systems}
+    for _ in range(args.repeat):
+        for name, command in systems.items():
+            runs[name].append(measure(command))
+    for name, measured in runs.items():
+        seconds = statistics.median(elapsed for elapsed, _ in measured)
+        peak = max(peak for _, peak in measured)
+        print(
+            f"{name:<30}{count:>8}{megabytes:>8.0f}{seconds:>9.2f}{count / seconds:>9.0f}{megabytes / seconds:>7.1f}{peak:>9.0f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 50_000])
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        default=ROOT.parent / "shared" / "eval" / "docs" / "files",
+        help="real documents, copied over and over into the real archive",
+    )
+    parser.add_argument("--archive-mb", type=float, default=100, help="0: no real archive")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--repeat", type=int, default=3, help="runs per system (median)")
     args = parser.parse_args()
@@ -136,71 +217,27 @@ def main() -> None:
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
         )
-        print(
-            f"{'system':<30}{'posts':>8}{'MB':>8}{'seconds':>9}{'docs/s':>9}{'MB/s':>7}{'peak MB':>9}"
-        )
+        header = f"{'system':<30}{'docs':>8}{'MB':>8}{'seconds':>9}{'docs/s':>9}{'MB/s':>7}{'peak MB':>9}"
         for size in args.sizes:
-            posts = work / f"posts-{size}"
+            posts = work / "posts" / "files"
             megabytes = build_posts(posts, size) / 1e6
-            systems = {
-                f"aitag predict -j{args.jobs}": [
-                    aitag,
-                    "predict",
-                    str(posts),
-                    "-o",
-                    str(work / "a.jsonl"),
-                    "-q",
-                    "-j",
-                    str(args.jobs),
-                ],
-                "aitag predict -j1": [
-                    aitag,
-                    "predict",
-                    str(posts),
-                    "-o",
-                    str(work / "b.jsonl"),
-                    "-q",
-                    "-j",
-                    "1",
-                ],
-            }
-            fasttext_cli = shutil.which("fasttext")
-            lines = work / "posts.txt"
-            if fasttext_cli:
-                # The CLI reads one document per line: give it that file ready-made (not timed).
-                with open(lines, "w", encoding="utf-8") as out:
-                    for path in sorted(posts.iterdir()):
-                        text = path.read_text(encoding="utf-8")
-                        out.write(text.lower().replace("\n", " ") + "\n")
-            for word_ngrams, model_bin in fasttext_models.items():
-                systems[f"fastText API, wordNgrams={word_ngrams}"] = [
-                    sys.executable, "-c", FASTTEXT_SCRIPT,
-                    str(model_bin), str(posts), str(work / "f.jsonl"),
-                ]  # fmt: skip
-                if fasttext_cli:
-                    output = work / "c.txt"
-                    systems[f"fastText CLI, wordNgrams={word_ngrams}"] = [
-                        "sh", "-c", f"{fasttext_cli} predict-prob {model_bin} {lines} -1 0.5 > {output}"
-                    ]  # fmt: skip
-            # Rounds over every system in turn, so a slow spell of a shared machine falls
-            # on all of them alike; each row is the median of its runs (peak: the largest).
-            runs: dict[str, list[tuple[float, float]]] = {name: [] for name in systems}
-            for _ in range(args.repeat):
-                for name, command in systems.items():
-                    runs[name].append(measure(command))
-            for name, measured in runs.items():
-                seconds = statistics.median(elapsed for elapsed, _ in measured)
-                peak = max(peak for _, peak in measured)
-                print(
-                    f"{name:<30}{size:>8}{megabytes:>8.0f}{seconds:>9.2f}{size / seconds:>9.0f}{megabytes / seconds:>7.1f}{peak:>9.0f}",
-                    flush=True,
-                )
-            shutil.rmtree(posts)
+            print(f"\nsynthetic posts of ~800 words\n{header}")
+            time_systems(posts, size, megabytes, aitag, fasttext_models, args)
+            shutil.rmtree(posts.parent)
+        if args.archive_mb > 0:
+            if args.archive.is_dir():
+                archive = work / "archive" / "files"
+                count, megabytes = build_archive(archive, args.archive, args.archive_mb)
+                print(f"\nreal archive: {args.archive} repeated\n{header}")
+                time_systems(archive, count, megabytes, aitag, fasttext_models, args)
+                shutil.rmtree(archive.parent)
+            else:
+                print(f"\nno real archive: {args.archive} is not a directory (--archive)")
         sample = work / "one.txt"
         sample.write_text(
             json.loads((ROOT / "corpus" / "seeds.jsonl").read_text().splitlines()[5])["text"]
         )
-        print(f"cold `aitag --help`: {cold([aitag, '--help']):.2f} s (median of 5)")
+        print(f"\ncold `aitag --help`: {cold([aitag, '--help']):.2f} s (median of 5)")
         print(
             f"cold `aitag predict one.txt`: {cold([aitag, 'predict', str(sample)]):.2f} s (median of 5)"
         )

@@ -77,8 +77,7 @@ def read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> by
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(max_bytes + 1)
         else:
-            with open_regular(path) as handle:
-                data = _read_limited(handle.raw, max_bytes + 1)
+            data = _read_regular(path, max_bytes + 1)
     except OSError as error:
         raise InputError(
             name, f"cannot read ({error.strerror or error}); check the path and its permissions"
@@ -90,38 +89,46 @@ def read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> by
     return data
 
 
-def _read_limited(raw: io.RawIOBase, limit: int) -> bytes:
-    """Up to ``limit`` bytes, read straight from the file (no buffer to copy through).
+def _read_regular(path: str, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a regular file, read straight from its descriptor.
 
-    It asks for the file's size plus one (to see the end): asking for the limit would
-    allocate that much for every small file. A file that turns out longer (it grew, or
-    the system does not know its size, as in /proc) is read on up to the limit.
+    An archive is mostly small files: no file object or buffer is made for them. It asks
+    for the file's size plus one (to see the end): asking for the limit would allocate
+    that much for every small file. A file that turns out longer (it grew, or the system
+    does not know its size, as in /proc) is read on up to the limit.
     """
-    size = os.fstat(raw.fileno()).st_size
-    wanted = min(size + 1, limit)
-    chunks, total = [], 0
-    while total < wanted:
-        chunk = raw.read(wanted - total)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > size:
-            wanted = limit
-    return b"".join(chunks)
+    descriptor = _open_regular_descriptor(path)
+    try:
+        size = os.fstat(descriptor).st_size
+        wanted = min(size + 1, limit)
+        chunks, total = [], 0
+        while total < wanted:
+            chunk = os.read(descriptor, wanted - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > size:
+                wanted = limit
+    finally:
+        os.close(descriptor)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def open_regular(path: str) -> io.BufferedReader:
     """Open a regular file for reading; refuse FIFOs, devices, sockets and link loops."""
+    return open(_open_regular_descriptor(path), "rb")
+
+
+def _open_regular_descriptor(path: str) -> int:
     _check_regular_file(path)
     # O_NONBLOCK: should the file turn into a FIFO after the check, opening it still
     # returns at once instead of waiting for a writer.
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    handle = open(descriptor, "rb")
-    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-        handle.close()
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
         raise InputError(path, "is not a regular file" + _GIVE)
-    return handle
+    return descriptor
 
 
 _GIVE = "; give a text, Markdown, HTML, JSON or CSV file"

@@ -13,9 +13,12 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter
 
 # A span is (offset in this text, offset in the source, length).
 Span = tuple[int, int, int]
+_text_start = itemgetter(0)
 
 
 class MappedText:
@@ -105,26 +108,37 @@ class MappedText:
         self.text += other.text
 
     def shifted(self, delta: int) -> MappedText:
-        """The same text with every source offset moved by ``delta``."""
-        return MappedText(self.text, [(t, s + delta, n) for t, s, n in self.spans])
+        """The same text with every source offset moved by ``delta`` (lazily if its map is)."""
+        if self._spans is None and self._bounds is not None:
+            lo, hi = self._bounds
+            return MappedText(
+                self.text, None, partial(_shifted, self, delta), (lo + delta, hi + delta)
+            )
+        return MappedText(self.text, _shifted(self, delta))
 
     def source_offset(self, index: int) -> int:
         """Source offset of character ``index`` of this text (clamped to the text)."""
-        if not self.spans:
+        spans = self.spans
+        if not spans:
             return 0
-        starts = [span[0] for span in self.spans]
-        position = max(bisect.bisect_right(starts, index) - 1, 0)
-        text_start, source_start, length = self.spans[position]
+        position = max(bisect.bisect_right(spans, index, key=_text_start) - 1, 0)
+        text_start, source_start, length = spans[position]
         return source_start + min(max(index - text_start, 0), max(length - 1, 0))
 
     def slice(self, start: int, end: int) -> MappedText:
-        """The characters ``start:end`` with their spans."""
-        spans = []
-        for text_start, source_start, length in self.spans:
+        """The characters ``start:end`` with their spans (found by bisection, not a scan)."""
+        spans = self.spans
+        result = []
+        for position in range(
+            max(bisect.bisect_right(spans, start, key=_text_start) - 1, 0), len(spans)
+        ):
+            text_start, source_start, length = spans[position]
+            if text_start >= end:
+                break
             lo, hi = max(start, text_start), min(end, text_start + length)
             if lo < hi:
-                spans.append((lo - start, source_start + lo - text_start, hi - lo))
-        return MappedText(self.text[start:end], spans)
+                result.append((lo - start, source_start + lo - text_start, hi - lo))
+        return MappedText(self.text[start:end], result)
 
     def strip(self) -> MappedText:
         if self.text and not self.text[0].isspace() and not self.text[-1].isspace():
@@ -148,6 +162,10 @@ class MappedText:
                     )
                     run_start = k
         return MappedText(self.text, spans)
+
+
+def _shifted(text: MappedText, delta: int) -> list[Span]:
+    return [(t, s + delta, n) for t, s, n in text.spans]
 
 
 class LineIndex:

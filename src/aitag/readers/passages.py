@@ -9,7 +9,7 @@ paragraph is cut at sentence ends.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from functools import partial
 from itertools import chain
 
 from ..sentences import sentence_ends
@@ -18,13 +18,13 @@ from .located import (
     LINK,
     LIST,
     LIST_ITEM,
-    PROSE,
     TITLE,
     Block,
     Document,
     LineIndex,
     MappedText,
     Passage,
+    Span,
 )
 
 #: A paragraph longer than this many words is cut at sentence boundaries ...
@@ -39,29 +39,61 @@ _ALNUM = re.compile(r"[^\W_]")
 def document_of(
     doc_id: str, name: str, source: str, blocks: list[Block], fmt: str, cut: bool = True
 ) -> Document:
-    """A Document of the blocks' passages, each located in ``source``."""
+    """A Document of the blocks' passages, each located in ``source``.
+
+    A block read whole needs only its bounds, not where each character sits, so text
+    whose map a reader left to be computed (Markdown) stays uncomputed until asked for.
+    """
     lines = LineIndex(source)
     passages: list[Passage] = []
     title, heading = "", ""
-    for kind, block, marks in _grouped(blocks):
-        if kind == TITLE:
-            title = title or " ".join(block.text.split())
+    index, count = 0, len(blocks)
+    while index < count:
+        block = blocks[index]
+        kind, text, marks = block.kind, block.text, block.marks
+        index += 1
+        if kind == LIST_ITEM:
+            items = [block]
+            while index < count and blocks[index].kind == LIST_ITEM:
+                if blocks[index].group != block.group:
+                    break
+                items.append(blocks[index])
+                index += 1
+            kind, text, marks = LIST, *_joined_items(items)
+        elif kind == HEADING or kind == TITLE:
+            words = " ".join(text.text.split())
+            if kind == HEADING:
+                heading = words
+            title = title or words
             continue
-        if kind == HEADING:
-            heading = " ".join(block.text.split())
-            title = title or heading
+        words = text.text
+        whole = len(words)
+        if not whole or (marks and _only_links(words, marks)):
             continue
-        if _only_links(block.text, marks):
+        if whole < 2 * MAX_PASSAGE_WORDS and not words[0].isspace() and not words[-1].isspace():
+            start, end = text.bounds()  # most paragraphs: one passage, nothing to strip
+            line, column = lines.locate(start)
+            passages.append(
+                Passage(
+                    len(passages),
+                    words,
+                    start,
+                    end,
+                    line,
+                    column,
+                    text,
+                    kind,
+                    heading,
+                    tuple(marks),
+                )
+            )
             continue
-        ranges = passage_ranges(block.text) if cut else _stripped(block.text, 0, len(block.text))
-        whole = len(block.text)
-        for lo, hi in ranges:
-            piece = block if (lo, hi) == (0, whole) else block.slice(lo, hi)
+        ranges = passage_ranges(words) if cut else _stripped(words, 0, whole)
+        inside_each = _marks_inside(marks, ranges)
+        for (lo, hi), inside in zip(ranges, inside_each):
+            piece = text if lo == 0 and hi == whole else text.slice(lo, hi)
             start, end = piece.bounds()
             line, column = lines.locate(start)
-            inside = tuple(
-                (max(a, lo) - lo, min(b, hi) - lo, k) for a, b, k in marks if a < hi and b > lo
-            )
             passages.append(
                 Passage(
                     len(passages),
@@ -79,35 +111,68 @@ def document_of(
     return Document(doc_id, name, source, passages, fmt, title)
 
 
-def _grouped(blocks: list[Block]) -> Iterator[tuple[str, MappedText, list]]:
-    """(kind, text, marks) of each block, consecutive list items of one list joined.
+def _shifted(marks: list, lo: int, hi: int) -> tuple:
+    """The marks that overlap ``lo:hi``, cut to it and counted from ``lo``."""
+    return tuple((max(a, lo) - lo, min(b, hi) - lo, k) for a, b, k in marks if a < hi and b > lo)
 
-    Items are joined by line breaks, each mapped to the start of the item it opens.
+
+def _marks_inside(marks: list, ranges: list[tuple[int, int]]) -> list[tuple]:
+    """:func:`_shifted` for each of a paragraph's passages, in one pass over the marks.
+
+    Marks are sorted by start and passages follow one another, so each mark is looked at
+    while it overlaps a passage and once more: a paragraph of many thousand inline code
+    spans, cut into hundreds of passages, costs no more than reading it.
     """
-    items: list[Block] = []
-    for block in [*blocks, Block(PROSE, MappedText())]:
-        if items and (block.kind != LIST_ITEM or block.group != items[0].group):
-            yield _joined_items(items)
-            items = []
-        if block.kind == LIST_ITEM:
-            items.append(block)
-        elif block.text.text:
-            yield block.kind, block.text, block.marks
+    result, open_marks, following = [], [], 0
+    for lo, hi in ranges:
+        open_marks = [mark for mark in open_marks if mark[1] > lo]
+        while following < len(marks) and marks[following][0] < hi:
+            if marks[following][1] > lo:
+                open_marks.append(marks[following])
+            following += 1
+        result.append(_shifted(open_marks, lo, hi))
+    return result
 
 
-def _joined_items(items: list[Block]) -> tuple[str, MappedText, list]:
-    joined, marks = MappedText(), []
+def _joined_items(items: list[Block]) -> tuple[MappedText, list]:
+    """The items of one list as one text, a line each, and their marks.
+
+    Each line break maps to the start of the item it opens. The map is joined only when
+    asked for; the bounds are the first item's start and the last one's end.
+    """
+    parts: list[tuple[MappedText, int, int]] = []
+    lines, marks, length = [], [], 0
     for item in items:
-        text = item.text.strip()
-        if not text.text:
-            continue
+        text = item.text.text
+        for lo, hi in _stripped(text, 0, len(text)):
+            if parts:
+                length += 1  # the line break
+            parts.append((item.text, lo, hi))
+            lines.append(text[lo:hi])
+            marks.extend(
+                (max(a, lo) - lo + length, min(b, hi) - lo + length, k)
+                for a, b, k in item.marks
+                if a < hi and b > lo
+            )
+            length += hi - lo
+    if not parts:
+        return MappedText(), marks
+    first, lo, _ = parts[0]
+    last, _, hi = parts[-1]
+    start = first.bounds()[0] if lo == 0 else first.source_offset(lo)
+    end = last.bounds()[1] if hi == len(last.text) else last.source_offset(hi - 1) + 1
+    located = partial(_joined_spans, parts)
+    return MappedText("\n".join(lines), None, located, (start, max(start, end))), marks
+
+
+def _joined_spans(parts: list[tuple[MappedText, int, int]]) -> list[Span]:
+    joined = MappedText()
+    for text, lo, hi in parts:
+        piece = text.slice(lo, hi)
         if joined.text:
-            joined.append_replacement("\n", text.spans[0][1])
-        lead = len(item.text.text) - len(item.text.text.lstrip())
-        shift = len(joined.text) - lead
-        marks.extend((a + shift, b + shift, k) for a, b, k in item.marks)
-        joined.append_mapped(text)
-    return LIST, joined, marks
+            joined.append_replacement("\n", piece.spans[0][1] if piece.spans else 0)
+        joined.append_mapped(piece)
+    return joined.spans
 
 
 def _only_links(text: str, marks: list[tuple[int, int, str]]) -> bool:
@@ -158,6 +223,8 @@ def split_passages(block: MappedText) -> list[MappedText]:
 
 def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``[(start, end)]`` without surrounding white space, or ``[]`` if only space is left."""
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return [(start, end)]  # most paragraphs: nothing to strip
     match = _WORD.search(text, start, end)
     if match is None:
         return []

@@ -1,0 +1,207 @@
+"""The Markdown reader: what is prose and what is context, exact positions, linear time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aitag.readers import parse_bytes
+from aitag.readers.located import LIST, PROSE
+from aitag.readers.markdown import PLACEHOLDER, read_markdown_blocks
+
+
+def read(text: str, name: str = "post.md"):
+    (document,) = parse_bytes(text.encode("utf-8"), name)
+    return document
+
+
+def texts(text: str, name: str = "post.md") -> list[str]:
+    return [passage.text for passage in read(text, name).passages]
+
+
+def assert_located(document) -> None:
+    """Every passage starts and ends where its text does in the source, exactly."""
+    for passage in document.passages:
+        first = passage.text[0]
+        if first != PLACEHOLDER[0]:
+            assert document.source[passage.start] == first, passage
+        assert passage.mapped.source_offset(0) == passage.start
+        offset = passage.mapped.source_offset(len(passage.text) - 1)
+        assert passage.end == offset + 1, passage
+        line, column = document.line_index().locate(passage.start)
+        assert (passage.line, passage.column) == (line, column)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\ntitle: 'Diffusion notes'\ntags: [ai]\n---\n",
+        '\n\n+++\ntitle = "Diffusion notes"\ndraft = false\n+++\n',
+    ],
+)
+def test_front_matter_gives_the_title_and_no_prose(front):
+    document = read(front + "\nDiffusion models remove noise step by step.\n")
+    assert document.title == "Diffusion notes"
+    assert [p.text for p in document.passages] == ["Diffusion models remove noise step by step."]
+    assert_located(document)
+
+
+def test_template_tags_are_blanked_and_code_like_pairs_dropped_whole():
+    text = (
+        "Intro about models.\n\n"
+        '{{< figure src="a.png" caption="A chart" >}}\n\n'
+        "We talk about {{% mark %}}attention{{% /mark %}} layers and {{ page.title }} here.\n\n"
+        "{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n\n"
+        "{% raw %}\n{{ not shown }}\n{% endraw %}\n\n"
+        "{% include note.html %}\n\nThe end about transformers.\n"
+    )
+    found = texts(text)
+    assert found[0] == "Intro about models."
+    assert found[1].split() == "We talk about attention layers and here.".split()
+    assert found[2:] == ["The end about transformers."]
+    assert_located(read(text))
+
+
+def test_mdx_imports_exports_and_comments_are_not_prose():
+    text = (
+        "import Tabs from '@theme/Tabs'\nimport TabItem from '@theme/TabItem'\n\n"
+        "export const meta = {\n  title: 'x',\n}\n\n"
+        "# Serving LLMs\n\n{/* a hidden\ncomment */}\n\n"
+        'Some prose about LLMs.\n\n<Tabs>\n<TabItem value="a">\n\nInside a tab.\n\n</TabItem>\n</Tabs>\n'
+    )
+    document = read(text, "post.mdx")
+    assert [p.text for p in document.passages] == ["Some prose about LLMs.", "Inside a tab."]
+    assert document.title == "Serving LLMs"
+    assert_located(document)
+
+
+def test_import_lines_in_code_do_not_hide_the_prose_after_them():
+    # An import in a code block is code, not an MDX statement: blanking it once hid the
+    # code block's closing fence, and with it every paragraph after.
+    text = (
+        "Intro prose.\n\n```python\nimport torch\nexport = 1\n```\nAfter the code.\n\n"
+        "More prose.\n\nSome prose\nimport this line stays.\n"
+    )
+    for name in ("post.md", "post.mdx"):
+        assert texts(text, name) == [
+            "Intro prose.",
+            "After the code.",
+            "More prose.",
+            "Some prose\nimport this line stays.",
+        ]
+
+
+def test_headings_are_context_and_list_items_read_together():
+    text = (
+        "# Title\n\nIntro paragraph.\n\n## Serving\n\n"
+        "- first item about GPT\n- second item\n  - nested item\n\n"
+        "1. other list\n2. its second\n\nAfter the lists.\n"
+    )
+    document = read(text)
+    assert document.title == "Title"
+    assert [(p.kind, p.heading, p.text) for p in document.passages] == [
+        (PROSE, "Title", "Intro paragraph."),
+        (LIST, "Serving", "first item about GPT\nsecond item\nnested item"),
+        (LIST, "Serving", "other list\nits second"),
+        (PROSE, "Serving", "After the lists."),
+    ]
+    assert_located(document)
+
+
+def test_link_only_lines_code_tables_images_and_math_are_dropped():
+    text = (
+        "Read more: [the guide](https://a.b/c)\n\n- [One](https://x)\n- [Two](https://y)\n\n"
+        "    indented code\n\n| a | b |\n|---|---|\n| cell | cell |\n\n"
+        "![a chart](chart.png)\n\n$$\ny = mx + b\n$$\n\n"
+        "Math $x^2$ and `code` and https://bare.url/path in a sentence with [a link](https://f).\n"
+    )
+    document = read(text)
+    (passage,) = document.passages
+    assert passage.text == (
+        f"Math {PLACEHOLDER} and {PLACEHOLDER} and {PLACEHOLDER} in a sentence with a link."
+    )
+    assert [kind for _, _, kind in passage.marks] == ["code", "code", "link", "link"]
+    assert_located(document)
+
+
+def test_html_blocks_are_read_for_their_visible_text():
+    text = (
+        "Para one.\n\n<details>\n<summary>Click to see</summary>\n\n"
+        "Hidden markdown text about AI.\n\n</details>\n\n"
+        '<div class="note">Visible note text in a div.</div>\n\n<!-- a comment -->\n'
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "Para one.",
+        "Click to see",
+        "Hidden markdown text about AI.",
+        "Visible note text in a div.",
+    ]
+    note = document.passages[-1]
+    assert document.source[note.start : note.end] == note.text
+
+
+def test_every_character_that_appears_in_the_source_maps_to_it():
+    text = (
+        "# Café ☕\n\nLes modèles 🚀 *génèrent* du **texte**, AT&amp;T \\*not\\* [a link](x)\n"
+        "second line `code` end.\n\n- élément un\n- 🚀 fusée\n\n> A quote\n> on two lines.\n"
+    )
+    document = read(text)
+    assert_located(document)
+    for passage in document.passages:
+        for index, char in enumerate(passage.text):
+            if char not in PLACEHOLDER and char != "\n":
+                offset = passage.mapped.source_offset(index)
+                assert document.source[offset] == char, (passage.text, index)
+
+
+def test_a_list_item_after_a_code_block_keeps_its_positions():
+    text = "1. Install it:\n\n   ```sh\n   pip install x\n   ```\n\n   Then you are ready.\n"
+    document = read(text)
+    (passage,) = document.passages
+    assert passage.text == "Install it:\nThen you are ready."
+    offset = passage.mapped.source_offset(passage.text.index("Then"))
+    assert document.source[offset : offset + 4] == "Then"
+    assert_located(document)
+
+
+def test_blocks_are_located_without_computing_every_character():
+    blocks = read_markdown_blocks("Some *text* here.\n\nMore text.\n")
+    assert [b.text.bounds() for b in blocks] == [(0, 17), (19, 29)]
+    assert all(b.text._spans is None for b in blocks)  # computed only when asked for
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 200_000,
+        "![" * 100_000,
+        "{/*" * 100_000,
+        "{{" * 100_000 + "%}" * 100_000,
+        "a\n" * 300_000,
+        "`a` " * 100_000,
+        "| a | b |\n|---|---|\n" + "| x | y |\n" * 200_000,
+        "import x\n" * 200_000,
+        "# h\n\np\n\n" * 50_000,
+    ],
+    ids=lambda text: repr(text[:12]),
+)
+def test_pathological_markdown_reads_in_linear_time(text):
+    started = time.monotonic()
+    document = read(text)
+    assert time.monotonic() - started < 20, len(document.passages)
+
+
+def test_html_blocks_without_visible_text_need_no_html_reader(monkeypatch):
+    from aitag.readers import markdown
+
+    calls = []
+    monkeypatch.setattr(markdown, "read_html_blocks", lambda text: calls.append(text) or [])
+    text = (
+        "Intro.\n\n<!-- more -->\n\n<style>\n.note { color: red }\n</style>\n\n"
+        "<script>\nconsole.log('hi there')\n</script>\n\n<div align=\"center\">\n<img src=x>\n</div>\n\n"
+        "<p>Shown words</p>\n"
+    )
+    assert texts(text) == ["Intro."]
+    assert calls == ["<p>Shown words</p>\n"]
