@@ -294,3 +294,27 @@ def test_unmatched_paths_keep_their_place_among_records(model_path, tmp_path, mo
         results = list(run_batch(batch, jobs, items))
         assert [type(item) for item in results] == [dict, InputError, dict, dict]
         assert [r["path"] for r in results if isinstance(r, dict)] == files
+
+
+def test_whole_page_reads_what_main_content_leaves_out(run, tmp_path):
+    sidebar = (
+        "Popular this week: our machine learning course teaches you to train a "
+        "classifier on labelled data, tune its features and measure its accuracy."
+    )
+    article = " ".join(
+        f"Step {n}: brown the onions slowly in butter, then add the stock and simmer."
+        for n in range(1, 13)
+    )
+    page = tmp_path / "soup.html"
+    page.write_text(
+        "<html><head><title>Onion soup</title></head><body>"
+        f"<nav><a href='/'>Home</a></nav><aside class='sidebar'><p>{sidebar}</p></aside>"
+        f"<article><h1>Onion soup</h1><p>{article}</p><p>{article}</p></article>"
+        "<footer><p>Copyright 2026</p></footer></body></html>"
+    )
+    main = run("predict", page, "--format", "jsonl", "--passages")
+    whole = run("predict", page, "--format", "jsonl", "--passages", "--whole-page")
+    main_texts = [p["text"] for p in json.loads(main.stdout)["passages"]]
+    whole_texts = [p["text"] for p in json.loads(whole.stdout)["passages"]]
+    assert not any("machine learning" in text for text in main_texts)
+    assert any("machine learning" in text for text in whole_texts)

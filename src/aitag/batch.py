@@ -36,6 +36,7 @@ class ReadOptions:
     text_field: str = "text"
     id_field: str = "id"
     max_bytes: int = DEFAULT_MAX_BYTES
+    whole_page: bool = False
 
 
 @dataclass
@@ -177,6 +178,7 @@ def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputE
         batch.options.text_field,
         batch.options.id_field,
         batch.options.max_bytes,
+        whole_page=batch.options.whole_page,
     )
     seen: Counter = Counter()
 

@@ -84,6 +84,12 @@ def input_options(command):
             show_default=True,
             help="Refuse documents larger than this.",
         ),
+        click.option(
+            "--whole-page",
+            is_flag=True,
+            help="Read all visible text of HTML pages (navigation, sidebars, footers, "
+            "comments), not just their main content.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -204,7 +210,7 @@ def main() -> None:
 )
 @library_errors
 def predict(
-    paths, input_format, text_field, id_field, max_bytes, model_path, fmt, output, passages,
+    paths, input_format, text_field, id_field, max_bytes, whole_page, model_path, fmt, output, passages,
     thresholds, jobs, resume, quiet, dask_scheduler,
 ):  # fmt: skip
     """Tag documents: files, directories, globs, or - for stdin.
@@ -224,7 +230,7 @@ def predict(
     done = resume_state(output) if resume else {}
     batch = Batch(
         list(paths), model_path, overrides,
-        ReadOptions(input_format, text_field, id_field, max_bytes), passages, done,
+        ReadOptions(input_format, text_field, id_field, max_bytes, whole_page), passages, done,
     )  # fmt: skip
     items = batch.files()
     if dask_scheduler:
@@ -377,7 +383,16 @@ def evaluate(data, model_path, fmt, thresholds, report_dir):
 )
 @library_errors
 def audit(
-    paths, input_format, text_field, id_field, max_bytes, model_path, fmt, min_level, fail_level
+    paths,
+    input_format,
+    text_field,
+    id_field,
+    max_bytes,
+    whole_page,
+    model_path,
+    fmt,
+    min_level,
+    fail_level,
 ):
     """Find misused concept names: inverted hierarchies, wrong and vague terms.
 
@@ -391,7 +406,9 @@ def audit(
     from .readers import read_documents
 
     auditor = Auditor(Tagger.load(model_path))
-    items = read_documents(paths, input_format, text_field, id_field, max_bytes)
+    items = read_documents(
+        paths, input_format, text_field, id_field, max_bytes, whole_page=whole_page
+    )
     records, failed = gather(auditor.audit_documents(items, passages=fmt == "html"))
     # The exit code counts every finding, shown or not; --min-level only filters the view.
     failing = any(level_at_least(f["severity"], fail_level) for r in records for f in r["findings"])
@@ -418,7 +435,7 @@ def audit(
 )
 @library_errors
 def explain(
-    paths, input_format, text_field, id_field, max_bytes, model_path, fmt, passages, top
+    paths, input_format, text_field, id_field, max_bytes, whole_page, model_path, fmt, passages, top
 ):  # fmt: skip
     """Show, per tag, the n-grams of each document that pushed its score up or down most.
 
@@ -432,7 +449,9 @@ def explain(
     from .readers import read_documents
 
     explainer = Explainer(Tagger.load(model_path), top=top)
-    items = read_documents(paths, input_format, text_field, id_field, max_bytes)
+    items = read_documents(
+        paths, input_format, text_field, id_field, max_bytes, whole_page=whole_page
+    )
     records, failed = gather(explainer.explain_documents(items, passages=passages))
     output = render(records, fmt)
     if output:
