@@ -1,9 +1,13 @@
-"""Side by side on a labelled file: aitag, the keyword rule, and fastText (loss=ova).
+"""Side by side on labelled data: aitag, the keyword rule, and fastText (loss=ova).
 
-fastText is trained on the same corpus train split aitag is trained on. It is a
-benchmark-only dependency: pip install fasttext-wheel.
+Passages (labelled JSON Lines, or the corpus's test split) or whole documents (a folder
+with labels.jsonl, as ../shared/eval/docs/). fastText is trained on what aitag is
+trained on: the corpus train split's passages and whole documents. On documents, the
+keyword rule and fastText read the file's raw text, as a user of either would; aitag
+reads it with its readers. A benchmark-only dependency: pip install '.[bench]'.
 
     python benchmarks/quality.py ../shared/eval/dev.jsonl [--model models/aitag-default.skops]
+    python benchmarks/quality.py ../shared/eval/docs
     python benchmarks/quality.py test-split
 """
 
@@ -14,8 +18,13 @@ import re
 import tempfile
 from pathlib import Path
 
-from aitag.corpus import load_records, split_records
-from aitag.evaluation import evaluate, metrics
+from aitag.corpus import (
+    load_labelled_documents,
+    load_records,
+    split_documents,
+    split_records,
+)
+from aitag.evaluation import evaluate, evaluate_documents, metrics, untagged_tagged
 from aitag.features import tokenize
 from aitag.labels import LABELS, NO_LABEL
 from aitag.predict import Tagger
@@ -40,18 +49,25 @@ def keyword_rule(text: str) -> tuple[list[str], str]:
     return labels, primary
 
 
-def fasttext_model(train_records, seed: int = 0, word_ngrams: int = 2):
+def fasttext_model(train_records, seed: int = 0, word_ngrams: int = 2, documents=()):
     import fasttext
 
+    examples = [(r.labels, r.text) for r in train_records]
+    examples += [(d.labels, raw_text(d.path)) for d in documents]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        for record in train_records:
-            tags = " ".join(f"__label__{label}" for label in record.labels) or "__label__none"
-            handle.write(f"{tags} {' '.join(tokenize(record.text))}\n")
+        for labels, text in examples:
+            tokens = tokenize(text)
+            if not tokens:
+                continue
+            tags = " ".join(f"__label__{label}" for label in labels) or "__label__none"
+            # fastText reads at most 1,024 words of a line; the rest would come back as
+            # lines without labels.
+            handle.write(f"{tags} {' '.join(tokens[:1000])}\n")
     return fasttext.train_supervised(
         handle.name,
         loss="ova",
         epoch=50,
-        lr=0.5,
+        lr=0.25,
         wordNgrams=word_ngrams,
         dim=50,
         minCount=1,
@@ -70,13 +86,21 @@ def fasttext_predict(model, text: str, threshold: float = 0.5) -> tuple[list[str
     return labels, primary
 
 
+def raw_text(path) -> str:
+    return Path(path).read_text(encoding="utf-8", errors="replace")
+
+
 def score(records, predictions) -> dict:
-    return metrics(
+    result = metrics(
         [r.labels for r in records],
         [p[0] for p in predictions],
         [r.primary for r in records],
         [p[1] for p in predictions],
     )
+    result["untagged_tagged"] = untagged_tagged(
+        [r.labels for r in records], [p[0] for p in predictions]
+    )
+    return result
 
 
 def main() -> None:
@@ -89,24 +113,52 @@ def main() -> None:
     args = parser.parse_args()
 
     train_records, test_records = split_records(load_records(args.corpus))
-    records = test_records if args.data == "test-split" else load_records(args.data)
-    systems = {"aitag": evaluate(Tagger.load(args.model), records)}
-    systems["keyword rule"] = score(records, [keyword_rule(r.text) for r in records])
+    train_documents, _ = split_documents(load_labelled_documents(args.corpus))
+    documents = Path(args.data).is_dir()
+    if documents:
+        records = load_labelled_documents(args.data)
+        text_of = {r.id: raw_text(r.path) for r in records}
+        systems = {"aitag": evaluate_documents(Tagger.load(args.model), records)}
+    else:
+        records = test_records if args.data == "test-split" else load_records(args.data)
+        text_of = {r.id: r.text for r in records}
+        systems = {"aitag": evaluate(Tagger.load(args.model), records)}
+    systems["keyword rule"] = score(records, [keyword_rule(text_of[r.id]) for r in records])
     try:
         for word_ngrams in (2, 1):
-            model = fasttext_model(train_records, word_ngrams=word_ngrams)
-            predictions = [fasttext_predict(model, r.text) for r in records]
+            model = fasttext_model(
+                train_records, word_ngrams=word_ngrams, documents=train_documents
+            )
+            predictions = [fasttext_predict(model, text_of[r.id]) for r in records]
             systems[f"fastText ova, {word_ngrams}-gr"] = score(records, predictions)
     except ImportError:
-        print("fastText is not installed (pip install fasttext-wheel); skipping it")
-
-    header = f"{'system':<16}" + "".join(f"{'F1 ' + label:>10}" for label in LABELS)
+        print("fastText is not installed (pip install '.[bench]'); skipping it")
     print(f"{args.data} (n={len(records)})")
+    print_table(systems, documents)
+
+
+def print_table(systems: dict, documents: bool) -> None:
+    """F1 per tag (and precision/recall on documents), macro F1, primary accuracy."""
+    if documents:
+        header = "".join(f"{'P/R ' + label:>12}" for label in LABELS)
+        print(f"{'system':<20}{header}{'macro F1':>10}{'untagged tagged':>17}{'primary':>9}")
+        for name, result in systems.items():
+            per = result["per_label"]
+            row = "".join(
+                f"{per[label]['precision']:>6.2f}/{per[label]['recall']:<5.2f}" for label in LABELS
+            )
+            print(
+                f"{name:<20}{row}{result['macro_f1']:>10.3f}"
+                f"{result['untagged_tagged']:>17.1%}{result['primary_accuracy']:>9.3f}"
+            )
+        return
+    header = f"{'system':<20}" + "".join(f"{'F1 ' + label:>10}" for label in LABELS)
     print(header + f"{'macro F1':>10}{'micro F1':>10}{'primary':>10}")
     for name, result in systems.items():
         row = "".join(f"{result['per_label'][label]['f1']:>10.3f}" for label in LABELS)
         print(
-            f"{name:<16}{row}{result['macro_f1']:>10.3f}{result['micro_f1']:>10.3f}{result['primary_accuracy']:>10.3f}"
+            f"{name:<20}{row}{result['macro_f1']:>10.3f}{result['micro_f1']:>10.3f}"
+            f"{result['primary_accuracy']:>10.3f}"
         )
 
 
