@@ -200,7 +200,7 @@ title: "AI is a subset of machine learning"
 # Notes
 
 See [the docs](https://example.com/AI) and `ML is a type of AI` first.
-Honestly, AI is a subset of [machine learning](https://ml.example).
+Honestly, AI is a subset of machine learning ([notes](https://ml.example)).
 
 ```
 AI is a subset of machine learning

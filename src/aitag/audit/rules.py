@@ -61,6 +61,8 @@ _NEGATION = re.compile(
     r"|n't\b",
     re.IGNORECASE,
 )
+# "Machine learning (ML) is ...": an acronym in brackets restates the name before it.
+_BRACKETED = re.compile(r"\s*\(\s*[A-Za-z.]{2,6}\s*\)")
 _APPOSITION = re.compile(r"\s*\(\s*|\s*,\s*")
 # An umbrella term that names the field as such ("AI tools", "adopt AI", "areas of AI")
 # is not vague, whatever the passage is about.
@@ -80,9 +82,11 @@ _FIELD_BEFORE = re.compile(
 # A name that follows a hierarchy word names the category in passing (LABELS.md rule 7).
 _PARENT_NAMED = re.compile(
     r"\b(?:speciali[sz]ed|specific|particular|(?:a\s+)?(?:kind|type|form|subset|branch|part"
-    r"|class|family|category)\s+of)\s+$",
+    r"|class|family|category|field|area|domain|subfield|discipline)s?\s+of(?:\s+the)?)\s+$",
     re.IGNORECASE,
 )
+# "not all X ..." / "not every X ...": right when X is the broader of the two names.
+_NOT_ALL = re.compile(r"\bnot\s+(?:all|every)\s+$", re.I)
 # Claims reported rather than made: "a common myth is that AI is a subset of ML".
 _REPORTED = re.compile(
     r"\b(?:myth|misconception|mistake|wrong(?:ly)?|incorrect(?:ly)?|false|falsely|mistaken(?:ly)?"
@@ -119,8 +123,13 @@ def inverted_claims(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     mentions = merged
     found = []
     for left, right in zip(mentions, mentions[1:]):
-        between = sentence[left.end : right.start]
-        if _NEGATION.search(between) or left.concept == right.concept:
+        between = _BRACKETED.sub(" ", sentence[left.end : right.start])
+        if (
+            len(between) > 80
+            or _NEGATION.search(between)
+            or _NOT_ALL.search(sentence[max(0, left.start - 20) : left.start])
+            or left.concept == right.concept
+        ):
             continue
         if _INSIDE.search(between):
             inner, outer = left, right
@@ -131,6 +140,52 @@ def inverted_claims(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         if is_ancestor(inner.concept, outer.concept):
             found.append((left, right, between))
     return found
+
+
+# Options of a quiz or a poll ("1) ... 2) ...", "(a) ... (b) ..."): listed, not claimed.
+_OPTIONS = re.compile(r"(?:^|\s)(?:\(?[1-9a-dA-D]\)|[1-9a-dA-D][.:])\s")
+# Denying equality is right whatever the nesting: "ML is not the same thing as AI".
+_NOT_SAME = re.compile(
+    r"\b(?:not|n't)\s+(?:\w+\s+){0,2}?(?:the\s+same|synonym|interchangeable)", re.I
+)
+
+
+def claims_allowed(sentence: str, passage: str = "") -> bool:
+    """Whether a hierarchy claim in ``sentence`` is the author's own: not asked, reported or
+    listed among a quiz's options (looked for in the whole ``passage``)."""
+    return not (
+        sentence.rstrip().endswith("?")
+        or _REPORTED.search(sentence)
+        or len(_OPTIONS.findall(passage or sentence)) >= 2
+        or _NOT_SAME.search(sentence)
+    )
+
+
+def not_all_claim(sentence: str, mentions: list[Mention]) -> tuple[Mention, Mention] | None:
+    """The (inner, outer) names of "not all <inner> is <outer>", which denies the nesting."""
+    for left, right in zip(mentions, mentions[1:]):
+        if (
+            _NOT_ALL.search(sentence[max(0, left.start - 20) : left.start])
+            and right.start - left.end <= 60
+            and is_ancestor(right.concept, left.concept)
+        ):
+            return left, right
+    return None
+
+
+def not_all_correct(sentence: str, mentions: list[Mention]) -> bool:
+    """Whether the sentence says "not all <outer> is <inner>", which is right."""
+    for left, right in zip(mentions, mentions[1:]):
+        if _NOT_ALL.search(sentence[max(0, left.start - 20) : left.start]) and is_ancestor(
+            left.concept, right.concept
+        ):
+            return True
+    return False
+
+
+def parent_named(before: str) -> bool:
+    """Whether the words before a name make it the category named in passing ("a field of AI")."""
+    return bool(_PARENT_NAMED.search(before[-40:]))
 
 
 def suggest(concept: str, term: str) -> str:
