@@ -27,7 +27,7 @@ from .mention_model import (
     passage_candidates,
     sentence_units,
 )
-from .mentions import Mention, names_field
+from .mentions import Mention, mechanism_shown, names_field
 from .rules import (
     _FIELD_AFTER,
     _FIELD_BEFORE,
@@ -36,6 +36,7 @@ from .rules import (
     SEVERITY,
     VAGUE_TERM,
     WRONG_TERM,
+    claim_findings,
     claims_allowed,
     inverted_claims,
     nesting,
@@ -151,32 +152,32 @@ class Auditor:
         correct: set[tuple[int, int]] = set()  # sentences that state the nesting rightly
         used: dict[int, set[str]] = {}  # concepts each passage names, in any form
         for p, (text, marks) in enumerate(texts):
-            for lo, hi, mentions, _ in sentence_units(text, marks):
+            for lo, hi, mentions, entities in sentence_units(text, marks):
                 uses = [m for m in mentions if m.scope is None]
                 used.setdefault(p, set()).update(m.concept for m in mentions)
                 if not_all_correct(text[lo:hi], [_local(m, lo) for m in uses]):
                     correct.add((p, lo))
                     continue
-                found = _pattern_findings(text, lo, hi, uses)
+                found = _pattern_findings(text, lo, hi, uses, entities)
                 if found:
                     claimed.add((p, lo))
                     by_passage.setdefault(p, []).extend(found)
-        if model is not None:
-            candidates = passage_candidates(texts, self.tagger.model.passages)
-            proba = model.predict_proba([c.features for c in candidates])
-            for candidate, row in zip(candidates, proba):
-                if (candidate.passage, candidate.lo) in claimed:
-                    continue
-                finding = self._model_finding(texts, candidate, row, model, used)
-                if (
-                    finding
-                    and finding["rule"] == INVERTED_HIERARCHY
-                    and ((candidate.passage, candidate.lo) in correct)
-                ):
-                    continue
-                if finding:
-                    claimed.add((candidate.passage, candidate.lo))
-                    by_passage.setdefault(candidate.passage, []).append(finding)
+        scorer = getattr(self.tagger.model, "passages", self.tagger.model)
+        candidates = passage_candidates(texts, scorer)
+        proba = model.predict_proba([c.features for c in candidates]) if model else None
+        for k, candidate in enumerate(candidates):
+            where = (candidate.passage, candidate.lo)
+            if where in claimed:
+                continue
+            finding = None
+            if proba is not None:
+                finding = self._model_finding(texts, candidate, proba[k], model, used)
+                if finding and finding["rule"] == INVERTED_HIERARCHY and where in correct:
+                    finding = None
+            finding = finding or _mechanism_finding(texts, candidate, used)
+            if finding:
+                claimed.add(where)
+                by_passage.setdefault(candidate.passage, []).append(finding)
         yield from sorted(by_passage.items())
 
     def _model_finding(self, texts, candidate: Candidate, row, model, used) -> dict | None:
@@ -191,14 +192,37 @@ class Auditor:
         return _term_finding(rule, text, sentence, candidate, score)
 
 
-def _allowed(rule: str, text: str, sentence: str, candidate: Candidate, used) -> bool:
+def _mechanism_finding(texts, candidate: Candidate, used) -> dict | None:
+    """VagueTerm from the words right after an umbrella term ("AI systems are trained to ...")."""
+    mention = candidate.mention
+    if mention.concept != "AI":
+        return None
+    text = texts[candidate.passage][0]
+    concept = mechanism_shown(text, mention)
+    sentence = text[candidate.lo : candidate.hi]
+    if concept is None or not _allowed(VAGUE_TERM, text, sentence, candidate, used, evidence=False):
+        return None
+    finding = _term_finding(VAGUE_TERM, text, sentence, candidate, 1.0)
+    if finding["concept"] != concept:
+        finding = _term_finding(VAGUE_TERM, text, sentence, candidate, 1.0, concept)
+    return finding
+
+
+def _allowed(
+    rule: str, text: str, sentence: str, candidate: Candidate, used, evidence: bool = True
+) -> bool:
     """The vetoes: readings of a sentence under which a model finding would be wrong."""
     mention = candidate.mention
     if sentence.rstrip().endswith("?"):
         return False
     before, after = text[max(0, mention.start - 60) : mention.start], text[mention.end :]
     if rule == INVERTED_HIERARCHY:
-        return claims_allowed(sentence, text)
+        # A claim about the nesting names two concepts ("Kaggle isn't machine learning" is not one).
+        return candidate.features.get("concepts", 0) >= 2 and claims_allowed(
+            sentence, text, candidate.hi
+        )
+    if evidence and not _evidence(rule, candidate):
+        return False
     if parent_named(before):
         return False  # "a field of AI": the category named in passing
     if rule == VAGUE_TERM:
@@ -214,47 +238,84 @@ def _allowed(rule: str, text: str, sentence: str, candidate: Candidate, used) ->
     return True
 
 
-def _pattern_findings(text: str, lo: int, hi: int, mentions: list[Mention]) -> list[dict]:
-    """Findings of the precise patterns in one sentence (offsets into the passage)."""
+#: What the tagger must see, in the sentence or its passage, of the concept a misused term
+#: refers to: a term-level finding needs positive evidence of the other concept.
+EVIDENCE = 0.3
+
+
+def _evidence(rule: str, candidate: Candidate) -> bool:
+    f = candidate.features
+    side = "broader" if rule == WRONG_TERM else "narrower"
+    seen = max(f.get(f"sent:{side}", 0.0), f.get(f"pass:{side}", 0.0))
+    return seen >= EVIDENCE or f.get(f"s:<product:{side}>", 0.0) > 0
+
+
+def _pattern_findings(
+    text: str, lo: int, hi: int, mentions: list[Mention], entities: list
+) -> list[dict]:
+    """Findings of the precise patterns in one sentence (offsets into the passage).
+
+    ``entities`` with a concept stand in claims as names do ("GPT-4 is not machine learning").
+    """
     sentence = text[lo:hi]
-    if len(mentions) < 2 or not claims_allowed(sentence, text):
+    if not mentions or not claims_allowed(sentence, text, hi):
         return []
     local = [_local(m, lo) for m in mentions]
     found = []
     for left, right, _ in inverted_claims(sentence, local):
-        outer, inner = (right, left) if is_ancestor(right.concept, left.concept) else (left, right)
-        claim = sentence[left.start : right.end]
+        inner, outer = (left, right) if is_ancestor(right.concept, left.concept) else (right, left)
         found.append(
-            dict(
-                rule=INVERTED_HIERARCHY,
-                start=left.start + lo,
-                end=right.end + lo,
-                mention=left,
-                concept=inner.concept,
-                score=1.0,
-                suggestion=swap(sentence, left, right),
-                message=f"'{claim}' inverts the nesting: {nesting(outer.concept, inner.concept)}.",
-                sentence=sentence,
+            _claim(
+                sentence, lo, left, right, inner, outer, swap(sentence, left, right),
+                f"inverts the nesting: {nesting(inner.concept, outer.concept)}",
             )
-        )
+        )  # fmt: skip
+    if found:
+        return found
     pair = not_all_claim(sentence, local)
-    if pair and not found:
+    if pair:
         inner, outer = pair
-        claim = sentence[inner.start : outer.end]
+        return [
+            _claim(
+                sentence, lo, inner, outer, inner, outer, f"all {inner.text} is {outer.text}",
+                f"denies the nesting: {nesting(inner.concept, outer.concept)}",
+            )
+        ]  # fmt: skip
+    names = local + [
+        Mention(e.concept, e.start - lo, e.end - lo, text[e.start : e.end])
+        for e in entities
+        if e.concept and not any(m.start < e.end - lo and e.start - lo < m.end for m in local)
+    ]
+    names.sort(key=lambda m: m.start)
+    for kind, inner, outer in claim_findings(sentence, names):
+        left, right = sorted((inner, outer), key=lambda m: m.start)
+        if kind == "siblings":
+            what = f"puts {inner.concept} beside {outer.concept}, but {nesting(inner.concept, outer.concept)}"
+        elif kind == "inverts":
+            what = f"inverts the nesting: {nesting(inner.concept, outer.concept)}"
+        else:
+            what = f"denies the nesting: {nesting(inner.concept, outer.concept)}"
         found.append(
-            dict(
-                rule=INVERTED_HIERARCHY,
-                start=inner.start + lo,
-                end=outer.end + lo,
-                mention=inner,
-                concept=inner.concept,
-                score=1.0,
-                suggestion=f"all {inner.text} is {outer.text}",
-                message=f"'{claim}' denies the nesting: {inner.concept} is part of {outer.concept}.",
-                sentence=sentence,
+            _claim(
+                sentence, lo, left, right, inner, outer, nesting(inner.concept, outer.concept), what
             )
         )
     return found
+
+
+def _claim(sentence, lo, left, right, inner, outer, suggestion, what) -> dict:
+    claim = sentence[left.start : right.end]
+    return dict(
+        rule=INVERTED_HIERARCHY,
+        start=left.start + lo,
+        end=right.end + lo,
+        mention=left,
+        concept=inner.concept,
+        score=1.0,
+        suggestion=suggestion,
+        message=f"'{' '.join(claim.split())}' {what}.",
+        sentence=sentence,
+    )
 
 
 def _local(mention: Mention, lo: int) -> Mention:
@@ -264,7 +325,9 @@ def _local(mention: Mention, lo: int) -> Mention:
 _NESTING = "LLMs are part of generative AI, which is part of machine learning, which is part of AI"
 
 
-def _term_finding(rule, text, sentence, candidate: Candidate, score: float) -> dict:
+def _term_finding(
+    rule, text, sentence, candidate: Candidate, score: float, concept: str | None = None
+) -> dict:
     mention = candidate.mention
     if rule == INVERTED_HIERARCHY:
         return dict(
@@ -280,7 +343,7 @@ def _term_finding(rule, text, sentence, candidate: Candidate, score: float) -> d
             ),
             sentence=sentence,
         )
-    concept = _referent(rule, text, candidate)
+    concept = concept or _referent(rule, text, candidate)
     suggestion = suggest(concept, mention.text)
     if rule == WRONG_TERM:
         message = (

@@ -159,6 +159,10 @@ def mention_features(
         words = [_word(t, focus) for t in tokens]
         words[position] = "<term>"
         f: dict[str, float] = {f"term={focus}": 1.0}
+        concepts = {
+            t[1] for t in tokens if not isinstance(t, str) and (t[0] == "e" or t[2] is None)
+        }
+        f["concepts"] = float(len(concepts))
         if mention.text.isupper() or "." in mention.text:
             f["form=acronym"] = 1.0
         if mention.text.endswith("s"):
@@ -362,6 +366,7 @@ def background_candidates(records: list[dict], scorer) -> list[Candidate]:
     return kept
 
 
+UMBRELLA_OK = False
 #: Corpus slices written with deliberate misuses (LABELS.md rule 4): their umbrella terms
 #: are not taken as correct uses.
 MISUSE_SLICES = ("w5-", "w7-")
@@ -376,7 +381,7 @@ def background_records(corpus: str | Path) -> list[dict]:
         {
             "text": r.text,
             "labels": tuple(r.labels),
-            "umbrella_ok": not r.id.startswith(MISUSE_SLICES),
+            "umbrella_ok": UMBRELLA_OK and not r.id.startswith(MISUSE_SLICES),
         }
         for r in split_records(load_records(corpus))[0]
     ]

@@ -32,7 +32,11 @@ _TERMS = re.compile("|".join(f"(?P<{label}>{pattern})" for label, pattern in _TE
 
 # Quoted text is a title, a word discussed as a word or someone else's claim. Bounded, so
 # an unclosed quote costs a bounded scan.
-_QUOTED = re.compile(r'"[^"\n]{0,400}"|“[^”\n]{0,400}”|‘[^’\n]{0,400}’|«[^»\n]{0,400}»')
+_QUOTED = re.compile(
+    r'"[^"\n]{0,400}"|“[^”\n]{0,400}”|‘[^’\n]{0,400}’|«[^»\n]{0,400}»'
+    # 'single quotes', not the apostrophes of "it's" or "models'"
+    r"|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){1,400}?(?<=\S)'(?!\w)"
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’&+]*)([ .])$")
 _WORD_AFTER = re.compile(r"^ ([A-Za-z][\w'’&+]*)")
 _MADE_AFTER = re.compile(r"^-([a-z]+)")
@@ -64,6 +68,43 @@ def scopes() -> dict[str, frozenset[str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     keys = ("not_names", "job_words", "made_words", "field_nouns")
     return {key: frozenset(data[key]) for key in keys}
+
+
+@lru_cache(maxsize=1)
+def mechanisms() -> tuple[int, dict[str, re.Pattern]]:
+    """How far after an umbrella term to look, and a pattern of each concept's mechanisms."""
+    path = resources.files("aitag") / "data" / "audit_scopes.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    patterns = {
+        concept: re.compile(
+            r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b"
+        )
+        for concept, phrases in data["mechanisms"].items()
+    }
+    return data["mechanism_reach"], patterns
+
+
+_REACH_WORD = re.compile(r"\s*[^\s.;:!?]+")
+
+
+def mechanism_shown(text: str, mention: Mention) -> str | None:
+    """The concept an umbrella term's next few words show at work, or None.
+
+    "AI systems are trained to spot defects" shows ML; "AI breaks down text into tokens"
+    an LLM. The words are read up to the end of the clause.
+    """
+    reach, patterns = mechanisms()
+    end = mention.end
+    for _ in range(reach):
+        word = _REACH_WORD.match(text, end)
+        if not word:
+            break
+        end = word.end()
+    window = text[mention.end : end].lower()
+    for concept in ("LLM", "ML"):
+        if patterns[concept].search(window):
+            return concept
+    return None
 
 
 def find_mentions(text: str, marks=()) -> list[Mention]:
