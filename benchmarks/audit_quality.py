@@ -140,14 +140,18 @@ def main() -> None:
     parser.add_argument("--cases", default=str(ROOT / "corpus" / "audit"))
     parser.add_argument("--dev", default=str(SHARED / "audit_dev.jsonl"))
     parser.add_argument("--docs", default=str(SHARED / "docs" / "files"))
-    parser.add_argument("--background", action="store_true", help="add the corpus's correct uses")
+    parser.add_argument(
+        "--no-background",
+        action="store_true",
+        help="fit on the written cases alone, without the tagger corpus's correct uses",
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
     parser.add_argument("--json", help="write every figure and finding to this file")
     args = parser.parse_args()
     tagger = Tagger.load(args.model)
     cases = read_cases(args.cases)
-    background = background_records(ROOT / "corpus") if args.background else []
+    background = [] if args.no_background else background_records(ROOT / "corpus")
     result: dict = {"model": args.model}
     if not args.no_cv:
         result["written_cv"] = cross_validate(tagger, cases, background)

@@ -39,6 +39,7 @@ from .rules import (
     claim_findings,
     claims_allowed,
     inverted_claims,
+    misnamed_products,
     nesting,
     not_all_claim,
     not_all_correct,
@@ -238,6 +239,14 @@ def _allowed(
     return True
 
 
+#: How a finding's message names each concept.
+CONCEPT_NAMES = {
+    "AI": "AI as a whole",
+    "ML": "machine learning",
+    "LLM": "a large language model",
+    "GenAI": "generative AI",
+}
+
 #: What the tagger must see, in the sentence or its passage, of the concept a misused term
 #: refers to: a term-level finding needs positive evidence of the other concept.
 EVIDENCE = 0.3
@@ -281,10 +290,20 @@ def _pattern_findings(
                 f"denies the nesting: {nesting(inner.concept, outer.concept)}",
             )
         ]  # fmt: skip
-    names = local + [
+    products = [
         Mention(e.concept, e.start - lo, e.end - lo, text[e.start : e.end])
         for e in entities
-        if e.concept and not any(m.start < e.end - lo and e.start - lo < m.end for m in local)
+        if e.concept
+    ]
+    for term, concept in misnamed_products(sentence, local, products):
+        candidate = Candidate(
+            -1, lo, hi, Mention(term.concept, term.start + lo, term.end + lo, term.text), {}
+        )
+        found.append(_term_finding(WRONG_TERM, text, sentence, candidate, 1.0, concept))
+    if found:
+        return found
+    names = local + [
+        p for p in products if not any(m.start < p.end and p.start < m.end for m in local)
     ]
     names.sort(key=lambda m: m.start)
     for kind, inner, outer in claim_findings(sentence, names):
@@ -347,13 +366,13 @@ def _term_finding(
     suggestion = suggest(concept, mention.text)
     if rule == WRONG_TERM:
         message = (
-            f"'{mention.text}' names {mention.concept}, but what it refers to here is "
-            f"{concept}; use '{suggestion}'."
+            f"'{mention.text}' names {CONCEPT_NAMES[mention.concept]}, but what it refers to "
+            f"here is {CONCEPT_NAMES[concept]}; use '{suggestion}'."
         )
     else:
         message = (
-            f"'{mention.text}' is an umbrella term for what is {concept} here: "
-            f"consider '{suggestion}'."
+            f"'{mention.text}' is an umbrella term for what is {CONCEPT_NAMES[concept]} "
+            f"here: consider '{suggestion}'."
         )
     return dict(
         rule=rule,

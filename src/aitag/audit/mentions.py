@@ -122,7 +122,7 @@ def scan_mentions(text: str, marks=()) -> tuple[list[Mention], list[Entity]]:
     entities = find_entities(text)
     outside = [(a, b, kind) for a, b, kind in marks]
     outside += [(m.start(), m.end(), QUOTED) for m in _QUOTED.finditer(text)]
-    outside += [(e.start, e.end, NAME) for e in entities if e.concept is None]
+    outside += [(e.start, e.end, NAME) for e in entities]
     outside.sort()
     mentions, k = [], 0
     for match in _TERMS.finditer(text):
