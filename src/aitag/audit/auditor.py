@@ -152,8 +152,10 @@ class Auditor:
         claimed: set[tuple[int, int]] = set()  # sentences with a pattern finding
         correct: set[tuple[int, int]] = set()  # sentences that state the nesting rightly
         used: dict[int, set[str]] = {}  # concepts each passage names, in any form
+        units = []
         for p, (text, marks) in enumerate(texts):
             for lo, hi, mentions, entities in sentence_units(text, marks):
+                units.append((p, lo, hi, mentions, entities))
                 uses = [m for m in mentions if m.scope is None]
                 used.setdefault(p, set()).update(m.concept for m in mentions)
                 if not_all_correct(text[lo:hi], [_local(m, lo) for m in uses]):
@@ -164,7 +166,7 @@ class Auditor:
                     claimed.add((p, lo))
                     by_passage.setdefault(p, []).extend(found)
         scorer = getattr(self.tagger.model, "passages", self.tagger.model)
-        candidates = passage_candidates(texts, scorer)
+        candidates = passage_candidates(texts, scorer, units)
         proba = model.predict_proba([c.features for c in candidates]) if model else None
         for k, candidate in enumerate(candidates):
             where = (candidate.passage, candidate.lo)
@@ -194,19 +196,19 @@ class Auditor:
 
 
 def _mechanism_finding(texts, candidate: Candidate, used) -> dict | None:
-    """VagueTerm from the words right after an umbrella term ("AI systems are trained to ...")."""
+    """A finding from the words right after a term: "AI systems are trained to ..." (an
+    umbrella term for machine learning: VagueTerm), "generative AI helps with anomaly
+    detection" (a narrower term for machine learning: WrongTerm)."""
     mention = candidate.mention
-    if mention.concept != "AI":
-        return None
     text = texts[candidate.passage][0]
-    concept = mechanism_shown(text, mention)
     sentence = text[candidate.lo : candidate.hi]
-    if concept is None or not _allowed(VAGUE_TERM, text, sentence, candidate, used, evidence=False):
+    concept = mechanism_shown(text, mention, sentence)
+    if concept is None or concept == mention.concept:
         return None
-    finding = _term_finding(VAGUE_TERM, text, sentence, candidate, 1.0)
-    if finding["concept"] != concept:
-        finding = _term_finding(VAGUE_TERM, text, sentence, candidate, 1.0, concept)
-    return finding
+    rule = VAGUE_TERM if is_ancestor(mention.concept, concept) else WRONG_TERM
+    if not _allowed(rule, text, sentence, candidate, used, evidence=False):
+        return None
+    return _term_finding(rule, text, sentence, candidate, 1.0, concept)
 
 
 def _allowed(

@@ -44,6 +44,9 @@ FEATURES_VERSION = 1
 WINDOW = 8
 #: Words each side of a mention that its sentence features read (bounds the cost).
 SENTENCE_REACH = 40
+#: A "sentence" naming more concepts than this is a keyword list or a dump, not prose:
+#: it is not audited (and its cost stays bounded).
+MAX_MENTIONS = 40
 #: Weight of a correct use taken from the tagger's labelled passages, against a written case.
 BACKGROUND_WEIGHT = 0.5
 #: Probability a rule needs, unless the model's own thresholds say otherwise.
@@ -90,7 +93,7 @@ def sentence_units(text: str, marks=()) -> list[tuple[int, int, list[Mention], l
             if entities[e].start >= lo:
                 names.append(entities[e])
             e += 1
-        if inside:
+        if inside and len(inside) <= MAX_MENTIONS:
             units.append((lo, hi, inside, names))
     return units
 
@@ -151,18 +154,19 @@ def mention_features(
     """Features of each used mention of one sentence (offsets of ``mentions`` into the passage)."""
     tokens, positions = _tokens(sentence, lo, mentions, entities)
     question = sentence.rstrip().endswith("?")
+    concepts = {t[1] for t in tokens if not isinstance(t, str) and (t[0] == "e" or t[2] is None)}
     out = []
-    for mention, position in zip(mentions, positions):
+    for mention, at in zip(mentions, positions):
         if mention.scope is not None:
             continue
         focus = mention.concept
-        words = [_word(t, focus) for t in tokens]
+        # Only the words within reach are read: the cost of a mention is bounded, however
+        # long its sentence and however many names it holds.
+        first = max(0, at - SENTENCE_REACH)
+        words = [_word(t, focus) for t in tokens[first : at + SENTENCE_REACH]]
+        position = at - first
         words[position] = "<term>"
-        f: dict[str, float] = {f"term={focus}": 1.0}
-        concepts = {
-            t[1] for t in tokens if not isinstance(t, str) and (t[0] == "e" or t[2] is None)
-        }
-        f["concepts"] = float(len(concepts))
+        f: dict[str, float] = {f"term={focus}": 1.0, "concepts": float(len(concepts))}
         if mention.text.isupper() or "." in mention.text:
             f["form=acronym"] = 1.0
         if mention.text.endswith("s"):
@@ -179,8 +183,7 @@ def mention_features(
         f[f"l1:{left[-1] if left else '^'}"] = 1.0
         f[f"r1:{right[0] if right else '$'}"] = 1.0
         f[f"{focus}|l1:{left[-1] if left else '^'}"] = 1.0
-        reach = words[max(0, position - SENTENCE_REACH) : position + SENTENCE_REACH]
-        for w in reach:
+        for w in words:
             f[f"s:{w}"] = 1.0
             if w.startswith("<") and w != "<term>":
                 f[f"{focus}|s:{w}"] = 1.0
@@ -201,12 +204,20 @@ def mention_features(
     return out
 
 
-def passage_candidates(texts: list[tuple[str, tuple]], scorer) -> list[Candidate]:
-    """Candidates of many passages (text, marks) at once: one scoring call for all of them."""
-    units = []
-    for p, (text, marks) in enumerate(texts):
-        for lo, hi, mentions, entities in sentence_units(text, marks):
-            units.append((p, lo, hi, mentions, entities))
+def passage_candidates(
+    texts: list[tuple[str, tuple]], scorer, units: list | None = None
+) -> list[Candidate]:
+    """Candidates of many passages (text, marks) at once: one scoring call for all of them.
+
+    ``units`` are the passages' :func:`sentence_units` as ``(passage, lo, hi, mentions,
+    entities)``, when the caller has them already.
+    """
+    if units is None:
+        units = [
+            (p, *unit)
+            for p, (text, marks) in enumerate(texts)
+            for unit in sentence_units(text, marks)
+        ]
     if not units:
         return []
     masked = [mask_terms(texts[u[0]][0][u[1] : u[2]]) for u in units]

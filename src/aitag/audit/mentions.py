@@ -29,6 +29,9 @@ _TERM_PATTERNS = [
     ("AI", r"(?i:\bartificial[\s-]+intelligence\b)|\bA\.I\.|\bAIs?\b"),
 ]
 _TERMS = re.compile("|".join(f"(?P<{label}>{pattern})" for label, pattern in _TERM_PATTERNS))
+# Where a name can start: a scan for these letters is several times faster than trying
+# every name at every position, and each hit is then matched in place.
+_STARTS = re.compile(r"(?i:a\.?i|ml|llm|large|language|machine|artificial|gen)")
 
 # Quoted text is a title, a word discussed as a word or someone else's claim. Bounded, so
 # an unclosed quote costs a bounded scan.
@@ -71,38 +74,53 @@ def scopes() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def mechanisms() -> tuple[int, dict[str, re.Pattern]]:
-    """How far after an umbrella term to look, and a pattern of each concept's mechanisms."""
+def mechanisms() -> tuple[int, dict[str, dict[str, re.Pattern]], dict[str, frozenset[str]]]:
+    """How far after a term to look, a pattern of the work each concept does per term,
+    and each narrower term's own work (``audit_scopes.json``)."""
     path = resources.files("aitag") / "data" / "audit_scopes.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {
-        concept: re.compile(
-            r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b"
-        )
-        for concept, phrases in data["mechanisms"].items()
+        term: {
+            concept: re.compile(
+                r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b"
+            )
+            for concept, phrases in shown.items()
+        }
+        for term, shown in data["mechanisms"].items()
     }
-    return data["mechanism_reach"], patterns
+    own = {term: frozenset(words) for term, words in data["own_work"].items()}
+    return data["mechanism_reach"], patterns, own
 
 
-_REACH_WORD = re.compile(r"\s*[^\s.;:!?]+")
+_REACH_WORD = re.compile(r"\s*[^\s.;:!?]{1,40}")
+_WORDS = re.compile(r"[a-z]+")
 
 
-def mechanism_shown(text: str, mention: Mention) -> str | None:
-    """The concept an umbrella term's next few words show at work, or None.
+def mechanism_shown(text: str, mention: Mention, sentence: str = "") -> str | None:
+    """The concept a term's next few words show at work, when it is not the term's own.
 
-    "AI systems are trained to spot defects" shows ML; "AI breaks down text into tokens"
-    an LLM. The words are read up to the end of the clause.
+    "AI systems are trained to spot defects" shows ML; "AI predicts the next word" an LLM;
+    "generative AI helps with anomaly detection" ML. The words are read to the end of the
+    clause. A narrower term whose ``sentence`` also shows its own work ("generative AI
+    summarises the fraud alerts") shows nothing else.
     """
-    reach, patterns = mechanisms()
+    reach, patterns, own = mechanisms()
+    shown = patterns.get(mention.concept)
+    if not shown:
+        return None
     end = mention.end
     for _ in range(reach):
         word = _REACH_WORD.match(text, end)
         if not word:
             break
         end = word.end()
-    window = text[mention.end : end].lower()
+    window = text[mention.end : min(end, mention.end + 200)].lower()
     for concept in ("LLM", "ML"):
-        if patterns[concept].search(window):
+        if concept in shown and shown[concept].search(window):
+            if mention.concept in own and own[mention.concept] & set(
+                _WORDS.findall(sentence.lower())
+            ):
+                return None
             return concept
     return None
 
@@ -119,13 +137,16 @@ def scan_mentions(text: str, marks=()) -> tuple[list[Mention], list[Entity]]:
     Acronyms are matched in capitals only ("ML", not the "ml" of millilitres).
     """
     words = scopes()
+    matches = list(_term_matches(text))
+    if not matches:
+        return [], []
     entities = find_entities(text)
     outside = [(a, b, kind) for a, b, kind in marks]
     outside += [(m.start(), m.end(), QUOTED) for m in _QUOTED.finditer(text)]
     outside += [(e.start, e.end, NAME) for e in entities]
     outside.sort()
     mentions, k = [], 0
-    for match in _TERMS.finditer(text):
+    for match in matches:
         start, end = match.span()
         while k < len(outside) and outside[k][1] <= start:
             k += 1
@@ -134,6 +155,18 @@ def scan_mentions(text: str, marks=()) -> tuple[list[Mention], list[Entity]]:
         )
         mentions.append(Mention(match.lastgroup, start, end, match.group(), scope))
     return _joined_pairs(text, mentions), entities
+
+
+def _term_matches(text: str):
+    """The matches of ``_TERMS.finditer(text)``, found from the places a name can start."""
+    end = 0
+    for start in _STARTS.finditer(text):
+        if start.start() < end:
+            continue
+        match = _TERMS.match(text, start.start())
+        if match:
+            end = match.end()
+            yield match
 
 
 def _scope(text: str, start: int, end: int, term: str, words) -> str | None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..labels import PARENT, is_ancestor
 from .mentions import Mention
@@ -166,9 +167,15 @@ def claims_allowed(sentence: str, passage: str = "", end: int | None = None) -> 
         sentence.rstrip().endswith("?")
         or _REPORTED.search(sentence)
         or _REJECTED.search(after)
-        or len(_OPTIONS.findall(passage or sentence)) >= 2
+        or _quiz(passage or sentence)
         or _NOT_SAME.search(sentence)
     )
+
+
+@lru_cache(maxsize=64)
+def _quiz(passage: str) -> bool:
+    """Whether a passage lists options ("1) ... 2) ..."): read once per passage."""
+    return len(_OPTIONS.findall(passage)) >= 2
 
 
 def not_all_claim(sentence: str, mentions: list[Mention]) -> tuple[Mention, Mention] | None:
@@ -449,6 +456,9 @@ PRODUCT_PATTERNS = [
         rf"{_TERM}\s+(?:,\s+)?(?:like|such\s+as|including|e\.g\.|called|named|:)\s+{_PRODUCT}"
     ),
     re.compile(rf"{_TERM}\s+{_PRODUCT}"),
+    re.compile(
+        rf"{_TERM}\s+{_ADJ}(?:is|was|'s|remains)\s+(?:still\s+|probably\s+|easily\s+)?{_PRODUCT}"
+    ),
 ]
 
 
