@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -359,28 +358,12 @@ def fit_model(
 
 
 def background_candidates(records: list[dict], scorer) -> list[Candidate]:
-    """Correct uses from labelled passages (``{"text", "labels", "umbrella_ok"}``): in
-    numbers the written audit cases cannot give, as writing has them.
-
-    A mention is taken when the passage discusses its concept, or, in a record marked
-    ``umbrella_ok`` (written without deliberate misuse), when the passage discusses a
-    narrower one: an umbrella term used as writers use it.
-    """
+    """Correct uses from labelled passages (``{"text", "labels"}``): mentions of a concept
+    the passage discusses, in numbers the written audit cases cannot give, as writing has
+    them. (An umbrella term in a passage about something narrower is left out: the corpus
+    has deliberate misuses of that kind.)"""
     candidates = passage_candidates([(r["text"], ()) for r in records], scorer)
-    kept = []
-    for c in candidates:
-        record, concept = records[c.passage], c.mention.concept
-        if concept in record["labels"] or (
-            record.get("umbrella_ok") and any(is_ancestor(concept, x) for x in record["labels"])
-        ):
-            kept.append(c)
-    return kept
-
-
-UMBRELLA_OK = False
-#: Corpus slices written with deliberate misuses (LABELS.md rule 4): their umbrella terms
-#: are not taken as correct uses.
-MISUSE_SLICES = ("w5-", "w7-")
+    return [c for c in candidates if c.mention.concept in records[c.passage]["labels"]]
 
 
 def background_records(corpus: str | Path) -> list[dict]:
@@ -389,12 +372,7 @@ def background_records(corpus: str | Path) -> list[dict]:
     from ..corpus import load_records, split_records
 
     return [
-        {
-            "text": r.text,
-            "labels": tuple(r.labels),
-            "umbrella_ok": UMBRELLA_OK and not r.id.startswith(MISUSE_SLICES),
-        }
-        for r in split_records(load_records(corpus))[0]
+        {"text": r.text, "labels": tuple(r.labels)} for r in split_records(load_records(corpus))[0]
     ]
 
 
@@ -467,11 +445,6 @@ def choose_thresholds(
                 chosen = p
         thresholds[rule] = max(chosen, DEFAULT_THRESHOLD)
     return thresholds
-
-
-def candidates_of(texts: Iterable[str], scorer) -> list[Candidate]:
-    """Candidates of plain texts (no context marks)."""
-    return passage_candidates([(text, ()) for text in texts], scorer)
 
 
 def fit_audit_arrays(corpus: str | Path, scorer, folds: int = 5, seed: int = 0) -> dict | None:
