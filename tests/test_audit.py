@@ -200,7 +200,7 @@ title: "AI is a subset of machine learning"
 # Notes
 
 See [the docs](https://example.com/AI) and `ML is a type of AI` first.
-Honestly, AI is a subset of [machine learning](https://ml.example).
+Honestly, AI is a subset of machine learning ([notes](https://ml.example)).
 
 ```
 AI is a subset of machine learning
@@ -347,3 +347,32 @@ def test_cli_runs_as_a_real_process(model_path, tmp_path):
         and "error" in done.stdout
         and "aitag.InvertedHierarchy" in done.stdout
     )
+
+
+# ---------------------------------------------------------------- the mention model in the model file
+
+
+def test_model_file_carries_the_mention_model(tagger):
+    from aitag.audit.auditor import mention_model_of
+    from aitag.audit.mention_model import CLASSES
+
+    model = mention_model_of(tagger)
+    assert model is not None and model.coef.shape == (len(CLASSES), len(model.features))
+    assert all(0.5 <= value <= 1.0 for value in model.thresholds.values())
+
+
+def test_inconsistent_audit_arrays_are_refused(tagger, tmp_path):
+    import dataclasses
+
+    from aitag.errors import ModelError
+    from aitag.persist import load_model, save_model
+
+    broken = dict(tagger.model.audit)
+    broken["coef"] = broken["coef"][:, :-1]  # one weight short
+    path = tmp_path / "broken.skops"
+    save_model(dataclasses.replace(tagger.model, audit=broken), path, {})
+    with pytest.raises(ModelError, match="inconsistent"):
+        load_model(path)
+    save_model(dataclasses.replace(tagger.model, audit=None), path, {})
+    model, _ = load_model(path)  # a model without one audits by patterns alone
+    assert model.audit is None

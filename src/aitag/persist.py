@@ -286,6 +286,15 @@ def _consistent_decision(model: ScoringModel) -> bool:
     )
 
 
+def _consistent_audit(model: ScoringModel) -> bool:
+    if model.audit is None:
+        return True
+    from .audit.mention_model import MentionModel
+
+    MentionModel.from_arrays(model.audit)  # raises ValueError when the arrays don't fit
+    return True
+
+
 def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
     if not isinstance(arrays, dict):
         raise ModelError(f"{name}: not an aitag model; use a model written by `aitag train`")
@@ -303,6 +312,7 @@ def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
             and scorer.intercept.shape == (len(LABELS),)
             and model.thresholds.shape == (len(LABELS),)
             and _consistent_decision(model)
+            and _consistent_audit(model)
         )
     except (KeyError, TypeError, ValueError):
         consistent = False

@@ -148,6 +148,8 @@ class ScoringModel:
     params: dict = field(default_factory=dict)
     documents: DocumentDecision | None = None
     document_thresholds: np.ndarray | None = None
+    #: The audit's mention model as plain arrays (:mod:`aitag.audit.mention_model`), or None.
+    audit: dict | None = None
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         return self.passages.predict_proba(texts)
@@ -172,6 +174,8 @@ class ScoringModel:
                 "scale": self.documents.scale,
                 "thresholds": np.asarray(self.document_thresholds, dtype=np.float64),
             }
+        if self.audit is not None:
+            arrays["audit"] = self.audit
         return arrays
 
     @classmethod
@@ -190,6 +194,7 @@ class ScoringModel:
                 document["coef"], document["intercept"], document["mean"], document["scale"]
             )
             model.document_thresholds = np.asarray(document["thresholds"], dtype=np.float64)
+        model.audit = arrays.get("audit")
         return model
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .audit.mention_model import fit_audit_arrays
 from .corpus import (
     LabelledDocument,
     Record,
@@ -95,6 +96,7 @@ def train(
     model = ScoringModel(
         estimator.scorer_, _record_thresholds(estimator, train_set), estimator.get_params()
     )
+    model.audit = fit_audit_arrays(corpus, estimator.scorer_, folds, seed)
     card: dict = {
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "corpus": _corpus_card(corpus, records, train_set, test_set, train_docs, test_docs),

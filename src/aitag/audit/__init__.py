@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from .auditor import DEFAULT_THRESHOLDS, Auditor
+from .auditor import Auditor
 from .rules import LEVELS, SEVERITY, level_at_least
 
-__all__ = ["DEFAULT_THRESHOLDS", "LEVELS", "SEVERITY", "Auditor", "level_at_least"]
+__all__ = ["LEVELS", "SEVERITY", "Auditor", "level_at_least"]

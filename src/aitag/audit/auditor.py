@@ -1,10 +1,12 @@
-"""The auditor: finds misused concept names in documents, with a Tagger's scores as evidence.
+"""The auditor: finds misused concept names in documents, mention by mention.
 
-The two model rules compare what the text discusses with what the term names. The model
-scores the sentence and the passage with every concept name masked (LABELS.md: content,
-not vocabulary), and a finding needs the discussed concept's score to clear a high bar and
-the named concept's to stay under a low one. Sentences that name two concepts (comparisons,
-definitions), negations, questions and quoted text are left alone: precision first.
+Each mention the author uses (not a name, job title, compound, link, code or quotation:
+:mod:`.mentions`) is read in its sentence by the mention model (:mod:`.mention_model`),
+which says whether the term fits what it names there. Precise patterns (:mod:`.rules`)
+decide on their own where they are sure: an inverted "X is a subset of Y", "not all X is
+Y"; and they veto where a finding would misread the text: questions, reported claims,
+quiz options, "not the same as", a category named in passing, an umbrella term in a
+passage that also names the specific concept.
 
 Every finding is a dict of one shape (see :meth:`Auditor.audit_documents`).
 """
@@ -13,56 +15,61 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import numpy as np
-
 from ..errors import InputError
 from ..labels import LABELS, is_ancestor
 from ..readers import Document, Passage, text_document
-from ..sentences import sentence_spans
 from ..streams import in_chunks
-from .mentions import Mention, find_mentions, mask_terms
+from .mention_model import (
+    CLASSES,
+    Candidate,
+    MentionModel,
+    misuse_scores,
+    passage_candidates,
+    sentence_units,
+)
+from .mentions import Mention, mechanism_shown, names_field
 from .rules import (
     _FIELD_AFTER,
     _FIELD_BEFORE,
-    _INSIDE,
-    _NEGATION,
-    _PARENT_NAMED,
     INVERTED_HIERARCHY,
     LEVELS,
     SEVERITY,
     VAGUE_TERM,
     WRONG_TERM,
+    claim_findings,
+    claims_allowed,
     inverted_claims,
+    misnamed_products,
     nesting,
+    not_all_claim,
+    not_all_correct,
+    parent_named,
     suggest,
     swap,
 )
-
-#: Default bars of the model rules: a finding needs the discussed concept's score at or
-#: above ``*_concept`` and the named one's below ``*_term``.
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    "wrong_concept": 0.5,
-    "wrong_term": 0.35,
-    "vague_concept": 0.55,
-    "vague_term": 0.35,
-}
-
-#: Sentences shorter than this say too little for the model rules.
-MIN_SENTENCE_WORDS = 4
 
 #: Documents audited together (one model call for all their passages and sentences).
 CHUNK_DOCUMENTS = 64
 
 
+def mention_model_of(tagger) -> MentionModel | None:
+    """The mention model stored with a tagger's model, or None (then patterns alone run)."""
+    arrays = getattr(tagger.model, "audit", None)
+    return MentionModel.from_arrays(arrays) if arrays else None
+
+
 class Auditor:
-    """Finds misused concept names in documents, with a Tagger's scores as evidence.
+    """Finds misused concept names in documents.
 
     Parameters
     ----------
     tagger : Tagger
-        The loaded model that scores sentences and passages.
+        The loaded model: its passage scorer reads what sentences discuss, and its
+        ``audit`` arrays (when present) are the mention model.
     thresholds : dict, optional
-        Overrides of :data:`DEFAULT_THRESHOLDS`.
+        Probability a rule needs, by rule name, overriding the model's own.
+    mention_model : MentionModel, optional
+        Use this mention model instead of the tagger's (cross-validation does).
 
     Examples
     --------
@@ -71,12 +78,10 @@ class Auditor:
     ['aitag.InvertedHierarchy']  # doctest: +SKIP
     """
 
-    def __init__(self, tagger, thresholds: dict[str, float] | None = None):
+    def __init__(self, tagger, thresholds: dict[str, float] | None = None, mention_model=None):
         self.tagger = tagger
-        self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-        unknown = set(self.thresholds) - set(DEFAULT_THRESHOLDS)
-        if unknown:
-            raise ValueError(f"unknown audit thresholds {sorted(unknown)}")
+        self.thresholds = thresholds
+        self.mention_model = mention_model
 
     def audit_text(self, text: str) -> list[dict]:
         """Findings of one plain text."""
@@ -95,8 +100,8 @@ class Auditor:
         passage texts with their lines, when asked). A finding is ``{"rule", "severity",
         "line", "column", "end_line", "end_column", "offset", "end_offset", "passage",
         "passage_start", "passage_end", "term", "match", "term_concept", "concept", "score",
-        "suggestion", "message", "sentence"}``; ``concept`` and ``score`` say what the text
-        discusses (for InvertedHierarchy, the concept the claim puts inside the other).
+        "suggestion", "message", "sentence"}``; ``concept`` is what the term refers to (for
+        InvertedHierarchy, the concept the claim gets wrong) and ``score`` the evidence.
         """
         return in_chunks(
             items, lambda documents: self._audit_chunk(documents, passages), CHUNK_DOCUMENTS
@@ -104,28 +109,32 @@ class Auditor:
 
     # ------------------------------------------------------------ internals
 
+    def _model(self) -> MentionModel | None:
+        if self.mention_model is None:
+            self.mention_model = mention_model_of(self.tagger) or False
+        return self.mention_model or None
+
+    def _threshold(self, model: MentionModel, rule: str) -> float:
+        if self.thresholds and rule in self.thresholds:
+            return self.thresholds[rule]
+        return model.thresholds.get(rule, 1.0)
+
     def _audit_chunk(self, documents: list[Document], passages: bool) -> list[dict]:
-        # Gather every sentence with a mention, then score them and their passages at once.
-        units = []  # (document index, passage, sentence start, sentence end, mentions)
+        owners, texts = [], []
         for d, document in enumerate(documents):
             for passage in document.passages:
-                mentions = find_mentions(passage.text)
-                for lo, hi in sentence_spans(passage.text):
-                    inside = [m for m in mentions if lo <= m.start < hi]
-                    if inside:
-                        units.append((d, passage, lo, hi, inside))
-        texts = [mask_terms(u[1].text[u[2] : u[3]]) for u in units]
-        texts += [mask_terms(u[1].text) for u in units]
-        scores = self.tagger.model.predict_proba(texts) if texts else np.zeros((0, len(LABELS)))
+                owners.append((d, passage))
+                texts.append((passage.text, passage.marks))
         findings: list[list[dict]] = [[] for _ in documents]
-        for k, (d, passage, lo, hi, mentions) in enumerate(units):
-            evidence = np.vstack([scores[k], scores[len(units) + k]])
-            findings[d].extend(self._sentence_findings(passage, lo, hi, mentions, evidence))
+        for p, found in self._findings(texts):
+            d, passage = owners[p]
+            findings[d].extend(_finding(passage, **f) for f in found)
         records = []
         for document, found in zip(documents, findings):
-            lines = document.line_index()
-            for finding in found:
-                _place(finding, document.passages[finding["passage"]], lines)
+            if found:
+                lines = document.line_index()
+                for finding in found:
+                    _place(finding, document.passages[finding["passage"]], lines)
             found.sort(key=lambda f: (f["offset"], -LEVELS.index(f["severity"])))
             record = {"id": document.id, "path": document.path, "findings": found}
             if passages:
@@ -136,97 +145,289 @@ class Auditor:
             records.append(record)
         return records
 
-    def _sentence_findings(
-        self, passage: Passage, lo: int, hi: int, mentions: list[Mention], evidence: np.ndarray
-    ) -> list[dict]:
-        sentence = passage.text[lo:hi]
-        local = [Mention(m.concept, m.start - lo, m.end - lo, m.text) for m in mentions]
-        found = []
-        discussed = evidence.min(axis=0)
-        top = LABELS[int(discussed.argmax())]
-        for left, right, between in inverted_claims(sentence, local):
-            inner, outer = (left, right) if _INSIDE.search(between) else (right, left)
-            claim = sentence[left.start : right.end]
-            fixed = swap(sentence, left, right)
-            found.append(
-                _finding(
-                    INVERTED_HIERARCHY, passage, left, lo, sentence, top,
-                    float(discussed.max()), fixed,
-                    f"'{claim}' inverts the nesting: {nesting(outer.concept, inner.concept)}.",
-                    span_end=right.end + lo,
-                )
-            )  # fmt: skip
-        if found or len({m.concept for m in mentions}) > 1:
-            return found  # a claim or a comparison names concepts on purpose
-        if (
-            len(sentence.split()) < MIN_SENTENCE_WORDS
-            or sentence.rstrip().endswith("?")
-            or _NEGATION.search(sentence)
-        ):
-            return found
-        for mention in local:
-            if _PARENT_NAMED.search(sentence[: mention.start]):
-                continue  # "a specialized ML model": naming the parent is not misusing it
-            generic = _FIELD_BEFORE.search(sentence[: mention.start]) or _FIELD_AFTER.match(
-                sentence[mention.end :]
-            )
-            found.extend(self._term_findings(passage, lo, sentence, mention, evidence, generic))
-        return found
+    def _findings(self, texts: list[tuple[str, tuple]]) -> Iterator[tuple[int, list[dict]]]:
+        """(passage index, findings) for each passage with findings."""
+        model = self._model()
+        by_passage: dict[int, list[dict]] = {}
+        claimed: set[tuple[int, int]] = set()  # sentences with a pattern finding
+        correct: set[tuple[int, int]] = set()  # sentences that state the nesting rightly
+        used: dict[int, set[str]] = {}  # concepts each passage names, in any form
+        units = []
+        for p, (text, marks) in enumerate(texts):
+            for lo, hi, mentions, entities in sentence_units(text, marks):
+                units.append((p, lo, hi, mentions, entities))
+                uses = [m for m in mentions if m.scope is None]
+                used.setdefault(p, set()).update(m.concept for m in mentions)
+                if not_all_correct(text[lo:hi], [_local(m, lo) for m in uses]):
+                    correct.add((p, lo))
+                    continue
+                found = _pattern_findings(text, lo, hi, uses, entities)
+                if found:
+                    claimed.add((p, lo))
+                    by_passage.setdefault(p, []).extend(found)
+        scorer = getattr(self.tagger.model, "passages", self.tagger.model)
+        candidates = passage_candidates(texts, scorer, units)
+        proba = model.predict_proba([c.features for c in candidates]) if model else None
+        for k, candidate in enumerate(candidates):
+            where = (candidate.passage, candidate.lo)
+            if where in claimed:
+                continue
+            finding = None
+            if proba is not None:
+                finding = self._model_finding(texts, candidate, proba[k], model, used)
+                if finding and finding["rule"] == INVERTED_HIERARCHY and where in correct:
+                    finding = None
+            finding = finding or _mechanism_finding(texts, candidate, used)
+            if finding:
+                claimed.add(where)
+                by_passage.setdefault(candidate.passage, []).append(finding)
+        yield from sorted(by_passage.items())
 
-    def _term_findings(self, passage, lo, sentence, mention, evidence, generic) -> list[dict]:
-        # A concept counts as discussed when both the sentence and its passage discuss it,
-        # and as absent when neither does.
-        discussed = evidence.min(axis=0)
-        named = evidence.max(axis=0)[LABELS.index(mention.concept)]
-        for rule, broader in ((WRONG_TERM, False), (VAGUE_TERM, True)):
-            prefix = "wrong" if rule == WRONG_TERM else "vague"
-            if broader and generic:
-                continue
-            if named >= self.thresholds[f"{prefix}_term"]:
-                continue
-            candidates = [
-                label
-                for label in LABELS
-                if (
-                    is_ancestor(mention.concept, label)
-                    if broader
-                    else is_ancestor(label, mention.concept)
-                )
-                and discussed[LABELS.index(label)] >= self.thresholds[f"{prefix}_concept"]
-            ]
-            if not candidates:
-                continue
-            concept = max(candidates, key=lambda label: discussed[LABELS.index(label)])
-            score = float(discussed[LABELS.index(concept)])
-            suggestion = suggest(concept, mention.text)
-            if rule == WRONG_TERM:
-                message = (
-                    f"'{mention.text}' names {mention.concept}, but the text discusses "
-                    f"{concept} ({score:.2f}); use '{suggestion}'."
-                )
-            else:
-                message = (
-                    f"'{mention.text}' is an umbrella term; the text discusses {concept} "
-                    f"({score:.2f}): consider '{suggestion}'."
-                )
-            return [
-                _finding(rule, passage, mention, lo, sentence, concept, score, suggestion, message)
-            ]
+    def _model_finding(self, texts, candidate: Candidate, row, model, used) -> dict | None:
+        text = texts[candidate.passage][0]
+        sentence = text[candidate.lo : candidate.hi]
+        rules, scores = misuse_scores(row[None, :])
+        rule, score = CLASSES[int(rules[0])], float(scores[0])
+        if score < self._threshold(model, rule) or not _allowed(
+            rule, text, sentence, candidate, used
+        ):
+            return None
+        return _term_finding(rule, text, sentence, candidate, score)
+
+
+def _mechanism_finding(texts, candidate: Candidate, used) -> dict | None:
+    """A finding from the words right after a term: "AI systems are trained to ..." (an
+    umbrella term for machine learning: VagueTerm), "generative AI helps with anomaly
+    detection" (a narrower term for machine learning: WrongTerm)."""
+    mention = candidate.mention
+    text = texts[candidate.passage][0]
+    sentence = text[candidate.lo : candidate.hi]
+    concept = mechanism_shown(text, mention, sentence)
+    if concept is None or concept == mention.concept:
+        return None
+    rule = VAGUE_TERM if is_ancestor(mention.concept, concept) else WRONG_TERM
+    if not _allowed(rule, text, sentence, candidate, used, evidence=False):
+        return None
+    return _term_finding(rule, text, sentence, candidate, 1.0, concept)
+
+
+def _allowed(
+    rule: str, text: str, sentence: str, candidate: Candidate, used, evidence: bool = True
+) -> bool:
+    """The vetoes: readings of a sentence under which a model finding would be wrong."""
+    mention = candidate.mention
+    if sentence.rstrip().endswith("?"):
+        return False
+    before, after = text[max(0, mention.start - 60) : mention.start], text[mention.end :]
+    if rule == INVERTED_HIERARCHY:
+        # A claim about the nesting names two concepts ("Kaggle isn't machine learning" is not one).
+        return candidate.features.get("concepts", 0) >= 2 and claims_allowed(
+            sentence, text, candidate.hi
+        )
+    if evidence and not _evidence(rule, candidate):
+        return False
+    if parent_named(before):
+        return False  # "a field of AI": the category named in passing
+    if rule == VAGUE_TERM:
+        if (
+            _FIELD_BEFORE.search(before)
+            or _FIELD_AFTER.match(after[:40])
+            or names_field(text, mention)
+        ):
+            return False  # "AI tools", "adopt AI": the umbrella naming the field
+        narrower = {c for c in used.get(candidate.passage, ()) if is_ancestor(mention.concept, c)}
+        if narrower:
+            return False  # the passage names the specific concept too: the umbrella is chosen
+    return True
+
+
+#: How a finding's message names each concept.
+CONCEPT_NAMES = {
+    "AI": "AI as a whole",
+    "ML": "machine learning",
+    "LLM": "a large language model",
+    "GenAI": "generative AI",
+}
+
+#: What the tagger must see, in the sentence or its passage, of the concept a misused term
+#: refers to: a term-level finding needs positive evidence of the other concept.
+EVIDENCE = 0.3
+
+
+def _evidence(rule: str, candidate: Candidate) -> bool:
+    f = candidate.features
+    side = "broader" if rule == WRONG_TERM else "narrower"
+    seen = max(f.get(f"sent:{side}", 0.0), f.get(f"pass:{side}", 0.0))
+    return seen >= EVIDENCE or f.get(f"s:<product:{side}>", 0.0) > 0
+
+
+def _pattern_findings(
+    text: str, lo: int, hi: int, mentions: list[Mention], entities: list
+) -> list[dict]:
+    """Findings of the precise patterns in one sentence (offsets into the passage).
+
+    ``entities`` with a concept stand in claims as names do ("GPT-4 is not machine learning").
+    """
+    sentence = text[lo:hi]
+    if not mentions or not claims_allowed(sentence, text, hi):
         return []
+    local = [_local(m, lo) for m in mentions]
+    found = []
+    for left, right, _ in inverted_claims(sentence, local):
+        inner, outer = (left, right) if is_ancestor(right.concept, left.concept) else (right, left)
+        found.append(
+            _claim(
+                sentence, lo, left, right, inner, outer, swap(sentence, left, right),
+                f"inverts the nesting: {nesting(inner.concept, outer.concept)}",
+            )
+        )  # fmt: skip
+    if found:
+        return found
+    pair = not_all_claim(sentence, local)
+    if pair:
+        inner, outer = pair
+        return [
+            _claim(
+                sentence, lo, inner, outer, inner, outer, f"all {inner.text} is {outer.text}",
+                f"denies the nesting: {nesting(inner.concept, outer.concept)}",
+            )
+        ]  # fmt: skip
+    products = [
+        Mention(e.concept, e.start - lo, e.end - lo, text[e.start : e.end])
+        for e in entities
+        if e.concept
+    ]
+    for term, concept in misnamed_products(sentence, local, products):
+        candidate = Candidate(
+            -1, lo, hi, Mention(term.concept, term.start + lo, term.end + lo, term.text), {}
+        )
+        found.append(_term_finding(WRONG_TERM, text, sentence, candidate, 1.0, concept))
+    if found:
+        return found
+    names = local + [
+        p for p in products if not any(m.start < p.end and p.start < m.end for m in local)
+    ]
+    names.sort(key=lambda m: m.start)
+    for kind, inner, outer in claim_findings(sentence, names):
+        left, right = sorted((inner, outer), key=lambda m: m.start)
+        if kind == "siblings":
+            what = f"puts {inner.concept} beside {outer.concept}, but {nesting(inner.concept, outer.concept)}"
+        elif kind == "inverts":
+            what = f"inverts the nesting: {nesting(inner.concept, outer.concept)}"
+        else:
+            what = f"denies the nesting: {nesting(inner.concept, outer.concept)}"
+        found.append(
+            _claim(
+                sentence, lo, left, right, inner, outer, nesting(inner.concept, outer.concept), what
+            )
+        )
+    return found
+
+
+def _claim(sentence, lo, left, right, inner, outer, suggestion, what) -> dict:
+    claim = sentence[left.start : right.end]
+    return dict(
+        rule=INVERTED_HIERARCHY,
+        start=left.start + lo,
+        end=right.end + lo,
+        mention=left,
+        concept=inner.concept,
+        score=1.0,
+        suggestion=suggestion,
+        message=f"'{' '.join(claim.split())}' {what}.",
+        sentence=sentence,
+    )
+
+
+def _local(mention: Mention, lo: int) -> Mention:
+    return Mention(mention.concept, mention.start - lo, mention.end - lo, mention.text)
+
+
+_NESTING = "LLMs are part of generative AI, which is part of machine learning, which is part of AI"
+
+
+def _term_finding(
+    rule, text, sentence, candidate: Candidate, score: float, concept: str | None = None
+) -> dict:
+    mention = candidate.mention
+    if rule == INVERTED_HIERARCHY:
+        return dict(
+            rule=rule,
+            start=mention.start,
+            end=mention.end,
+            mention=mention,
+            concept=mention.concept,
+            score=score,
+            suggestion=_NESTING,
+            message=(
+                f"The sentence denies or flattens the nesting around '{mention.text}': {_NESTING}."
+            ),
+            sentence=sentence,
+        )
+    concept = concept or _referent(rule, text, candidate)
+    suggestion = suggest(concept, mention.text)
+    if rule == WRONG_TERM:
+        message = (
+            f"'{mention.text}' names {CONCEPT_NAMES[mention.concept]}, but what it refers to "
+            f"here is {CONCEPT_NAMES[concept]}; use '{suggestion}'."
+        )
+    else:
+        message = (
+            f"'{mention.text}' is an umbrella term for what is {CONCEPT_NAMES[concept]} "
+            f"here: consider '{suggestion}'."
+        )
+    return dict(
+        rule=rule,
+        start=mention.start,
+        end=mention.end,
+        mention=mention,
+        concept=concept,
+        score=score,
+        suggestion=suggestion,
+        message=message,
+        sentence=sentence,
+    )
+
+
+def _referent(rule: str, text: str, candidate: Candidate) -> str:
+    """The concept a misused term refers to: a known product next to it, else the concept
+    (broader for WrongTerm, narrower for VagueTerm) that the sentence and passage discuss most.
+    """
+    from .entities import find_entities
+
+    mention = candidate.mention
+    wanted = (
+        (lambda c: is_ancestor(c, mention.concept))
+        if rule == WRONG_TERM
+        else (lambda c: is_ancestor(mention.concept, c))
+    )
+    near = text[max(0, mention.start - 120) : mention.end + 120]
+    for entity in find_entities(near):
+        if entity.concept and wanted(entity.concept):
+            return entity.concept
+    options = [c for c in LABELS if wanted(c)]
+    if not options:
+        return mention.concept
+    f = candidate.features
+    return max(
+        options,
+        key=lambda c: (
+            f.get(f"{mention.concept}|sent:{c}", 0) + f.get(f"{mention.concept}|pass:{c}", 0)
+        ),
+    )
 
 
 def _finding(
-    rule, passage, mention, lo, sentence, concept, score, suggestion, message, span_end=None
+    passage: Passage, rule, start, end, mention, concept, score, suggestion, message, sentence
 ) -> dict:
-    end = span_end if span_end is not None else mention.end + lo
     return {
         "rule": rule,
         "severity": SEVERITY[rule],
         "passage": passage.index,
-        "passage_start": mention.start + lo,
+        "passage_start": start,
         "passage_end": end,
         "term": mention.text,
-        "match": " ".join(sentence[mention.start : end - lo].split()),
+        "match": " ".join(passage.text[start:end].split()),
         "term_concept": mention.concept,
         "concept": concept,
         "score": round(score, 4),

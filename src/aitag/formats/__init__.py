@@ -21,7 +21,7 @@ FORMATS: dict[str, str] = {
 #: The formats each command offers, its default first.
 PREDICT_FORMATS = ("table", "jsonl", "csv")
 EXPLAIN_FORMATS = ("table", "jsonl", "json", "html")
-AUDIT_FORMATS = ("table", "json", "line", "html")
+AUDIT_FORMATS = ("table", "json", "line", "html", "sarif", "rdjson")
 REPORT_FORMATS = ("table", "json")
 
 

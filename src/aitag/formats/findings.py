@@ -1,4 +1,5 @@
-"""Rendering audit records: table, json (Vale's shape), line and a self-contained HTML page.
+"""Rendering audit records: table, json (Vale's shape), line, a self-contained HTML page,
+SARIF 2.1.0 (code-scanning views) and rdjson (reviewdog).
 
 Every renderer takes the records of :meth:`aitag.audit.Auditor.audit_documents` (already
 filtered by level) and returns a string; printing is the CLI's job.
@@ -8,17 +9,46 @@ from __future__ import annotations
 
 import json
 from html import escape
+from pathlib import Path
 
 from . import AUDIT_FORMATS
+
+#: What each rule checks, for the rule lists of SARIF and the help of code-scanning views.
+RULE_HELP = {
+    "aitag.InvertedHierarchy": (
+        "InvertedHierarchy",
+        "A claim that denies, flattens or inverts the nesting LLM ⊂ generative AI ⊂ "
+        "machine learning ⊂ AI.",
+    ),
+    "aitag.WrongTerm": (
+        "WrongTerm",
+        "A narrower term for something broader or other: an LLM that draws pictures, "
+        "generative AI that scores fraud.",
+    ),
+    "aitag.VagueTerm": (
+        "VagueTerm",
+        "An umbrella term where the text shows something specific: 'AI' for a model "
+        "trained on transactions to flag fraud.",
+    ),
+}
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "suggestion": "note"}
+_RDJSON_SEVERITY = {"error": "ERROR", "warning": "WARNING", "suggestion": "INFO"}
 
 
 def render(records: list[dict], fmt: str) -> str:
     """The records in one of :data:`AUDIT_FORMATS`."""
     if fmt not in AUDIT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats are {', '.join(AUDIT_FORMATS)}")
-    return {"table": render_table, "json": render_json, "line": render_line, "html": render_html}[
-        fmt
-    ](records)
+    renderers = {
+        "table": render_table,
+        "json": render_json,
+        "line": render_line,
+        "html": render_html,
+        "sarif": render_sarif,
+        "rdjson": render_rdjson,
+    }
+    return renderers[fmt](records)
 
 
 def vale_alert(finding: dict) -> dict:
@@ -153,3 +183,136 @@ def _mark(text: str, marked: list[tuple[int, dict]]) -> str:
         position = end
     pieces.append(escape(text[position:]))
     return "".join(pieces)
+
+
+def _artifact(record: dict) -> str:
+    """Where a record's findings are: its file as a relative URI, or its row id."""
+    path = record.get("path") or record["id"]
+    if path.startswith("<"):  # <stdin>, <text>
+        return path
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.relative_to(Path.cwd())
+        except ValueError:
+            return candidate.as_uri()
+    return candidate.as_posix()
+
+
+def render_sarif(records: list[dict]) -> str:
+    """One SARIF 2.1.0 log with one run: rules, and a result per finding.
+
+    Regions are 1-based, columns count Unicode code points (``columnKind``), and
+    ``endColumn`` is the column after the last character, as the specification says.
+    """
+    rules = list(RULE_HELP)
+    results = []
+    for record in records:
+        for f in record["findings"]:
+            results.append(
+                {
+                    "ruleId": f["rule"],
+                    "ruleIndex": rules.index(f["rule"]),
+                    "level": _SARIF_LEVEL[f["severity"]],
+                    "message": {"text": f["message"]},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": _artifact(record)},
+                                "region": {
+                                    "startLine": f["line"],
+                                    "startColumn": f["column"],
+                                    "endLine": f["end_line"],
+                                    "endColumn": f["end_column"] + 1,
+                                    "charOffset": f["offset"],
+                                    "charLength": f["end_offset"] - f["offset"],
+                                    "snippet": {"text": f["match"]},
+                                },
+                            }
+                        }
+                    ],
+                    "partialFingerprints": {
+                        "aitagFinding/v1": f"{f['rule']}:{f['term'].lower()}:{f['sentence'][:80]}"
+                    },
+                    "properties": {
+                        "term": f["term"],
+                        "termConcept": f["term_concept"],
+                        "concept": f["concept"],
+                        "score": f["score"],
+                        "suggestion": f["suggestion"],
+                    },
+                }
+            )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "aitag",
+                        "version": _version(),
+                        "rules": [
+                            {
+                                "id": rule,
+                                "name": name,
+                                "shortDescription": {"text": text},
+                                "defaultConfiguration": {
+                                    "level": _SARIF_LEVEL[_severity(rule)],
+                                },
+                            }
+                            for rule, (name, text) in RULE_HELP.items()
+                        ],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("aitag")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _severity(rule: str) -> str:
+    from ..audit.rules import SEVERITY
+
+    return SEVERITY[rule]
+
+
+def render_rdjson(records: list[dict]) -> str:
+    """reviewdog's Diagnostic Format (``reviewdog -f=rdjson``): one diagnostic per finding.
+
+    Lines and columns are 1-based; columns count characters (reviewdog reads UTF-8 bytes,
+    which differ only on lines with non-ASCII text before the finding); ``end`` is the
+    position after the last character.
+    """
+    diagnostics = []
+    for record in records:
+        for f in record["findings"]:
+            where = {
+                "start": {"line": f["line"], "column": f["column"]},
+                "end": {"line": f["end_line"], "column": f["end_column"] + 1},
+            }
+            diagnostic = {
+                "message": f["message"],
+                "location": {"path": _artifact(record), "range": where},
+                "severity": _RDJSON_SEVERITY[f["severity"]],
+                "code": {"value": f["rule"]},
+            }
+            if f["rule"] != "aitag.InvertedHierarchy" and f["suggestion"] != f["term"]:
+                diagnostic["suggestions"] = [{"range": where, "text": f["suggestion"]}]
+            diagnostics.append(diagnostic)
+    return json.dumps(
+        {"source": {"name": "aitag"}, "diagnostics": diagnostics},
+        indent=2,
+        ensure_ascii=False,
+    )

@@ -1,0 +1,116 @@
+"""Where a term is not the author's use of it, and the audit's cost on hostile input.
+
+The shapes are the false alarms and misses reported on real text (issue #14): names,
+compounds, job titles, headings, links, code and quotes are never flagged; a correct term
+is not flagged because its passage is mostly about another concept.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aitag.audit import Auditor
+from aitag.audit.mentions import scan_mentions
+from aitag.readers import read_documents, text_document
+
+
+@pytest.fixture(scope="module")
+def auditor(tagger):
+    return Auditor(tagger)
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("We trained the classifier on Vertex AI last year.", "name"),
+        ("Deci.AI released a faster detector.", "name"),
+        ("Clips of AI WebTV went viral.", "name"),
+        ("The model was aligned with Constitutional AI.", "name"),
+        ("Convert it with Core ML Tools first.", "name"),
+        ("She is a Senior Machine Learning Researcher at Acme.", "job title"),
+        ("A vision-language model reads the chart.", "compound"),
+        ("AI-generated content floods the feeds.", "compound"),
+        ("Our AI/ML roadmap is public.", "compound"),
+        ("Machine learning (ML) learns from data.", "abbreviation"),
+        ('The headline "LLMs will draw our pictures" was wrong.', "quote"),
+        ("People say 'AI is a subset of machine learning' and it's backwards.", "quote"),
+    ],
+)
+def test_names_compounds_job_titles_and_quotes_are_not_uses(text, scope):
+    mentions, _ = scan_mentions(text)
+    assert any(m.scope == scope for m in mentions), [(m.text, m.scope) for m in mentions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agent executes the plan, and the decision of the LLM is logged for review.",
+        "Large language models are increasingly adopted in robotics tasks such as grasping.",
+        "Reinforcement learning borrows ideas from other fields of machine learning.",
+        "Sora is a generative machine learning model that turns text into video.",
+        "AI-generated content now floods social feeds.",
+        "We trained the classifier on Vertex AI and served it from the same project.",
+        "Jane is a Senior Machine Learning Researcher at Acme, where she builds fraud models.",
+        "Machine learning is a subset of AI, and generative AI is a subset of machine learning.",
+        "Is AI a subset of machine learning? No: machine learning is a subset of AI.",
+        "A common myth is that machine learning is not AI.",
+        "Machine learning is not the same thing as AI.",
+        "Not all AI is machine learning: route planners and expert systems are AI too.",
+    ],
+)
+def test_correct_uses_are_not_flagged(auditor, text):
+    assert auditor.audit_text(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "concept"),
+    [
+        ("My favourite LLM for painting is Midjourney: it nails watercolour.", "aitag.WrongTerm", "GenAI"),
+        ("DALL-E, the large language model from OpenAI, draws whatever you describe.", "aitag.WrongTerm", "GenAI"),
+        ("Not all machine learning is AI.", "aitag.InvertedHierarchy", "ML"),
+        ("There is ML that is not AI.", "aitag.InvertedHierarchy", "ML"),
+        ("Machine learning and generative AI are two branches of AI.", "aitag.InvertedHierarchy", "GenAI"),
+        ("LLMs aren't real AI.", "aitag.InvertedHierarchy", "LLM"),
+        ("AI, ML and GenAI: none of these is a subset of the others.", "aitag.InvertedHierarchy", "ML"),
+    ],
+)  # fmt: skip
+def test_misuses_the_patterns_decide(auditor, text, rule, concept):
+    findings = auditor.audit_text(text)
+    assert (rule, concept) in [(f["rule"], f["concept"]) for f in findings]
+
+
+def test_headings_links_and_code_are_never_flagged(auditor, tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text(
+        "# AI is a subset of machine learning\n\n"
+        "Read [why AI is a subset of machine learning](https://example.com) and run\n"
+        "`print('AI is a subset of machine learning')` before the meeting.\n\n"
+        "```\nAI is a subset of machine learning\n```\n",
+        encoding="utf-8",
+    )
+    (document,) = read_documents([str(post)])
+    assert auditor.audit(document)["findings"] == []
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "AI,",
+        "AI ",
+        "ML is not AI, ",
+        "“AI ",
+        "Our AI, unlike generative AI tools such as Midjourney, is not AI. ",
+    ],
+)
+def test_cost_grows_linearly_on_hostile_text(auditor, unit):
+    def seconds(n):
+        document = text_document(unit * n)
+        start = time.perf_counter()
+        auditor.audit(document)
+        return time.perf_counter() - start
+
+    seconds(200)  # warm up
+    small, large = seconds(4000), seconds(16000)
+    assert large < 8 * small + 0.5, (small, large)  # 4x the text: linear, with slack
