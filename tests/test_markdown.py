@@ -132,9 +132,9 @@ def test_html_blocks_are_read_for_their_visible_text():
         '<div class="note">Visible note text in a div.</div>\n\n<!-- a comment -->\n'
     )
     document = read(text)
+    # A <summary> is a heading: context for what it opens, not a passage.
     assert [p.text for p in document.passages] == [
         "Para one.",
-        "Click to see",
         "Hidden markdown text about AI.",
         "Visible note text in a div.",
     ]
