@@ -102,7 +102,14 @@ def test_document_scores_come_from_the_document_decision_over_its_passages(tagge
 
 def test_predict_frame_keeps_rows_and_index(tagger):
     frame = pd.DataFrame(
-        {"text": ["ChatGPT drafts emails from a prompt.", "", "Roast the carrots."]},
+        {
+            "text": [
+                "The large language model drafts emails from a short prompt, one token at a "
+                "time, and its context window holds the whole thread.",
+                "",
+                "Roast the carrots.",
+            ]
+        },
         index=[10, 11, 12],
     )
     result = tagger.predict_frame(frame)
