@@ -173,7 +173,9 @@ def main() -> None:
     "fmt",
     type=click.Choice(PREDICT_FORMATS),
     default=None,
-    help=format_help(PREDICT_FORMATS) + " Default: table on a terminal, else jsonl.",
+    help=format_help(PREDICT_FORMATS)
+    + " Default: by --output's extension (.csv, .txt for a table, else jsonl); to stdout,"
+    " table on a terminal, else jsonl.",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write records here instead of stdout."
@@ -213,10 +215,10 @@ def predict(
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
     from .batch import Batch, ReadOptions, default_jobs, load_tagger, resume_state, run_batch
-    from .formats.records import RecordWriter
+    from .formats.records import RecordWriter, output_format
 
     if fmt is None:
-        fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
+        fmt = output_format(output) or ("table" if sys.stdout.isatty() else "jsonl")
     if resume and (output is None or fmt != "jsonl"):
         raise click.UsageError("--resume needs --output FILE in jsonl format")
     overrides = parse_thresholds(thresholds)

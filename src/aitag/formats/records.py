@@ -21,7 +21,18 @@ from ..atomic import atomic_file
 from ..errors import printable
 from ..labels import LABELS
 
+#: The format ``predict --output FILE`` writes when not told, by the file's extension;
+#: any other name gets JSON Lines.
+OUTPUT_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "table"}
+
 CSV_COLUMNS = ["id", "path", "labels", "primary", *(f"score_{label}" for label in LABELS), "model"]
+
+
+def output_format(path: str | None) -> str | None:
+    """The format an output file's name asks for; None for stdout (no file, or ``-``)."""
+    if path is None or path == "-":
+        return None
+    return OUTPUT_EXTENSIONS.get(Path(path).suffix.lower(), "jsonl")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -1,0 +1,126 @@
+"""Prediction records in every format: the same fields, each column under its own name."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import stat
+
+import pytest
+
+from aitag.formats.records import CSV_COLUMNS, RecordWriter, output_format, table_header
+from aitag.labels import LABELS
+
+#: A record whose scores all differ, so a column out of place shows.
+RECORD = {
+    "id": "post-1",
+    "path": "posts/post-1.md",
+    "labels": ["ML", "LLM"],
+    "scores": {"AI": 0.11, "ML": 0.72, "LLM": 0.93, "GenAI": 0.04},
+    "primary": "LLM",
+    "model": "aitag-test",
+}
+
+
+def written(fmt: str, records=(RECORD,)) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), RecordWriter(fmt) as writer:
+        for record in records:
+            writer.write(record)
+    return out.getvalue()
+
+
+def test_labels_are_in_their_fixed_order():
+    assert LABELS == ("AI", "ML", "LLM", "GenAI")
+
+
+def test_csv_columns_and_values_under_them():
+    assert CSV_COLUMNS == [
+        "id", "path", "labels", "primary", "score_AI", "score_ML", "score_LLM", "score_GenAI",
+        "model",
+    ]  # fmt: skip
+    header, *rows = list(csv.reader(io.StringIO(written("csv"))))
+    assert header == CSV_COLUMNS
+    (row,) = [dict(zip(header, values)) for values in rows]
+    assert row == {
+        "id": "post-1",
+        "path": "posts/post-1.md",
+        "labels": "ML;LLM",
+        "primary": "LLM",
+        "score_AI": "0.11",
+        "score_ML": "0.72",
+        "score_LLM": "0.93",
+        "score_GenAI": "0.04",
+        "model": "aitag-test",
+    }
+
+
+def test_table_columns_and_values_under_them():
+    header, rule, line = written("table").splitlines()
+    assert header.split() == ["document", "labels", "primary", *LABELS]
+    assert set(rule) == {"-"} and len(rule) == len(header)
+    assert line.split() == [
+        "posts/post-1.md#post-1",
+        "ML,LLM",
+        "LLM",
+        "0.11",
+        "0.72",
+        "0.93",
+        "0.04",
+    ]
+    # Each score sits right-aligned under its tag's name.
+    for label in LABELS:
+        end = header.index(label) + len(label)
+        assert line[:end].split()[-1] == f"{RECORD['scores'][label]:.2f}"
+    assert table_header() == header + "\n" + rule + "\n"
+
+
+def test_table_passages_under_the_same_columns():
+    record = {
+        **RECORD,
+        "passages": [
+            {"line": 3, "column": 1, "labels": [], "primary": "none",
+             "scores": {"AI": 0.01, "ML": 0.02, "LLM": 0.03, "GenAI": 0.05}},
+        ],
+    }  # fmt: skip
+    *_, passage = written("table", [record]).splitlines()
+    assert passage.split() == ["3:1", "-", "none", "0.01", "0.02", "0.03", "0.05"]
+
+
+def test_jsonl_is_the_record_itself():
+    (line,) = written("jsonl").splitlines()
+    assert json.loads(line) == RECORD
+    assert list(json.loads(line)) == ["id", "path", "labels", "scores", "primary", "model"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("out.csv", "csv"),
+        ("OUT.CSV", "csv"),
+        ("out.jsonl", "jsonl"),
+        ("out.ndjson", "jsonl"),
+        ("out.txt", "table"),
+        ("out", "jsonl"),
+        ("-", None),
+    ],
+)
+def test_output_format_follows_the_file_extension(name, fmt):
+    assert output_format(name) == fmt
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table", "jsonl"])
+def test_files_get_the_mode_a_plain_open_gives(tmp_path, fmt):
+    """Not 0600: a CSV or table file is written through a temporary file and renamed."""
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / f"out.{fmt}"
+        with RecordWriter(fmt, str(path)) as writer:
+            writer.write(RECORD)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert "posts/post-1.md" in path.read_text(encoding="utf-8")
