@@ -158,3 +158,40 @@ def test_documents_split_by_the_same_rule():
     train, test = split_documents(documents)
     assert [d.id for d in test] == [d.id for d in documents if _bucket(d.id) < 16]
     assert [d.id for d in train] == [d.id for d in documents if _bucket(d.id) >= 16]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "x", "text": "hi"}\nnot json\n', "bad.jsonl:2: not valid JSON"),
+        ("[1, 2]\n", "bad.jsonl:1: a row must be a JSON object"),
+        (b"\xff\xfe\x00bad", "cannot be read"),
+    ],
+)
+def test_validate_against_a_bad_file_is_one_line_not_a_traceback(tmp_path, content, message):
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = CliRunner().invoke(
+        main, ["corpus", "validate", str(CORPUS / SEED_RECORDS), "--against", str(bad)]
+    )
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert message in result.stdout and "Traceback" not in result.output
+
+
+def test_extract_seeds_over_the_shipped_corpus_changes_no_byte(tmp_path):
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    out = tmp_path / SEED_RECORDS
+    out.write_bytes((CORPUS / SEED_RECORDS).read_bytes())
+    result = CliRunner().invoke(
+        main, ["corpus", "extract-seeds", "--raw", str(RAW), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 new or changed" in result.stdout
+    assert out.read_bytes() == (CORPUS / SEED_RECORDS).read_bytes()
