@@ -124,3 +124,14 @@ def test_files_get_the_mode_a_plain_open_gives(tmp_path, fmt):
         os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert "posts/post-1.md" in path.read_text(encoding="utf-8")
+
+
+def test_predict_output_without_format_writes_what_the_extension_names(run, tmp_path):
+    (tmp_path / "a.txt").write_text("Diffusion models generate pictures from text prompts.")
+    for name in ("out.csv", "out.jsonl", "out.txt"):
+        result = run("predict", tmp_path / "a.txt", "-o", tmp_path / name, "-q")
+        assert result.exit_code == 0, result.output
+    header, row = (tmp_path / "out.csv").read_text().splitlines()
+    assert header.split(",") == CSV_COLUMNS and row.split(",")[0].endswith("a.txt")
+    assert json.loads((tmp_path / "out.jsonl").read_text())["path"].endswith("a.txt")
+    assert (tmp_path / "out.txt").read_text().splitlines()[0].split()[0] == "document"
