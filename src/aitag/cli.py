@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from .defaults import MODEL_ENV
+from .defaults import DISTRIBUTION, MODEL_ENV
 from .formats import (
     AUDIT_FORMATS,
     EXPLAIN_FORMATS,
@@ -161,7 +161,7 @@ def gather(results) -> tuple[list[dict], int]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aitag")
+@click.version_option(package_name=DISTRIBUTION)
 def main() -> None:
     """Tag articles with the AI concepts they discuss: AI, ML, LLM, GenAI."""
 
@@ -202,7 +202,9 @@ def main() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option(
-    "--dask-scheduler", metavar="ADDRESS", help="Tag on a Dask cluster (pip install 'aitag[dask]')."
+    "--dask-scheduler",
+    metavar="ADDRESS",
+    help=f"Tag on a Dask cluster (pip install '{DISTRIBUTION}[dask]').",
 )
 @library_errors
 def predict(
@@ -329,7 +331,7 @@ def train(corpus, out, seed, folds, fmt):
     "--report",
     "report_dir",
     type=click.Path(file_okay=False),
-    help="Also write metrics.json and PNG plots here (pip install 'aitag[plots]').",
+    help=f"Also write metrics.json and PNG plots here (pip install '{DISTRIBUTION}[plots]').",
 )
 @library_errors
 def evaluate(data, model_path, fmt, thresholds, report_dir):
