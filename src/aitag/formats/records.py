@@ -15,7 +15,7 @@ import re
 import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO, cast
 
 from ..atomic import atomic_file
 from ..errors import printable
@@ -75,7 +75,7 @@ class RecordWriter:
         self.path = path
         self.append = append
         self.count = 0
-        self._atomic: AbstractContextManager[TextIO] | None = None
+        self._atomic: AbstractContextManager[IO[Any]] | None = None
 
     def __enter__(self) -> RecordWriter:
         if self.path is None or self.path == "-":
@@ -86,8 +86,8 @@ class RecordWriter:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.stream = open(self.path, "a" if self.append else "w", encoding="utf-8")
         else:
-            self._atomic = atomic_file(self.path)
-            self.stream = self._atomic.__enter__()
+            self._atomic = atomic = atomic_file(self.path)
+            self.stream = cast(TextIO, atomic.__enter__())
         if self.fmt == "csv":
             self._csv = csv.writer(self.stream, lineterminator="\n")
             self._csv.writerow(CSV_COLUMNS)
