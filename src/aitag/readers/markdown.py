@@ -33,6 +33,9 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_TASKLISTS
     | pyromark.Options.ENABLE_MATH
 )
+# A parser object's events come unmerged, as the reader needs them, on every pyromark
+# this supports (0.9 for Python 3.10, and 0.10).
+_PARSER = pyromark.Markdown(options=_OPTIONS)
 
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _TAGS = re.compile(r"<[^<>]*>")
@@ -47,7 +50,7 @@ def read_markdown_blocks(text: str, name: str = "") -> list[Block]:
     """Blocks of a Markdown or MDX file: title, headings, prose and list items."""
     masked, title = _masked(text)
     reader = _Reader(masked)
-    reader.read(pyromark.events_with_range(masked, options=_OPTIONS, merge_text=False))
+    reader.read(_PARSER.events_with_range(masked))
     blocks = reader.blocks
     if title:
         blocks.insert(0, Block(TITLE, title))
