@@ -180,6 +180,20 @@ timeout_constant = 10.0
 """
 
 
+def results_of(copy: Path) -> dict[str, str]:
+    """Each mutant's status in a scratch folder where mutmut ran."""
+    mutmut = shutil.which("mutmut") or str(Path(sys.executable).with_name("mutmut"))
+    listing = subprocess.run(
+        [mutmut, "results", "--all", "true"], cwd=copy, capture_output=True, text=True
+    ).stdout
+    results = {}
+    for line in listing.splitlines():
+        match = _MUTANT.match(line)
+        if match and "__mutmut_" in match["name"]:
+            results[match["name"]] = match["status"]
+    return results
+
+
 def run_group(name: str, jobs: int, cache: Path) -> dict[str, str]:
     modules, tests = GROUPS[name]
     copy = scratch_copy(f"aitag-mutation-{name}-")
@@ -198,15 +212,7 @@ def run_group(name: str, jobs: int, cache: Path) -> dict[str, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    listing = subprocess.run(
-        [mutmut, "results", "--all", "true"], cwd=copy, env=env, capture_output=True, text=True
-    ).stdout
-    results = {}
-    for line in listing.splitlines():
-        match = _MUTANT.match(line)
-        if match and "__mutmut_" in match["name"]:
-            results[match["name"]] = match["status"]
-    return results
+    return results_of(copy)
 
 
 def report(results: dict[str, str]) -> None:
@@ -236,9 +242,15 @@ def main() -> int:
     parser.add_argument("--mistakes", action="store_true", help="Only the deliberate mistakes.")
     parser.add_argument("--groups", default=",".join(GROUPS), help="Comma-separated groups.")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--report", nargs="+", metavar="DIR", help="Only report on scratch folders of a run."
+    )
     args = parser.parse_args()
     if args.mistakes:
         return run_mistakes()
+    if args.report:
+        report({k: v for folder in args.report for k, v in results_of(Path(folder)).items()})
+        return 0
     cache = Path(tempfile.mkdtemp(prefix="aitag-mutation-model-"))
     results: dict[str, str] = {}
     for name in args.groups.split(","):

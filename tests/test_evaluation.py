@@ -206,3 +206,79 @@ def test_threshold_tradeoffs_equal_scikit_learn(tagger, unseen_records):
         assert (row["precision"], row["recall"], row["f1"]) == pytest.approx(
             (precision, recall, f1), **CLOSE
         )
+
+
+def test_document_figures_name_the_model_and_take_documents_as_a_list(tagger):
+    from aitag.corpus import load_labelled_documents
+
+    documents = load_labelled_documents(CORPUS / UNSEEN_DOCUMENTS)[:6]
+    found = evaluate_documents(tagger, documents)
+    assert found["n"] == 6
+    assert found["model"] == tagger.name and found["thresholds"] == tagger.thresholds
+
+
+def test_a_labelled_document_that_cannot_be_read_is_a_corpus_error(tagger, tmp_path):
+    from aitag.corpus import load_labelled_documents
+    from aitag.errors import CorpusError
+
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "labels.jsonl").write_text(
+        '{"path": "blob.txt", "labels": [], "primary": "none"}\n'
+    )
+    with pytest.raises(CorpusError, match=r"blob\.txt: a labelled document cannot be read"):
+        predict_labelled_documents(tagger, load_labelled_documents(tmp_path))
+
+
+def test_untagged_tagged_is_rounded_to_four_places():
+    assert untagged_tagged([[], [], []], [["AI"], [], []]) == 0.3333
+
+
+def test_threshold_tradeoffs_count_a_score_at_the_threshold_as_passing():
+    from aitag.corpus import Record
+
+    records = [Record(str(i), "t", labels, "none", "s") for i, labels in enumerate([("AI",), ()])]
+    predictions = [
+        {"scores": {"AI": 0.5, "ML": 0.0, "LLM": 0.0, "GenAI": 0.0}},
+        {"scores": {"AI": 0.125, "ML": 0.0, "LLM": 0.0, "GenAI": 0.0}},
+    ]
+    rows = threshold_tradeoffs(records, predictions, thresholds=(0.125, 0.5))
+    ai = [row for row in rows if row["tag"] == "AI"]
+    assert [row["threshold"] for row in ai] == [0.12, 0.5]
+    assert ai[0]["precision"] == 0.5 and ai[0]["recall"] == 1.0
+    assert ai[1]["precision"] == 1.0 and ai[1]["recall"] == 1.0
+
+
+def test_tag_matrix_counts_gold_against_predicted_tags():
+    from aitag.evaluation import tag_matrix
+
+    counts = tag_matrix([["AI", "ML"], [], ["LLM"]], [["AI"], ["GenAI"], []])
+    assert counts.dtype.kind == "i"
+    expected = np.zeros((5, 5), dtype=int)
+    expected[0, 0] = 1  # AI -> AI
+    expected[1, 0] = 1  # ML (same document) -> AI
+    expected[4, 3] = 1  # none -> GenAI
+    expected[2, 4] = 1  # LLM -> none
+    assert counts.tolist() == expected.tolist()
+
+
+def test_errors_of_lists_what_the_tagger_got_wrong():
+    from aitag.corpus import Record
+    from aitag.evaluation import errors_of
+
+    records = [
+        Record("a", "text a", ("ML", "AI"), "ML", "s"),
+        Record("b", "text b", ("LLM",), "LLM", "s"),
+        Record("c", "text c", (), "none", "s"),
+    ]
+    scores = dict.fromkeys(LABELS, 0.0)
+    predictions = [
+        {"labels": ["AI", "ML"], "primary": "ML", "scores": scores},  # right (order aside)
+        {"labels": ["LLM"], "primary": "GenAI", "scores": scores},  # wrong primary
+        {"labels": ["AI"], "primary": "AI", "scores": scores},  # wrong tags
+    ]
+    assert errors_of(records, predictions) == [
+        {"id": "b", "gold": ["LLM"], "predicted": ["LLM"], "gold_primary": "LLM",
+         "predicted_primary": "GenAI", "scores": scores, "text": "text b"},
+        {"id": "c", "gold": [], "predicted": ["AI"], "gold_primary": "none",
+         "predicted_primary": "AI", "scores": scores, "text": "text c"},
+    ]  # fmt: skip
