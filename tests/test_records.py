@@ -135,3 +135,20 @@ def test_predict_output_without_format_writes_what_the_extension_names(run, tmp_
     assert header.split(",") == CSV_COLUMNS and row.split(",")[0].endswith("a.txt")
     assert json.loads((tmp_path / "out.jsonl").read_text())["path"].endswith("a.txt")
     assert (tmp_path / "out.txt").read_text().splitlines()[0].split()[0] == "document"
+
+
+@pytest.mark.parametrize(
+    ("record_id", "path", "name"),
+    [
+        ("posts/a.md", "posts/a.md", "posts/a.md"),  # a file: its path
+        ("row-7", "rows.jsonl", "rows.jsonl#row-7"),  # a row of a file: path#id
+        ("0", "", "0"),  # a text given to the library: its id
+        ("x", "a" * 34, "a" * 34 + "#x"),  # 36 characters fit
+        ("x", "b" * 35, "…" + ("b" * 35 + "#x")[-35:]),  # 37 do not: the end is kept
+    ],
+)
+def test_table_names_each_document(record_id, path, name):
+    record = {**RECORD, "id": record_id, "path": path, "labels": []}
+    (line,) = written("table", [record]).splitlines()[2:]
+    assert line[:36].rstrip() == name
+    assert line.split()[1:3] == ["-", "LLM"]  # no labels: a dash

@@ -125,8 +125,9 @@ def table_header() -> str:
 
 
 def _name(record: dict) -> str:
-    name = record["path"] if record["id"] == record["path"] else f"{record['path']}#{record['id']}"
-    name = printable(name or record["id"])
+    path, doc_id = record["path"], record["id"]
+    # A file is named by its path, a row of a file by path#id, a text without a file by id.
+    name = printable(path or doc_id if path in (doc_id, "") else f"{path}#{doc_id}")
     return name if len(name) <= _NAME_WIDTH else "…" + name[-(_NAME_WIDTH - 1) :]
 
 
