@@ -282,3 +282,30 @@ def test_errors_of_lists_what_the_tagger_got_wrong():
         {"id": "c", "gold": [], "predicted": ["AI"], "gold_primary": "none",
          "predicted_primary": "AI", "scores": scores, "text": "text c"},
     ]  # fmt: skip
+
+
+def test_figures_are_rounded_to_four_places():
+    gold = [["AI"], ["AI"], ["AI", "ML"]]
+    guessed = [["AI"], [], ["AI", "ML", "LLM"]]
+    found = metrics(gold, guessed, ["AI", "AI", "ML"], ["AI", "none", "AI"])
+    assert found["exact_match"] == 0.3333 and found["primary_accuracy"] == 0.3333
+    # AI f1 = 2*2/(2*2+0+1) = 0.8, ML 1.0, LLM 0.0, GenAI 0.0: macro 0.45
+    assert found["macro_f1"] == 0.45
+    assert metrics([["AI"], ["AI"]], [["AI"], []])["macro_f1"] == 0.1667  # (2/3) / 4
+    assert label_matrix([["AI"], []]).dtype == np.int8
+
+
+def test_primary_accuracy_needs_both_primaries():
+    assert metrics([["AI"]], [["AI"]], gold_primary=["AI"])["primary_accuracy"] is None
+    assert metrics([["AI"]], [["AI"]], predicted_primary=["AI"])["primary_accuracy"] is None
+
+
+def test_precision_recall_curve_by_hand():
+    from aitag.evaluation import precision_recall_curve
+
+    thresholds, precision, recall = precision_recall_curve(
+        np.array([0, 1, 0, 0]), np.array([0.9, 0.8, 0.8, 0.1])
+    )
+    assert thresholds.tolist() == [0.9, 0.8, 0.1]
+    assert precision.tolist() == pytest.approx([0.0, 1 / 3, 0.25])  # ties pass together
+    assert recall.tolist() == [0.0, 1.0, 1.0]
