@@ -194,7 +194,7 @@ def results_of(copy: Path) -> dict[str, str]:
     return results
 
 
-def run_group(name: str, jobs: int, cache: Path) -> dict[str, str]:
+def run_group(name: str, jobs: int, cache: Path, only: list[str]) -> dict[str, str]:
     modules, tests = GROUPS[name]
     copy = scratch_copy(f"aitag-mutation-{name}-")
     tests = [t for t in tests if (copy / t).exists()]
@@ -206,7 +206,7 @@ def run_group(name: str, jobs: int, cache: Path) -> dict[str, str]:
     mutmut = shutil.which("mutmut") or str(Path(sys.executable).with_name("mutmut"))
     print(f"[{name}] mutating {', '.join(modules)} against {', '.join(tests)} in {copy}")
     subprocess.run(
-        [mutmut, "run", "--max-children", str(jobs)],
+        [mutmut, "run", "--max-children", str(jobs), *only],
         cwd=copy,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -243,6 +243,9 @@ def main() -> int:
     parser.add_argument("--groups", default=",".join(GROUPS), help="Comma-separated groups.")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument(
+        "--only", nargs="+", default=[], metavar="NAME", help="Mutant names or globs to run."
+    )
+    parser.add_argument(
         "--report", nargs="+", metavar="DIR", help="Only report on scratch folders of a run."
     )
     args = parser.parse_args()
@@ -254,7 +257,7 @@ def main() -> int:
     cache = Path(tempfile.mkdtemp(prefix="aitag-mutation-model-"))
     results: dict[str, str] = {}
     for name in args.groups.split(","):
-        results.update(run_group(name.strip(), args.jobs, cache))
+        results.update(run_group(name.strip(), args.jobs, cache, args.only))
     report(results)
     return 0
 

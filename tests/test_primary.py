@@ -133,3 +133,92 @@ def test_an_empty_text_is_a_document_without_passages(tagger):
         assert record["labels"] == [] and record["primary"] == NO_LABEL
         assert record["scores"] == dict.fromkeys(LABELS, 0.0)
     assert text_document("").passages == []
+
+
+# ------------------------------------------------------------ the decision rule around it
+
+
+def test_a_passage_primary_is_its_top_tag_not_the_last_name():
+    # Applied AI, LLM, GenAI: GenAI scores highest; "LLM" would be the largest name.
+    tagger = tagger_of({LONG: [0.7, 0.2, 0.8, 0.95], SHORT: [0.9, 0.6, 0.1, 0.1]})
+    first, second = tagger.score_passages([LONG, SHORT], ["a", "b"])
+    assert first["primary"] == "GenAI" and second["primary"] == "AI"
+    (record,) = tagger.predict(f"{LONG}\n\n{SHORT}", passages=True)
+    assert [p["primary"] for p in record["passages"]] == ["GenAI", "AI"]
+
+
+def test_passages_are_decided_by_passage_thresholds_documents_by_document_ones():
+    tagger = tagger_of(SCORES)
+    tagger.set_threshold("ML", 0.95)  # a document threshold (--threshold)
+    (record,) = tagger.predict(f"{LONG}\n\n{SHORT}", passages=True)
+    assert record["labels"] == ["LLM"] and record["primary"] == "LLM"
+    assert record["passages"][0]["labels"] == ["ML", "LLM"]
+    (passage, _) = tagger.score_passages([LONG, SHORT], ["a", "b"])
+    assert passage["labels"] == ["ML", "LLM"]
+
+
+def test_a_score_at_the_threshold_applies_the_tag():
+    (record,) = tagger_of({LONG: [0.5, 0.49, 0.0, 0.0]}).predict(LONG)
+    assert record["labels"] == ["AI"]
+
+
+def test_record_fields():
+    tagger = tagger_of(SCORES)
+    (passage, _) = tagger.score_passages([LONG, SHORT], ["a", "b"])
+    assert passage == {
+        "id": "a", "path": "a", "labels": ["ML", "LLM"],
+        "scores": {"AI": 0.1, "ML": 0.9, "LLM": 0.6, "GenAI": 0.1},
+        "primary": "ML", "model": "fixed",
+    }  # fmt: skip
+    (record,) = tagger.predict(f"{LONG}\n\n{SHORT}", passages=True)
+    first = record["passages"][0]
+    assert first == {
+        "index": 0, "line": 1, "column": 1, "start": 0, "end": len(LONG),
+        "labels": ["ML", "LLM"], "scores": {"AI": 0.1, "ML": 0.9, "LLM": 0.6, "GenAI": 0.1},
+        "primary": "ML", "text": LONG,
+    }  # fmt: skip
+    assert "passages" not in tagger.score_documents([text_document(LONG)])[0]
+
+
+def test_each_passage_record_has_its_own_scores_across_documents():
+    third = "third passage of the first document here"
+    scores = {**SCORES, third: [0.2, 0.3, 0.4, 0.5]}
+    records = tagger_of(scores).predict([f"{LONG}\n\n{SHORT}\n\n{third}", SHORT], passages=True)
+    found = [[list(p["scores"].values()) for p in r["passages"]] for r in records]
+    assert found == [[scores[LONG], scores[SHORT], scores[third]], [scores[SHORT]]]
+
+
+def test_without_a_document_stage_a_document_scores_as_its_best_passage():
+    (one,) = tagger_of(SCORES).predict(LONG)
+    assert list(one["scores"].values()) == SCORES[LONG]
+    (two,) = tagger_of(SCORES).predict(f"{LONG}\n\n{SHORT}")
+    assert list(two["scores"].values()) == [0.1, 0.9, 0.99, 0.1]
+
+
+def test_the_document_stage_sees_the_title(tagger):
+    from aitag.predict import document_inputs
+
+    documents = [
+        d
+        for d in read_documents([str(CORPUS / "documents" / "d10-mixed")])
+        if not isinstance(d, Exception) and d.title and d.passages
+    ][:5]
+    assert documents
+    expected = tagger.model.documents.predict_proba(
+        document_inputs(tagger.model.passages, documents)
+    )
+    for record, row in zip(tagger.score_documents(documents), expected):
+        assert list(record["scores"].values()) == [round(float(v), 4) for v in row]
+
+
+def test_word_counts_logit_and_the_document_decision_by_hand():
+    from aitag.decision import DocumentDecision, logit
+
+    counts = word_counts(["one two\nthree", "x", "a  b"])
+    assert counts.dtype == np.float64 and counts.tolist() == [3.0, 1.0, 3.0]
+    assert logit(np.array([0.0, 0.5, 1.0])).tolist() == [-9.0, 0.0, 9.0]
+    assert logit(np.array([0.9]))[0] == pytest.approx(np.log(9))
+    decision = DocumentDecision(np.ones((4, 2)), [1.0, 0.0, -1.0, 2.0], [0.0, 1.0], [1.0, 2.0])
+    # (x - mean) / scale = [2, 1]; linear = 3 + intercept
+    found = decision.predict_proba(np.array([[2.0, 3.0]]))
+    assert found[0].tolist() == pytest.approx([1 / (1 + np.exp(-v)) for v in (4, 3, 2, 5)])
