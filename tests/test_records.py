@@ -152,3 +152,36 @@ def test_table_names_each_document(record_id, path, name):
     (line,) = written("table", [record]).splitlines()[2:]
     assert line[:36].rstrip() == name
     assert line.split()[1:3] == ["-", "LLM"]  # no labels: a dash
+
+
+def test_writer_files_counts_and_line_ends(tmp_path, capsys):
+    record = {**RECORD, "id": "café", "path": "posts/café.md"}
+    for fmt in ("jsonl", "csv", "table"):
+        path = tmp_path / "new" / "deeper" / f"out.{fmt}"
+        for _ in range(2):  # a second writer replaces the file: no append unless asked
+            with RecordWriter(fmt, str(path)) as writer:
+                writer.write(record)
+                writer.write(RECORD)
+            assert writer.count == 2
+        data = path.read_bytes()
+        assert "café".encode() in data and b"\r" not in data
+        assert data.count(b"posts/post-1.md") == 1
+    assert (
+        json.loads((tmp_path / "new" / "deeper" / "out.jsonl").read_text().splitlines()[0])["id"]
+        == "café"
+    )
+    with RecordWriter("jsonl", "-") as writer:
+        writer.write(RECORD)
+    assert json.loads(capsys.readouterr().out) == RECORD
+
+
+def test_table_passage_labels_are_joined_by_commas():
+    record = {
+        **RECORD,
+        "passages": [
+            {"line": 1, "column": 1, "labels": ["ML", "LLM"], "primary": "LLM",
+             "scores": RECORD["scores"]},
+        ],
+    }  # fmt: skip
+    *_, passage = written("table", [record]).splitlines()
+    assert passage.split()[1] == "ML,LLM"
