@@ -143,6 +143,22 @@ def test_train_writes_model_and_card(tmp_path):
     assert out.exists() and (tmp_path / "m.card.json").exists()
 
 
+def test_train_names_the_card_it_wrote_beside_a_model_in_a_dotted_folder(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    from aitag.corpus import load_records
+
+    records = load_records(Path(__file__).resolve().parents[1] / "corpus")[:120]
+    corpus.write_text("".join(json.dumps(r.to_json()) + "\n" for r in records))
+    out = tmp_path / "models" / "v1.2" / "model"
+    result = CliRunner().invoke(
+        main, ["train", "--corpus", str(corpus), "--out", str(out), "--folds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    card = tmp_path / "models" / "v1.2" / "model.card.json"
+    assert result.stdout.rstrip().endswith(f"wrote {out} and {card}")
+    assert out.is_file() and card.is_file()
+
+
 def test_help_lists_every_command_with_help_text():
     result = CliRunner().invoke(main, ["--help"])
     for command in ("predict", "train", "evaluate", "corpus"):

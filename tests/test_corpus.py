@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -16,6 +17,7 @@ from aitag.corpus import (
     parse_record,
     split_records,
 )
+from aitag.defaults import TEST_SPLIT_PERCENT
 from aitag.errors import CorpusError
 from aitag.seeds import body_paragraphs, extract_seed_snippets
 
@@ -123,3 +125,73 @@ def test_corpus_validate_and_stats_commands(tmp_path):
     assert result.exit_code == 2 and "already used" in result.output
     stats = CliRunner().invoke(main, ["corpus", "stats", str(good), "--format", "json"])
     assert json.loads(stats.output)["per_tag"]["LLM"] == 1
+
+
+def _bucket(record_id: str) -> int:
+    return int(hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:8], 16) % 100
+
+
+def test_test_split_is_16_of_100_hash_buckets_of_the_id():
+    assert TEST_SPLIT_PERCENT == 16
+    records = load_records(CORPUS)
+    assert all(in_test_split(r.id) == (_bucket(r.id) < 16) for r in records)
+    train, test = split_records(records)
+    # Both keep the corpus's order, and every record is in exactly one.
+    assert [r.id for r in test] == [r.id for r in records if _bucket(r.id) < 16]
+    assert [r.id for r in train] == [r.id for r in records if _bucket(r.id) >= 16]
+    assert 0.15 < len(test) / len(records) < 0.17
+
+
+@pytest.mark.parametrize(
+    ("record_id", "bucket"),
+    [("s001-0023", 0), ("s001-0040", 15), ("w1-0045", 16), ("w1-0029", 17), ("s000-0024", 99)],
+)
+def test_split_membership_at_the_edges(record_id, bucket):
+    assert _bucket(record_id) == bucket
+    assert in_test_split(record_id) == (bucket < 16)
+
+
+def test_documents_split_by_the_same_rule():
+    from aitag.corpus import load_labelled_documents, split_documents
+
+    documents = load_labelled_documents(CORPUS)
+    train, test = split_documents(documents)
+    assert [d.id for d in test] == [d.id for d in documents if _bucket(d.id) < 16]
+    assert [d.id for d in train] == [d.id for d in documents if _bucket(d.id) >= 16]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "x", "text": "hi"}\nnot json\n', "bad.jsonl:2: not valid JSON"),
+        ("[1, 2]\n", "bad.jsonl:1: a row must be a JSON object"),
+        (b"\xff\xfe\x00bad", "cannot be read"),
+    ],
+)
+def test_validate_against_a_bad_file_is_one_line_not_a_traceback(tmp_path, content, message):
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = CliRunner().invoke(
+        main, ["corpus", "validate", str(CORPUS / SEED_RECORDS), "--against", str(bad)]
+    )
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert message in result.stdout and "Traceback" not in result.output
+
+
+def test_extract_seeds_over_the_shipped_corpus_changes_no_byte(tmp_path):
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    out = tmp_path / SEED_RECORDS
+    out.write_bytes((CORPUS / SEED_RECORDS).read_bytes())
+    result = CliRunner().invoke(
+        main, ["corpus", "extract-seeds", "--raw", str(RAW), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 new or changed" in result.stdout
+    assert out.read_bytes() == (CORPUS / SEED_RECORDS).read_bytes()

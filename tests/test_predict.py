@@ -104,7 +104,8 @@ def test_predict_frame_keeps_rows_and_index(tagger):
     frame = pd.DataFrame(
         {
             "text": [
-                "ChatGPT drafts our support emails from a short prompt and the customer's history.",
+                "The large language model drafts emails from a short prompt, one token at a "
+                "time, and its context window holds the whole thread.",
                 "",
                 "Roast the carrots.",
             ]

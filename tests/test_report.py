@@ -55,7 +55,7 @@ def test_cli_evaluate_report(model_path, tmp_path):
 def test_missing_matplotlib_is_one_clear_line(tagger, test_split, tmp_path, monkeypatch):
     for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
         monkeypatch.setitem(sys.modules, name, None)
-    with pytest.raises(AitagError, match=r"pip install 'aitag\[plots\]'"):
+    with pytest.raises(AitagError, match=r"pip install 'aitag-concepts\[plots\]'"):
         write_report(tagger, test_split, tmp_path / "report")
     assert not (tmp_path / "report").exists()
 

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from .defaults import MODEL_ENV
+from .defaults import DISTRIBUTION, MODEL_ENV
 from .formats import (
     AUDIT_FORMATS,
     EXPLAIN_FORMATS,
@@ -167,7 +167,7 @@ def gather(results) -> tuple[list[dict], int]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aitag")
+@click.version_option(package_name=DISTRIBUTION)
 def main() -> None:
     """Tag articles with the AI concepts they discuss: AI, ML, LLM, GenAI."""
 
@@ -179,7 +179,9 @@ def main() -> None:
     "fmt",
     type=click.Choice(PREDICT_FORMATS),
     default=None,
-    help=format_help(PREDICT_FORMATS) + " Default: table on a terminal, else jsonl.",
+    help=format_help(PREDICT_FORMATS)
+    + " Default: by --output's extension (.csv, .txt for a table, else jsonl); to stdout,"
+    " table on a terminal, else jsonl.",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write records here instead of stdout."
@@ -206,7 +208,9 @@ def main() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option(
-    "--dask-scheduler", metavar="ADDRESS", help="Tag on a Dask cluster (pip install 'aitag[dask]')."
+    "--dask-scheduler",
+    metavar="ADDRESS",
+    help=f"Tag on a Dask cluster (pip install '{DISTRIBUTION}[dask]').",
 )
 @library_errors
 def predict(
@@ -219,10 +223,10 @@ def predict(
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
     from .batch import Batch, ReadOptions, default_jobs, load_tagger, resume_state, run_batch
-    from .formats.records import RecordWriter
+    from .formats.records import RecordWriter, output_format
 
     if fmt is None:
-        fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
+        fmt = output_format(output) or ("table" if sys.stdout.isatty() else "jsonl")
     if resume and (output is None or fmt != "jsonl"):
         raise click.UsageError("--resume needs --output FILE in jsonl format")
     overrides = parse_thresholds(thresholds)
@@ -333,7 +337,7 @@ def train(corpus, out, seed, folds, fmt):
     "--report",
     "report_dir",
     type=click.Path(file_okay=False),
-    help="Also write metrics.json and PNG plots here (pip install 'aitag[plots]').",
+    help=f"Also write metrics.json and PNG plots here (pip install '{DISTRIBUTION}[plots]').",
 )
 @library_errors
 def evaluate(data, model_path, fmt, thresholds, report_dir):

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,7 +303,7 @@ def near_duplicates(
     return pairs
 
 
-def validate_corpus(path: str | Path, against: list[str | Path] = ()) -> list[str]:
+def validate_corpus(path: str | Path, against: Sequence[str | Path] = ()) -> list[str]:
     """Every problem of a corpus, one line each; an empty list means it is valid."""
     try:
         records = load_records(path)
@@ -318,21 +319,36 @@ def validate_corpus(path: str | Path, against: list[str | Path] = ()) -> list[st
     for a, b, similarity in near_duplicates(records):
         problems.append(f"{a}: near duplicate of {b} (Jaccard {similarity})")
     for other_path in against:
-        others = load_texts(other_path)
+        try:
+            others = load_texts(other_path)
+        except CorpusError as error:
+            problems.append(str(error))
+            continue
         for a, b, similarity in near_duplicates(records, others):
             problems.append(f"{a}: near duplicate of {b} in {other_path} (Jaccard {similarity})")
     return problems
 
 
 def load_texts(path: str | Path) -> list[Record]:
-    """Rows of a JSON Lines file as unlabelled records, for duplicate checks against it."""
+    """Rows of a JSON Lines file as unlabelled records, for duplicate checks against it.
+
+    Raises CorpusError naming ``file:line`` for a row that is not a JSON object.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CorpusError(f"{path}: cannot be read as UTF-8 JSON Lines ({error})") from None
     rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
             row = json.loads(line)
-            rows.append(
-                Record(
-                    str(row.get("id", number)), str(row.get("text", "")), (), NO_LABEL, str(path)
-                )
-            )
+        except (ValueError, RecursionError) as error:
+            raise CorpusError(f"{path}:{number}: not valid JSON ({error})") from None
+        if not isinstance(row, dict):
+            raise CorpusError(f"{path}:{number}: a row must be a JSON object")
+        rows.append(
+            Record(str(row.get("id", number)), str(row.get("text", "")), (), NO_LABEL, str(path))
+        )
     return rows

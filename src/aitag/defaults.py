@@ -5,6 +5,10 @@ Every other module imports these; none repeats them.
 
 from __future__ import annotations
 
+#: The distribution's name on the package index (the import package and the command are
+#: ``aitag``; that name is taken on the index by an unrelated project).
+DISTRIBUTION = "aitag-concepts"
+
 #: Environment variable that points at a model file, overriding the shipped one.
 MODEL_ENV = "AITAG_MODEL"
 

@@ -1,4 +1,4 @@
-"""Running the same prediction on a Dask cluster (``pip install 'aitag[dask]'``).
+"""Running the same prediction on a Dask cluster (``pip install 'aitag-concepts[dask]'``).
 
 Workers load the model once each (it is cached per process) and tag whole chunks of
 files, Dask bags of texts, or partitions of a Dask DataFrame.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .batch import CHUNK_FILES, Batch, _tagger, tag_chunk
+from .defaults import DISTRIBUTION
 from .errors import AitagError, InputError
 from .labels import LABELS
 from .persist import default_model_path
@@ -20,7 +21,7 @@ def _require_dask():
         import distributed  # noqa: F401
     except ImportError:
         raise AitagError(
-            "Dask is not installed; install it with: pip install 'aitag[dask]'"
+            f"Dask is not installed; install it with: pip install '{DISTRIBUTION}[dask]'"
         ) from None
 
 

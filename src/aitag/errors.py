@@ -23,7 +23,7 @@ class InputError(AitagError):
         self.path = path
         self.reason = message
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # Rebuilt from (path, reason) when it crosses a process boundary (parallel jobs).
         return (type(self), (self.path, self.reason))
 

@@ -3,7 +3,9 @@ primary accuracy. ``evaluate`` returns a dict that the CLI prints and notebooks 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,8 +14,17 @@ from .errors import CorpusError, InputError, InputWarning
 from .labels import LABELS
 from .readers import read_documents
 
+if TYPE_CHECKING:
+    from .predict import Tagger
 
-def label_matrix(label_lists: list[list[str]] | list[tuple[str, ...]]) -> np.ndarray:
+#: A prediction record (see :mod:`aitag.predict`) and a dict of figures.
+Prediction = dict[str, Any]
+Figures = dict[str, Any]
+#: Tag lists, one per item.
+TagLists = Sequence[Sequence[str]]
+
+
+def label_matrix(label_lists: TagLists) -> np.ndarray:
     """0/1 matrix of shape (n, len(LABELS))."""
     return np.array(
         [[label in labels for label in LABELS] for labels in label_lists], dtype=np.int8
@@ -21,14 +32,28 @@ def label_matrix(label_lists: list[list[str]] | list[tuple[str, ...]]) -> np.nda
 
 
 def metrics(
-    gold: list,
-    predicted: list,
-    gold_primary: list[str] | None = None,
-    predicted_primary: list[str] | None = None,
-) -> dict:
-    """Figures comparing gold and predicted tag lists (and primaries, when given)."""
+    gold: TagLists,
+    predicted: TagLists,
+    gold_primary: Sequence[str] | None = None,
+    predicted_primary: Sequence[str] | None = None,
+) -> Figures:
+    """Figures comparing gold and predicted tag lists (and primaries, when given).
+
+    Per tag precision, recall, F1 and support; macro F1 (the mean of the tags' F1), micro
+    F1 (pooled over every tag of every item), exact match (items with every tag right)
+    and, with primaries, primary accuracy. Each is rounded to 4 places; a ratio with
+    nothing to divide by is 0.
+
+    Examples
+    --------
+    >>> result = metrics([["AI", "ML"], ["LLM"]], [["AI"], ["LLM", "GenAI"]])
+    >>> result["per_label"]["AI"]
+    {'precision': 1.0, 'recall': 1.0, 'f1': 1.0, 'support': 1}
+    >>> result["micro_f1"], result["exact_match"]
+    (0.6667, 0.0)
+    """
     truth, guess = label_matrix(gold), label_matrix(predicted)
-    per_label = {}
+    per_label: dict[str, dict[str, float | int]] = {}
     for j, label in enumerate(LABELS):
         tp = int(np.sum((truth[:, j] == 1) & (guess[:, j] == 1)))
         fp = int(np.sum((truth[:, j] == 0) & (guess[:, j] == 1)))
@@ -41,7 +66,7 @@ def metrics(
         }
     tp = int(np.sum((truth == 1) & (guess == 1)))
     wrong = int(np.sum(truth != guess))
-    result = {
+    result: Figures = {
         "n": int(len(truth)),
         "macro_f1": round(float(np.mean([v["f1"] for v in per_label.values()])), 4),
         "micro_f1": _ratio(2 * tp, 2 * tp + wrong),
@@ -61,7 +86,7 @@ def _ratio(numerator: int, denominator: int) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
 
-def predict_records(tagger, records: list[Record]) -> list[dict]:
+def predict_records(tagger: Tagger, records: list[Record]) -> list[Prediction]:
     """Predictions for labelled records, each record's text scored as one passage.
 
     LABELS.md labels a record's text as a whole ("one passage a line") and the passage
@@ -70,13 +95,15 @@ def predict_records(tagger, records: list[Record]) -> list[dict]:
     return tagger.score_passages([r.text for r in records], [r.id for r in records])
 
 
-def evaluate(tagger, data: str | Path | list[Record]) -> dict:
+def evaluate(tagger: Tagger, data: str | Path | list[Record]) -> Figures:
     """Score a labelled JSON Lines file (or records) with a tagger and return the figures."""
     records = load_records(data) if isinstance(data, (str, Path)) else data
     return figures(tagger, records, predict_records(tagger, records))
 
 
-def predict_labelled_documents(tagger, documents: list[LabelledDocument]) -> list[dict]:
+def predict_labelled_documents(
+    tagger: Tagger, documents: list[LabelledDocument]
+) -> list[Prediction]:
     """Predictions for labelled documents, each read and tagged as ``aitag predict`` does."""
     results = tagger.predict_documents(read_documents([str(d.path) for d in documents]))
     predictions = []
@@ -87,7 +114,7 @@ def predict_labelled_documents(tagger, documents: list[LabelledDocument]) -> lis
     return predictions
 
 
-def evaluate_documents(tagger, data: str | Path | list[LabelledDocument]) -> dict:
+def evaluate_documents(tagger: Tagger, data: str | Path | list[LabelledDocument]) -> Figures:
     """Figures of a tagger on labelled whole documents (a folder with ``labels.jsonl``).
 
     Besides the figures of :func:`evaluate`: ``untagged_tagged``, the share of documents
@@ -109,13 +136,13 @@ def evaluate_documents(tagger, data: str | Path | list[LabelledDocument]) -> dic
     return result
 
 
-def untagged_tagged(gold: list, guessed: list) -> float | None:
+def untagged_tagged(gold: TagLists, guessed: TagLists) -> float | None:
     """The share of items with no gold tag that get at least one; None if there are none."""
     untagged = [bool(g) for labels, g in zip(gold, guessed) if not labels]
     return round(sum(untagged) / len(untagged), 4) if untagged else None
 
 
-def figures(tagger, records: list[Record], predictions: list[dict]) -> dict:
+def figures(tagger: Tagger, records: list[Record], predictions: list[Prediction]) -> Figures:
     """The dict ``evaluate`` returns, for predictions already made (plots reuse them)."""
     result = metrics(
         [r.labels for r in records],
@@ -128,7 +155,7 @@ def figures(tagger, records: list[Record], predictions: list[dict]) -> dict:
     return result
 
 
-def score_matrix(predictions: list[dict]) -> np.ndarray:
+def score_matrix(predictions: list[Prediction]) -> np.ndarray:
     """Document scores as a (n, len(LABELS)) array, in LABELS order."""
     return np.array(
         [[p["scores"][label] for label in LABELS] for p in predictions], dtype=float
@@ -154,9 +181,9 @@ def precision_recall_curve(
 
 def threshold_tradeoffs(
     records: list[Record],
-    predictions: list[dict],
+    predictions: list[Prediction],
     thresholds: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Precision, recall and F1 per tag at each threshold: what moving a threshold costs."""
     truth, scores = label_matrix([r.labels for r in records]), score_matrix(predictions)
     rows = []
@@ -177,7 +204,7 @@ def threshold_tradeoffs(
     return rows
 
 
-def tag_matrix(gold: list, predicted: list) -> np.ndarray:
+def tag_matrix(gold: TagLists, predicted: TagLists) -> np.ndarray:
     """Counts of documents with gold tag i (row) and predicted tag j (column).
 
     Rows and columns are LABELS then ``none`` (no tag at all); a document with several
@@ -185,14 +212,15 @@ def tag_matrix(gold: list, predicted: list) -> np.ndarray:
     """
     truth = _with_none(label_matrix(gold))
     guess = _with_none(label_matrix(predicted))
-    return truth.T.astype(int) @ guess.astype(int)
+    counts: np.ndarray = truth.T.astype(int) @ guess.astype(int)
+    return counts
 
 
 def _with_none(matrix: np.ndarray) -> np.ndarray:
     return np.hstack([matrix, (matrix.sum(axis=1) == 0)[:, None].astype(matrix.dtype)])
 
 
-def errors_of(records: list[Record], predictions: list[dict]) -> list[dict]:
+def errors_of(records: list[Record], predictions: list[Prediction]) -> list[dict[str, Any]]:
     """The records a tagger got wrong (tags or primary), with what it said."""
     wrong = []
     for record, prediction in zip(records, predictions):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, InputWarning
 from .features import ENTITY_MARK, analyze
 from .labels import LABELS
 from .predict import Tagger
@@ -95,8 +95,9 @@ class Explainer:
     Examples
     --------
     >>> explainer = Explainer(Tagger.load())  # doctest: +SKIP
-    >>> explainer.explain_text("A prompt steers the language model.")["explanations"]["LLM"][0]
-    {'feature': 'language model', 'weight': 1.23}  # doctest: +SKIP
+    >>> record = explainer.explain_text("A prompt steers the language model.")  # doctest: +SKIP
+    >>> record["explanations"]["LLM"][0]  # doctest: +SKIP
+    {'feature': 'language model', 'weight': 1.23}
     """
 
     def __init__(self, tagger: Tagger, top: int = TOP_FEATURES):
@@ -111,8 +112,8 @@ class Explainer:
 
     def explain_documents(
         self, items: Iterable[Document | InputError], passages: bool = False
-    ) -> Iterator[dict | InputError]:
-        """Stream explained records, passing InputErrors through in their place."""
+    ) -> Iterator[dict | InputError | InputWarning]:
+        """Stream explained records, passing InputErrors (and warnings) through in place."""
         return in_chunks(items, lambda docs: [self.explain_document(d, passages) for d in docs])
 
     def explain_document(self, document: Document, passages: bool = False) -> dict:
@@ -185,7 +186,7 @@ def term_spans(text: str, features: list[dict]) -> list[tuple[int, int, dict]]:
     An n-gram matches its words in order, whatever the case and whatever punctuation or
     space separates them. Where two matches overlap, the stronger feature keeps the span.
     """
-    matches = []
+    matches: list[tuple[int, int, dict]] = []
     for feature in features:
         if feature["feature"].startswith(ENTITY_MARK):
             continue  # a class term has no words of its own in the text

@@ -24,7 +24,11 @@ def is_ancestor(outer: str, inner: str) -> bool:
 
 
 def check_label(name: str) -> str:
-    """Return ``name`` as a tag, accepting any letter case; raise ValueError otherwise."""
+    """Return ``name`` as a tag, accepting any letter case; raise ValueError otherwise.
+
+    >>> check_label(" genai")
+    'GenAI'
+    """
     for label in LABELS:
         if label.lower() == name.strip().lower():
             return label

@@ -1,6 +1,6 @@
 """An evaluation report on disk: ``metrics.json`` and PNG plots of where the model errs.
 
-matplotlib is an optional extra (``pip install 'aitag[plots]'``), imported only when a
+matplotlib is an optional extra (``pip install 'aitag-concepts[plots]'``), imported only when a
 plot is drawn. Figures are drawn on the Agg canvas without pyplot, so drawing changes no
 global backend (a notebook keeps its own) and works on machines with no display.
 """
@@ -15,6 +15,7 @@ import numpy as np
 
 from .atomic import write_atomic
 from .corpus import Record, load_records
+from .defaults import DISTRIBUTION
 from .errors import AitagError
 from .evaluation import (
     figures,
@@ -141,6 +142,6 @@ def _figure_class():
     except ImportError:
         raise AitagError(
             "plots need matplotlib, which is not installed; install it with: "
-            "pip install 'aitag[plots]'"
+            f"pip install '{DISTRIBUTION}[plots]'"
         ) from None
     return Figure

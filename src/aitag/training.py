@@ -30,6 +30,7 @@ from .corpus import (
     split_records,
 )
 from .decision import FEATURE_NAMES
+from .defaults import DISTRIBUTION
 from .errors import CorpusError, InputError
 from .evaluation import evaluate, evaluate_documents, label_matrix, metrics, untagged_tagged
 from .labels import LABELS
@@ -222,9 +223,13 @@ def _corpus_card(corpus, records, train_set, test_set, train_docs, test_docs) ->
 
 def _versions() -> dict:
     versions = {"python": platform.python_version()}
-    for package in ("aitag", "numpy", "scikit-learn", "skops"):
+    # aitag is distributed as DISTRIBUTION; the card keeps the name people import.
+    for key, package in (
+        ("aitag", DISTRIBUTION),
+        *((p, p) for p in ("numpy", "scikit-learn", "skops")),
+    ):
         try:
-            versions[package] = metadata.version(package)
+            versions[key] = metadata.version(package)
         except metadata.PackageNotFoundError:
-            versions[package] = None
+            versions[key] = None
     return versions

@@ -74,8 +74,9 @@ class Auditor:
     Examples
     --------
     >>> auditor = Auditor(Tagger.load())  # doctest: +SKIP
-    >>> [f["rule"] for f in auditor.audit_text("Machine learning is a type of generative AI.")]
-    ['aitag.InvertedHierarchy']  # doctest: +SKIP
+    >>> findings = auditor.audit_text("Machine learning is a type of generative AI.")  # doctest: +SKIP
+    >>> [f["rule"] for f in findings]  # doctest: +SKIP
+    ['aitag.InvertedHierarchy']
     """
 
     def __init__(self, tagger, thresholds: dict[str, float] | None = None, mention_model=None):

@@ -15,13 +15,24 @@ import re
 import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO, cast
 
 from ..atomic import atomic_file
 from ..errors import printable
 from ..labels import LABELS
 
+#: The format ``predict --output FILE`` writes when not told, by the file's extension;
+#: any other name gets JSON Lines.
+OUTPUT_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "table"}
+
 CSV_COLUMNS = ["id", "path", "labels", "primary", *(f"score_{label}" for label in LABELS), "model"]
+
+
+def output_format(path: str | None) -> str | None:
+    """The format an output file's name asks for; None for stdout (no file, or ``-``)."""
+    if path is None or path == "-":
+        return None
+    return OUTPUT_EXTENSIONS.get(Path(path).suffix.lower(), "jsonl")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -64,7 +75,7 @@ class RecordWriter:
         self.path = path
         self.append = append
         self.count = 0
-        self._atomic: AbstractContextManager[TextIO] | None = None
+        self._atomic: AbstractContextManager[IO[Any]] | None = None
 
     def __enter__(self) -> RecordWriter:
         if self.path is None or self.path == "-":
@@ -75,8 +86,8 @@ class RecordWriter:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.stream = open(self.path, "a" if self.append else "w", encoding="utf-8")
         else:
-            self._atomic = atomic_file(self.path)
-            self.stream = self._atomic.__enter__()
+            self._atomic = atomic = atomic_file(self.path)
+            self.stream = cast(TextIO, atomic.__enter__())
         if self.fmt == "csv":
             self._csv = csv.writer(self.stream, lineterminator="\n")
             self._csv.writerow(CSV_COLUMNS)
@@ -114,8 +125,9 @@ def table_header() -> str:
 
 
 def _name(record: dict) -> str:
-    name = record["path"] if record["id"] == record["path"] else f"{record['path']}#{record['id']}"
-    name = printable(name or record["id"])
+    path, doc_id = record["path"], record["id"]
+    # A file is named by its path, a row of a file by path#id, a text without a file by id.
+    name = printable(path or doc_id if path in (doc_id, "") else f"{path}#{doc_id}")
     return name if len(name) <= _NAME_WIDTH else "…" + name[-(_NAME_WIDTH - 1) :]
 
 

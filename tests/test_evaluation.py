@@ -1,0 +1,311 @@
+"""Evaluation: every figure aitag reports equals scikit-learn's on the same predictions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import CORPUS
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from aitag.corpus import load_records
+from aitag.evaluation import (
+    evaluate,
+    evaluate_documents,
+    label_matrix,
+    metrics,
+    predict_labelled_documents,
+    predict_records,
+    threshold_tradeoffs,
+    untagged_tagged,
+)
+from aitag.labels import LABELS
+
+#: Labelled passages and documents the session's model never saw (see conftest.py).
+UNSEEN_PASSAGES = ("written/w5-comparisons-misuse.jsonl", "written/w7-industry-messy.jsonl")
+UNSEEN_DOCUMENTS = "documents/d10-mixed"
+
+#: Figures are rounded to 4 places.
+CLOSE = {"abs": 5e-5}
+
+
+def sklearn_figures(gold, guessed, gold_primary=None, guessed_primary=None) -> dict:
+    """The figures of :func:`aitag.evaluation.metrics`, computed by scikit-learn."""
+    truth, guess = label_matrix(gold), label_matrix(guessed)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, guess, average=None, labels=range(len(LABELS)), zero_division=0
+    )
+    result = {
+        "n": len(gold),
+        "macro_f1": f1_score(truth, guess, average="macro", zero_division=0),
+        "micro_f1": f1_score(truth, guess, average="micro", zero_division=0),
+        # On indicator matrices accuracy_score is subset accuracy: every tag right.
+        "exact_match": accuracy_score(truth, guess),
+        "per_label": {
+            label: {
+                "precision": precision[j],
+                "recall": recall[j],
+                "f1": f1[j],
+                "support": int(support[j]),
+            }
+            for j, label in enumerate(LABELS)
+        },
+    }
+    if gold_primary is not None:
+        result["primary_accuracy"] = accuracy_score(gold_primary, guessed_primary)
+    return result
+
+
+def assert_same_figures(found: dict, expected: dict) -> None:
+    assert found["n"] == expected["n"]
+    for key in ("macro_f1", "micro_f1", "exact_match", "primary_accuracy"):
+        if key in expected:
+            assert found[key] == pytest.approx(expected[key], **CLOSE), key
+    for label in LABELS:
+        for key in ("precision", "recall", "f1"):
+            assert found["per_label"][label][key] == pytest.approx(
+                expected["per_label"][label][key], **CLOSE
+            ), (label, key)
+        assert found["per_label"][label]["support"] == expected["per_label"][label]["support"]
+
+
+def assert_discriminating(gold, guessed) -> None:
+    """The predictions are wrong in the ways that tell the formulas apart (else the
+    comparison above would pass for a wrong formula too)."""
+    truth, guess = label_matrix(gold), label_matrix(guessed)
+    tp = (truth & guess).sum(axis=0)
+    assert (tp > 0).all()
+    assert ((truth == 1) & (guess == 0)).sum(axis=0).tolist() != ((truth == 0) & (guess == 1)).sum(
+        axis=0
+    ).tolist()  # precision differs from recall somewhere
+    partly = (truth == guess).any(axis=1) & ~(truth == guess).all(axis=1)
+    assert partly.any()  # some rows are right on some tags only
+    assert not (truth == guess).all(axis=1).all()
+
+
+@pytest.fixture(scope="module")
+def unseen_records():
+    return [r for name in UNSEEN_PASSAGES for r in load_records(CORPUS / name)]
+
+
+def test_passage_figures_equal_scikit_learn_on_real_predictions(tagger, unseen_records):
+    predictions = predict_records(tagger, unseen_records)
+    gold = [r.labels for r in unseen_records]
+    guessed = [p["labels"] for p in predictions]
+    assert_discriminating(gold, guessed)
+    expected = sklearn_figures(
+        gold, guessed, [r.primary for r in unseen_records], [p["primary"] for p in predictions]
+    )
+    found = evaluate(tagger, unseen_records)
+    assert_same_figures(found, expected)
+    assert found["model"] == tagger.name and found["thresholds"] == tagger.thresholds
+
+
+def test_evaluate_reads_a_jsonl_file_as_its_records(tagger):
+    path = CORPUS / UNSEEN_PASSAGES[0]
+    assert evaluate(tagger, path) == evaluate(tagger, load_records(path))
+
+
+def test_passages_are_decided_by_passage_thresholds(tagger, unseen_records):
+    records = unseen_records[:50]
+    probabilities = tagger.model.passages.predict_proba([r.text for r in records])
+    for record, prediction, row in zip(records, predict_records(tagger, records), probabilities):
+        assert prediction["id"] == record.id
+        assert prediction["labels"] == [
+            label for j, label in enumerate(LABELS) if row[j] >= tagger.passage_thresholds[label]
+        ]
+
+
+def test_document_figures_equal_scikit_learn_on_real_predictions(tagger):
+    from aitag.corpus import load_labelled_documents
+
+    documents = load_labelled_documents(CORPUS / UNSEEN_DOCUMENTS)
+    predictions = predict_labelled_documents(tagger, documents)
+    assert [p["id"] for p in predictions] == [d.id for d in documents]
+    gold = [d.labels for d in documents]
+    guessed = [p["labels"] for p in predictions]
+    expected = sklearn_figures(
+        gold, guessed, [d.primary for d in documents], [p["primary"] for p in predictions]
+    )
+    found = evaluate_documents(tagger, CORPUS / UNSEEN_DOCUMENTS)
+    assert_same_figures(found, expected)
+    untagged = [bool(g) for labels, g in zip(gold, guessed) if not labels]
+    assert untagged and found["untagged_tagged"] == pytest.approx(
+        sum(untagged) / len(untagged), **CLOSE
+    )
+
+
+# ------------------------------------------------------------ metrics on chosen cases
+
+#: Cases that tell each formula from its usual mistakes: micro F1 pooled over tags (not
+#: the mean of F1s), exact match over all tags (not any), recall over gold positives.
+CASES = [
+    # gold, predicted
+    (["AI", "ML"], ["AI"]),
+    (["LLM"], ["LLM", "GenAI"]),
+    ([], []),
+    (["GenAI"], ["ML"]),
+    (["ML"], ["ML"]),
+    (["AI", "LLM", "GenAI"], ["AI", "LLM", "GenAI"]),
+    ([], ["AI"]),
+    (["ML", "LLM"], ["LLM"]),
+]
+
+
+def test_metrics_equal_scikit_learn_on_chosen_cases():
+    gold, guessed = [g for g, _ in CASES], [p for _, p in CASES]
+    assert_discriminating(gold, guessed)
+    gold_primary = [g[0] if g else "none" for g in gold]
+    guessed_primary = [p[-1] if p else "none" for p in guessed]
+    found = metrics(gold, guessed, gold_primary, guessed_primary)
+    assert_same_figures(found, sklearn_figures(gold, guessed, gold_primary, guessed_primary))
+
+
+def test_metrics_by_hand():
+    found = metrics([["AI", "ML"], ["LLM"], []], [["AI"], ["LLM", "GenAI"], ["ML"]])
+    # tp 2 (AI, LLM), fp 2 (GenAI, ML), fn 1 (ML): micro F1 = 4 / (4 + 3)
+    assert found["micro_f1"] == round(4 / 7, 4)
+    assert found["exact_match"] == 0.0
+    assert found["per_label"]["ML"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert found["per_label"]["AI"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+    assert found["per_label"]["GenAI"]["support"] == 0
+    assert found["macro_f1"] == round((1.0 + 0.0 + 1.0 + 0.0) / 4, 4)
+    assert found["primary_accuracy"] is None
+    assert found["n"] == 3
+
+
+def test_metrics_of_nothing_are_zero_not_an_error():
+    found = metrics([], [], [], [])
+    assert found["n"] == 0 and found["exact_match"] == 0.0 and found["micro_f1"] == 0.0
+    assert found["primary_accuracy"] == 0.0
+
+
+def test_label_order_in_a_list_does_not_matter():
+    assert metrics([["ML", "AI"]], [["AI", "ML"]])["exact_match"] == 1.0
+
+
+def test_untagged_tagged_counts_items_without_gold_tags():
+    assert untagged_tagged([[], [], ["AI"]], [["ML"], [], []]) == 0.5
+    assert untagged_tagged([["AI"]], [[]]) is None
+
+
+def test_threshold_tradeoffs_equal_scikit_learn(tagger, unseen_records):
+    records = unseen_records[:200]
+    predictions = predict_records(tagger, records)
+    truth = label_matrix([r.labels for r in records])
+    scores = np.array([[p["scores"][label] for label in LABELS] for p in predictions])
+    rows = threshold_tradeoffs(records, predictions, thresholds=(0.3, 0.5))
+    assert [(r["tag"], r["threshold"]) for r in rows] == [
+        (label, t) for label in LABELS for t in (0.3, 0.5)
+    ]
+    for row in rows:
+        j = LABELS.index(row["tag"])
+        guess = scores[:, j] >= row["threshold"]
+        precision, recall, f1, _ = precision_recall_fscore_support(
+            truth[:, j], guess, average="binary", zero_division=0
+        )
+        assert (row["precision"], row["recall"], row["f1"]) == pytest.approx(
+            (precision, recall, f1), **CLOSE
+        )
+
+
+def test_document_figures_name_the_model_and_take_documents_as_a_list(tagger):
+    from aitag.corpus import load_labelled_documents
+
+    documents = load_labelled_documents(CORPUS / UNSEEN_DOCUMENTS)[:6]
+    found = evaluate_documents(tagger, documents)
+    assert found["n"] == 6
+    assert found["model"] == tagger.name and found["thresholds"] == tagger.thresholds
+
+
+def test_a_labelled_document_that_cannot_be_read_is_a_corpus_error(tagger, tmp_path):
+    from aitag.corpus import load_labelled_documents
+    from aitag.errors import CorpusError
+
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "labels.jsonl").write_text(
+        '{"path": "blob.txt", "labels": [], "primary": "none"}\n'
+    )
+    with pytest.raises(CorpusError, match=r"blob\.txt: a labelled document cannot be read"):
+        predict_labelled_documents(tagger, load_labelled_documents(tmp_path))
+
+
+def test_untagged_tagged_is_rounded_to_four_places():
+    assert untagged_tagged([[], [], []], [["AI"], [], []]) == 0.3333
+
+
+def test_threshold_tradeoffs_count_a_score_at_the_threshold_as_passing():
+    from aitag.corpus import Record
+
+    records = [Record(str(i), "t", labels, "none", "s") for i, labels in enumerate([("AI",), ()])]
+    predictions = [
+        {"scores": {"AI": 0.5, "ML": 0.0, "LLM": 0.0, "GenAI": 0.0}},
+        {"scores": {"AI": 0.125, "ML": 0.0, "LLM": 0.0, "GenAI": 0.0}},
+    ]
+    rows = threshold_tradeoffs(records, predictions, thresholds=(0.125, 0.5))
+    ai = [row for row in rows if row["tag"] == "AI"]
+    assert [row["threshold"] for row in ai] == [0.12, 0.5]
+    assert ai[0]["precision"] == 0.5 and ai[0]["recall"] == 1.0
+    assert ai[1]["precision"] == 1.0 and ai[1]["recall"] == 1.0
+
+
+def test_tag_matrix_counts_gold_against_predicted_tags():
+    from aitag.evaluation import tag_matrix
+
+    counts = tag_matrix([["AI", "ML"], [], ["LLM"]], [["AI"], ["GenAI"], []])
+    assert counts.dtype.kind == "i"
+    expected = np.zeros((5, 5), dtype=int)
+    expected[0, 0] = 1  # AI -> AI
+    expected[1, 0] = 1  # ML (same document) -> AI
+    expected[4, 3] = 1  # none -> GenAI
+    expected[2, 4] = 1  # LLM -> none
+    assert counts.tolist() == expected.tolist()
+
+
+def test_errors_of_lists_what_the_tagger_got_wrong():
+    from aitag.corpus import Record
+    from aitag.evaluation import errors_of
+
+    records = [
+        Record("a", "text a", ("ML", "AI"), "ML", "s"),
+        Record("b", "text b", ("LLM",), "LLM", "s"),
+        Record("c", "text c", (), "none", "s"),
+    ]
+    scores = dict.fromkeys(LABELS, 0.0)
+    predictions = [
+        {"labels": ["AI", "ML"], "primary": "ML", "scores": scores},  # right (order aside)
+        {"labels": ["LLM"], "primary": "GenAI", "scores": scores},  # wrong primary
+        {"labels": ["AI"], "primary": "AI", "scores": scores},  # wrong tags
+    ]
+    assert errors_of(records, predictions) == [
+        {"id": "b", "gold": ["LLM"], "predicted": ["LLM"], "gold_primary": "LLM",
+         "predicted_primary": "GenAI", "scores": scores, "text": "text b"},
+        {"id": "c", "gold": [], "predicted": ["AI"], "gold_primary": "none",
+         "predicted_primary": "AI", "scores": scores, "text": "text c"},
+    ]  # fmt: skip
+
+
+def test_figures_are_rounded_to_four_places():
+    gold = [["AI"], ["AI"], ["AI", "ML"]]
+    guessed = [["AI"], [], ["AI", "ML", "LLM"]]
+    found = metrics(gold, guessed, ["AI", "AI", "ML"], ["AI", "none", "AI"])
+    assert found["exact_match"] == 0.3333 and found["primary_accuracy"] == 0.3333
+    # AI f1 = 2*2/(2*2+0+1) = 0.8, ML 1.0, LLM 0.0, GenAI 0.0: macro 0.45
+    assert found["macro_f1"] == 0.45
+    assert metrics([["AI"], ["AI"]], [["AI"], []])["macro_f1"] == 0.1667  # (2/3) / 4
+    assert label_matrix([["AI"], []]).dtype == np.int8
+
+
+def test_primary_accuracy_needs_both_primaries():
+    assert metrics([["AI"]], [["AI"]], gold_primary=["AI"])["primary_accuracy"] is None
+    assert metrics([["AI"]], [["AI"]], predicted_primary=["AI"])["primary_accuracy"] is None
+
+
+def test_precision_recall_curve_by_hand():
+    from aitag.evaluation import precision_recall_curve
+
+    thresholds, precision, recall = precision_recall_curve(
+        np.array([0, 1, 0, 0]), np.array([0.9, 0.8, 0.8, 0.1])
+    )
+    assert thresholds.tolist() == [0.9, 0.8, 0.1]
+    assert precision.tolist() == pytest.approx([0.0, 1 / 3, 0.25])  # ties pass together
+    assert recall.tolist() == [0.0, 1.0, 1.0]
