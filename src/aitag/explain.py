@@ -70,8 +70,29 @@ def contributions(model, texts: list[str]) -> list[Contributions]:
     for i in range(len(texts)):
         start, end = bounds[i], bounds[i + 1]
         columns = term_ids[start:end]
-        result.append(Contributions(terms[columns].tolist(), values[:, start:end], intercept))
+        # A copy: a view would keep the whole slice's array alive with it.
+        result.append(
+            Contributions(terms[columns].tolist(), values[:, start:end].copy(), intercept)
+        )
     return result
+
+
+#: Characters of passages whose contributions are worked out at a time: a document of
+#: the largest size has millions of (term, tag) contributions.
+SLICE_CHARACTERS = 1_000_000
+
+
+def passage_contributions(model, texts: list[str]) -> Iterator[tuple[int, Contributions]]:
+    """(index, contributions) of each text, worked out a slice of texts at a time."""
+    start = 0
+    while start < len(texts):
+        end, size = start, 0
+        while end < len(texts) and (end == start or size + len(texts[end]) <= SLICE_CHARACTERS):
+            size += len(texts[end])
+            end += 1
+        for offset, found in enumerate(contributions(model, texts[start:end])):
+            yield start + offset, found
+        start = end
 
 
 class Explainer:
@@ -113,20 +134,26 @@ class Explainer:
             if not passages:
                 del record["passages"]
             return record
-        found = contributions(self.tagger.model.passages, [p.text for p in document.passages])
-        best = np.array([c.linear_scores() for c in found]).argmax(axis=0)
+        # Per tag, the passage with the highest linear score (the first of equals) and
+        # its contributions; the others' are dropped as soon as they are looked at.
+        best_score = np.full(len(LABELS), -np.inf)
+        best: list[tuple[int, Contributions] | None] = [None] * len(LABELS)
+        texts = [p.text for p in document.passages]
+        for index, found in passage_contributions(self.tagger.model.passages, texts):
+            for j, score in enumerate(found.linear_scores()):
+                if score > best_score[j] or best[j] is None:
+                    best_score[j], best[j] = score, (index, found)
+            if passages:
+                record["passages"][index]["explanations"] = {
+                    label: found.top(label, self.top) for label in LABELS
+                }
         record["explanations"] = {
-            label: found[best[j]].top(label, self.top) for j, label in enumerate(LABELS)
+            label: best[j][1].top(label, self.top) for j, label in enumerate(LABELS)
         }
         record["explained_by"] = {
-            label: _where(record["passages"][best[j]]) for j, label in enumerate(LABELS)
+            label: _where(record["passages"][best[j][0]]) for j, label in enumerate(LABELS)
         }
-        if passages:
-            for passage, contribution in zip(record["passages"], found):
-                passage["explanations"] = {
-                    label: contribution.top(label, self.top) for label in LABELS
-                }
-        else:
+        if not passages:
             del record["passages"]
         return record
 
