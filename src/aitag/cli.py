@@ -145,6 +145,8 @@ def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
 
 def reported(item) -> str | None:
     """Report an input error or warning on stderr; say which it was (None for a record)."""
+    if isinstance(item, dict):
+        return None
     from .errors import InputError, InputWarning
 
     if isinstance(item, InputError):

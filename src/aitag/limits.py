@@ -90,20 +90,28 @@ def budget_seconds() -> float | None:
     return _State.seconds
 
 
-@contextmanager
-def document_budget() -> Iterator[None]:
+class _DocumentBudget:
+    """The context of :func:`document_budget`: a class, not a generator, as it runs once
+    per row of an archive of millions."""
+
+    __slots__ = ("armed",)
+
+    def __enter__(self) -> None:
+        self.armed = _State.ticking and _State.seconds is not None and _State.deadline is None
+        if self.armed:
+            _State.deadline = time.monotonic() + _State.seconds
+
+    def __exit__(self, *exc_info) -> None:
+        if self.armed:
+            _State.deadline = None
+
+
+def document_budget() -> _DocumentBudget:
     """Run one document's work; raise :class:`BudgetExceeded` when its budget runs out.
 
     Nested uses keep the outer deadline, so a step inside a budgeted step gets no more time.
     """
-    if _State.seconds is None or not _State.ticking or _State.deadline is not None:
-        yield
-        return
-    _State.deadline = time.monotonic() + _State.seconds
-    try:
-        yield
-    finally:
-        _State.deadline = None
+    return _DocumentBudget()
 
 
 def over_budget_message() -> str:
