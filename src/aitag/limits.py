@@ -79,7 +79,10 @@ def time_limits(seconds: float | None) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         _State.ticking = False
         _State.deadline = None
-        signal.signal(signal.SIGALRM, previous_handler)
+        # A stream abandoned half way is closed by the collector, maybe in another thread,
+        # where handlers cannot be set: ours then stays, and does nothing without a deadline.
+        if _can_tick():
+            signal.signal(signal.SIGALRM, previous_handler)
         if previous_timer[0]:  # a timer of the caller's: give it back
             signal.setitimer(signal.ITIMER_REAL, *previous_timer)
         _State.seconds = previous_seconds
