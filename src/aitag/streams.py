@@ -51,7 +51,10 @@ def in_chunks(
             with document_budget():
                 records = handle(documents)
         except BudgetExceeded:
-            records = [_alone(handle, document) for document in documents]
+            if len(documents) == 1:  # it ran alone already
+                records = [InputError(document_name(documents[0]), over_budget_message())]
+            else:
+                records = [_alone(handle, document) for document in documents]
         records_iter = iter(records)
         for item in chunk:
             if not isinstance(item, Document):
