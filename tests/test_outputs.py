@@ -59,6 +59,21 @@ def test_stdin_redirected_from_the_output_is_refused(model_path, rows):
     assert rows.read_bytes() == before
 
 
+def test_stdout_appended_to_an_input_is_refused(model_path, rows):
+    before = rows.read_bytes()
+    with open(rows, "ab") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "aitag", "predict", str(rows)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "AITAG_MODEL": str(model_path)},
+            timeout=60,
+        )
+    assert result.returncode == 2 and "standard output: is also an input" in result.stderr
+    assert rows.read_bytes() == before
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_a_named_pipe_is_written_into_not_replaced(run, rows, tmp_path, fmt):
     fifo = tmp_path / "out.fifo"
@@ -73,13 +88,19 @@ def test_a_named_pipe_is_written_into_not_replaced(run, rows, tmp_path, fmt):
     assert received and received[0].count(b"\n") == 4 + (fmt == "csv")
 
 
-def test_a_full_device_gives_one_line_and_stays_a_device(run, rows):
-    if not os.path.exists("/dev/full"):
+def test_a_full_device_gives_one_line_and_stays_a_device(run, rows, tmp_path):
+    # As root, a private node of /dev/full: a regression then replaces only that.
+    device = tmp_path / "full"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except (OSError, AttributeError):
+        device = "/dev/full"
+    if not os.path.exists(device):
         pytest.skip("no /dev/full here")
     for fmt in ("jsonl", "csv"):
-        result = run("predict", rows, "-o", "/dev/full", "--format", fmt)
-        assert result.exit_code == 2 and "/dev/full: No space left" in result.output
-        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+        result = run("predict", rows, "-o", device, "--format", fmt)
+        assert result.exit_code == 2 and f"{device}: No space left" in result.output
+        assert stat.S_ISCHR(os.stat(device).st_mode)
 
 
 def test_atomic_writes_keep_a_link_and_refuse_a_folder(tmp_path):

@@ -40,20 +40,31 @@ def check_output(path: str | Path, inputs: Iterable[object] = ()) -> os.stat_res
         return None
     if stat.S_ISDIR(status.st_mode):
         raise AitagError(f"{printable(str(path))}: is a directory; give a file to write to")
+    _not_an_input(status, str(path), inputs)
+    return status
+
+
+def check_stdout(inputs: Iterable[object] = ()) -> None:
+    """Refuse standard output redirected into one of the inputs (``>> input.jsonl``)."""
+    status = _fstat(1)
+    if status is not None:
+        _not_an_input(status, "standard output", inputs)
+
+
+def _not_an_input(status: os.stat_result, name: str, inputs: Iterable[object]) -> None:
     if not stat.S_ISREG(status.st_mode):
-        return status  # a device or a pipe is written to, never read as an input
+        return  # a device or a pipe is written to, never read as an input
     target = (status.st_dev, status.st_ino)
     for item in inputs:
         if not isinstance(item, str):
             continue
         found = _fstat(0) if item == STDIN else _stat(item)
         if found is not None and (found.st_dev, found.st_ino) == target:
-            name = "standard input" if item == STDIN else printable(item)
+            what = "standard input" if item == STDIN else printable(item)
             raise AitagError(
-                f"{printable(str(path))}: is also an input ({name}); writing it would destroy "
+                f"{printable(name)}: is also an input ({what}); writing it would destroy "
                 "what is being read: choose another output file"
             )
-    return status
 
 
 def _fstat(descriptor: int) -> os.stat_result | None:

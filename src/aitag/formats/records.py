@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import BinaryIO, TextIO
 
-from ..atomic import atomic_file, open_output
+from ..atomic import atomic_file, check_stdout, open_output
 from ..defaults import DEFAULT_MAX_BYTES
 from ..errors import printable
 from ..labels import LABELS
@@ -66,6 +66,7 @@ class RecordWriter:
 
     def __enter__(self) -> RecordWriter:
         if self.path is None or self.path == "-":
+            check_stdout(self.inputs)
             self.stream: TextIO = sys.stdout
         elif self.fmt == "jsonl":
             # JSON Lines goes straight to its file, flushed per record: a kill leaves
