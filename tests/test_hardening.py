@@ -376,15 +376,14 @@ def test_default_size_limit_refuses_with_a_clear_message(run, tmp_path):
     assert run("audit", big).exit_code == 2
 
 
-# The peak of this process image: /proc's VmHWM starts afresh at exec, while ru_maxrss
-# counts the pages of the (large) pytest process the child was forked from.
+# The process's own peak (kB): VmHWM where there is /proc, since ru_maxrss also counts the
+# memory of the (large) test process that started it.
 PEAK = (
-    "import re, resource, sys\n"
-    "try:\n"
-    "    peak = int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))\n"
-    "except OSError:\n"
-    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "print(peak, file=sys.stderr)"
+    "import os, re, resource, sys\n"
+    "status = '/proc/self/status'\n"
+    "own = os.path.exists(status) and re.search(r'VmHWM:\\s+(\\d+)', open(status).read())\n"
+    "print(own.group(1) if own else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    " file=sys.stderr)"
 )
 
 

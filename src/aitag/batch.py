@@ -3,27 +3,37 @@
 Work is cut into chunks of input files. Each worker process loads the model once and
 reads, scores and returns one chunk at a time; results come back in input order and at
 most a few chunks are in flight, so memory stays flat however many documents there are.
+A JSON Lines or CSV file larger than a chunk's share is tagged in this process as a
+stream instead, its records written as they are made, so an archive of ten million rows
+holds no more than a chunk of them in memory. Workers die with the process that started
+them, however it ends.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
 import sys
-from collections import Counter, deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
-from pathlib import Path
+from typing import BinaryIO
 
-from .defaults import DEFAULT_MAX_BYTES
-from .errors import AitagError, InputError
-from .readers import STDIN, expand_inputs, read_files
+from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from .errors import AitagError, InputError, InputWarning, printable
+from .limits import time_limits
+from .readers import STDIN, expand_inputs
+from .readers.inputs import is_row_archive
+from .streams import read_within_budget
 
-#: Files handed to a worker at a time.
+#: Files handed to a worker at a time ...
 CHUNK_FILES = 64
+#: ... and at most this many bytes of JSON Lines and CSV files among them: each row is a
+#: record, and a chunk's records are held until the chunk is done.
+CHUNK_ROW_BYTES = 1 << 20
 #: Chunks given to each worker ahead of the results being read.
 IN_FLIGHT = 2
 
@@ -37,22 +47,20 @@ class ReadOptions:
     id_field: str = "id"
     max_bytes: int = DEFAULT_MAX_BYTES
     whole_page: bool = False
+    #: Seconds each document may take to read and tag (None: no limit).
+    timeout: float | None = DEFAULT_TIMEOUT
 
 
 @dataclass
 class Batch:
-    """One run over many inputs: what to read, with which model, what to skip."""
+    """One run over many inputs: what to read, with which model, what is already done."""
 
     specs: list[str]
     model_path: str | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
     options: ReadOptions = field(default_factory=ReadOptions)
     passages: bool = False
-    skip: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        # Files that are one document each (id = path) are skipped without being read.
-        self.done_files = frozenset(path for path, doc_id in self.skip if path == doc_id)
+    resume: ResumeState | None = None
 
     def files(self) -> list[str | InputError]:
         """The expanded inputs (paths, ``-``, or errors for specs matching nothing)."""
@@ -68,27 +76,65 @@ def default_jobs() -> int:
 
 def run_batch(
     batch: Batch, jobs: int = 1, items: list[str | InputError] | None = None
-) -> Iterator[dict | InputError]:
-    """Records and input errors for every document of the batch, in input order."""
+) -> Iterator[dict | InputError | InputWarning]:
+    """Records and input errors for every document of the batch, in input order.
+
+    ``jobs`` is capped at the cores this process may use: more workers than cores only
+    add memory. What ``batch.resume`` says is done is left out.
+    """
     items = batch.files() if items is None else items
-    by_path: dict[str, dict] = {}
-    for key, count in batch.skip.items():
-        by_path.setdefault(key[0], {})[key] = count
-    chunks = [
-        _chunk_batch(batch, items[i : i + CHUNK_FILES], by_path)
-        for i in range(0, len(items), CHUNK_FILES)
-    ]
+    jobs = min(jobs, default_jobs())
+    skipper = batch.resume.skipper(batch.options.input_format) if batch.resume else None
+    if skipper is not None:
+        items = skipper.drop_done_files(items)
+    units = list(_units(batch, items))
     # One chunk gains nothing from workers; stdin can be read by this process only.
-    if jobs <= 1 or len(chunks) < 2 or STDIN in items:
-        for chunk_batch, chunk in chunks:
-            yield from tag_chunk(chunk_batch, chunk)
-        return
-    for results in _tag_in_workers(batch, chunks, min(jobs, len(chunks))):
-        yield from results
+    if jobs <= 1 or len(units) < 2 or STDIN in items:
+        results: Iterator = (result for unit in units for result in iter_chunk(batch, unit))
+    else:
+        results = _tag_in_workers(batch, units, min(jobs, len(units)))
+    return skipper.skip_done(results) if skipper is not None else results
 
 
-def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -> Iterator[list]:
-    """Each chunk's results, in order, from ``jobs`` worker processes.
+def _units(batch: Batch, items: list[str | InputError]) -> Iterator[list]:
+    """Chunks of files for workers; a large row archive is a chunk of its own, tagged here."""
+    chunk: list = []
+    row_bytes = 0
+    for item in items:
+        size = _row_bytes(item, batch.options.input_format)
+        if size > CHUNK_ROW_BYTES // 4:
+            if chunk:
+                yield chunk
+            yield _Streamed([item])
+            chunk, row_bytes = [], 0
+            continue
+        if chunk and (len(chunk) >= CHUNK_FILES or row_bytes + size > CHUNK_ROW_BYTES):
+            yield chunk
+            chunk, row_bytes = [], 0
+        chunk.append(item)
+        row_bytes += size
+    if chunk:
+        yield chunk
+
+
+class _Streamed(list):
+    """A unit of work this process tags itself, as a stream (a large row archive)."""
+
+
+def _row_bytes(item: str | InputError, input_format: str) -> int:
+    if isinstance(item, InputError) or not is_row_archive(item, input_format):
+        return 0
+    if item == STDIN:
+        return CHUNK_ROW_BYTES
+    try:
+        return os.stat(item).st_size
+    except OSError:
+        return 0  # reported when it is read
+
+
+def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
+    """Each unit's results, in order: chunks from ``jobs`` worker processes, large archives
+    streamed here meanwhile.
 
     At most ``IN_FLIGHT`` chunks per worker are out at a time, so results never pile up
     however slowly they are written. On Linux workers are forked from this process with
@@ -107,17 +153,29 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
         load_tagger(batch.model_path, batch.thresholds).model.passages.prepare()
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
-    pending = iter(chunks)
-    in_flight: deque[Future] = deque()
-    with ProcessPoolExecutor(jobs, context, initializer=_stop_at_once_on_interrupt) as pool:
+    pending = iter(units)
+    queue: deque[tuple[list, Future | None]] = deque()
+    with ProcessPoolExecutor(
+        jobs, context, initializer=_worker_started, initargs=(os.getpid(),)
+    ) as pool:
+
+        def fill() -> None:
+            while sum(future is not None for _, future in queue) < IN_FLIGHT * jobs:
+                unit = next(pending, None)
+                if unit is None:
+                    return
+                streamed = isinstance(unit, _Streamed)
+                queue.append((unit, None if streamed else pool.submit(tag_chunk, batch, unit)))
+
         try:
-            for chunk in islice(pending, IN_FLIGHT * jobs):
-                in_flight.append(pool.submit(tag_chunk, *chunk))
-            while in_flight:
-                results = in_flight.popleft().result()
-                for chunk in islice(pending, 1):
-                    in_flight.append(pool.submit(tag_chunk, *chunk))
-                yield results
+            fill()
+            while queue:
+                unit, future = queue.popleft()
+                fill()
+                if future is None:
+                    yield from iter_chunk(batch, unit)
+                else:
+                    yield from future.result()
         except BrokenProcessPool:
             raise AitagError(
                 "a worker process died (killed, or out of memory?); the records written "
@@ -126,8 +184,9 @@ def _tag_in_workers(batch: Batch, chunks: list[tuple[Batch, list]], jobs: int) -
         finally:
             # Interrupted or abandoned: drop the chunks not started; the pool's exit
             # waits for the few that are.
-            for future in in_flight:
-                future.cancel()
+            for _, future in queue:
+                if future is not None:
+                    future.cancel()
 
 
 def _worker_context():
@@ -145,51 +204,73 @@ def _worker_context():
     return multiprocessing.get_context("fork" if fork else "spawn")
 
 
-def _stop_at_once_on_interrupt() -> None:
+def _worker_started(parent: int) -> None:
+    """Set up a worker: it stops at Ctrl-C, dies with its parent and keeps no caller's pipe."""
     # Ctrl-C reaches the whole process group. A worker simply ends (its chunk is redone
     # by --resume) instead of finishing a long chunk first or printing a traceback; the
     # parent stops the run and reports it.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _die_with_parent(parent)
+    # Workers print nothing: they must not hold the caller's stdin and stdout open (a
+    # script reading aitag's output waits for every process that holds its pipe).
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1):
+        os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
-def _chunk_batch(
-    batch: Batch, chunk: list[str | InputError], by_path: dict[str, dict]
-) -> tuple[Batch, list]:
-    """A chunk without its finished files, with the batch narrowed to what it needs.
+def _die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` ends, even by SIGKILL.
 
-    Each chunk goes to a worker with only the resume entries of its own files, so a large
-    resume state is not sent again with every chunk.
+    Linux: the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``). Elsewhere
+    a thread watches the parent's pid. Either way, a parent that died before this ran
+    has already been replaced as the parent: then this process ends at once.
     """
-    chunk = [item for item in chunk if isinstance(item, InputError) or item not in batch.done_files]
-    skip = {}
-    for item in chunk:
-        if isinstance(item, str):
-            skip.update(by_path.get(item, {}))
-    return replace(batch, skip=skip), chunk
+    watch = True
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            watch = libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            watch = True
+    if os.getppid() != parent:
+        os._exit(1)
+    if watch:
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputError]:
     """Read and tag one chunk of inputs (runs in a worker process when jobs > 1)."""
+    return list(iter_chunk(batch, chunk))
+
+
+def iter_chunk(batch: Batch, chunk: list[str | InputError]) -> Iterator:
+    """Read and tag a chunk of inputs as a stream, each document within the time budget."""
     tagger = load_tagger(batch.model_path, batch.thresholds)
-    # Unmatched specs stay in their place among the files' documents.
-    documents = read_files(
-        chunk,
-        batch.options.input_format,
-        batch.options.text_field,
-        batch.options.id_field,
-        batch.options.max_bytes,
-        whole_page=batch.options.whole_page,
-    )
-    seen: Counter = Counter()
-
-    def fresh(item) -> bool:
-        if isinstance(item, InputError):
-            return True
-        key = (item.path, item.id)
-        seen[key] += 1
-        return seen[key] > batch.skip.get(key, 0)
-
-    return list(tagger.predict_documents(filter(fresh, documents), passages=batch.passages))
+    options = batch.options
+    with time_limits(options.timeout):
+        # Unmatched specs stay in their place among the files' documents.
+        documents = read_within_budget(
+            chunk,
+            options.input_format,
+            options.text_field,
+            options.id_field,
+            options.max_bytes,
+            whole_page=options.whole_page,
+        )
+        yield from tagger.predict_documents(documents, passages=batch.passages)
 
 
 def load_tagger(model_path: str | None, thresholds: dict[str, float]):
@@ -204,29 +285,152 @@ def _tagger(model_path: str | None, thresholds: tuple[tuple[str, float], ...]):
     return Tagger.load(model_path, dict(thresholds))
 
 
-def resume_state(output: str | Path) -> dict[tuple[str, str], int]:
-    """How many records of each (path, id) a JSON Lines output holds; mends a torn last line.
+# ---------------------------------------------------------------- resuming
 
-    A run killed while writing can leave half a line at the end; it is cut off here so the
-    file stays valid JSON Lines and that document is tagged again. Counts, not a set: rows
-    of one JSONL file may share an id, and only as many as were written are skipped.
+#: The fields of a record of ``aitag predict``; a resumed file holds nothing else.
+RECORD_KEYS = frozenset(("id", "path", "labels", "scores", "primary", "model"))
+#: How every record line begins (``json.dumps`` keeps the key order of the record).
+RECORD_START = b'{"id": '
+
+
+@dataclass
+class ResumeState:
+    """What an output already holds, per input path: how many records, and a digest of
+    their ids in order.
+
+    Outputs are written in input order, so the records of a path are its first
+    documents: resuming skips that many of them and checks that their ids are the same.
+    Kept per path, not per record, so the state of an output of ten million rows is a
+    few numbers per file.
     """
-    output = Path(output)
-    if not output.exists():
-        return {}
-    with open(output, "rb+") as handle:
-        data = handle.read()
-        keep = data.rfind(b"\n") + 1
-        if keep < len(data):
-            handle.truncate(keep)
-    done: Counter = Counter()
-    # Split on newlines only: str.splitlines() would also cut at U+2028 and friends.
-    for number, line in enumerate(data[:keep].split(b"\n")[:-1], start=1):
-        try:
-            record = json.loads(line.decode("utf-8"))
-            done[(str(record["path"]), str(record["id"]))] += 1
-        except (ValueError, KeyError, TypeError):
-            raise InputError(
-                f"{output}:{number}", "is not a record of aitag; --resume needs the file it wrote"
-            ) from None
-    return dict(done)
+
+    name: str = ""
+    size: int = 0  # bytes of whole records; a torn line after them is cut off
+    counts: dict[str, int] = field(default_factory=dict)
+    digests: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, path: str, doc_id: str) -> None:
+        self.counts[path] = self.counts.get(path, 0) + 1
+        self.digests[path] = _chain(self.digests.get(path, 0), doc_id)
+
+    def skipper(self, input_format: str = "auto") -> _Skipper:
+        """What one run over the inputs leaves out (each run starts from the whole state)."""
+        return _Skipper(self, input_format)
+
+
+class _Skipper:
+    def __init__(self, state: ResumeState, input_format: str):
+        self.state = state
+        self.input_format = input_format
+        self.left = {path: count for path, count in state.counts.items() if count > 0}
+
+    def drop_done_files(self, items: list) -> list:
+        """The inputs without the files that are one document each and already done.
+
+        Those are not read again. Rows of JSON Lines and CSV files (whose ids may be
+        anything, their own file's path too) are skipped by :meth:`skip_done` instead.
+        """
+        kept = []
+        for item in items:
+            whole = isinstance(item, str) and item != STDIN
+            if whole and self.left.get(item, 0) > 0 and not is_row_archive(item, self.input_format):
+                self.left[item] -= 1
+                continue
+            kept.append(item)
+        return kept
+
+    def skip_done(self, results: Iterable) -> Iterator:
+        """``results`` without the records the output already holds (and their warnings)."""
+        left, seen = self.left, {}
+        held = None  # a warning waits for its record: both go, or both stay
+        for item in results:
+            if isinstance(item, InputWarning):
+                held = item
+                continue
+            if isinstance(item, dict) and left.get(item["path"], 0) > 0:
+                path = item["path"]
+                left[path] -= 1
+                seen[path] = _chain(seen.get(path, 0), item["id"])
+                if left[path] == 0 and seen[path] != self.state.digests[path]:
+                    raise AitagError(
+                        f"{printable(self.state.name)}: its records of {printable(path)} are "
+                        f"not the first {self.state.counts[path]} of that input any more (it "
+                        "changed since); --resume cannot continue it: write a new output"
+                    )
+                held = None
+                continue
+            if held is not None:
+                yield held
+                held = None
+            yield item
+        if held is not None:
+            yield held
+
+
+def _chain(digest: int, doc_id: str) -> int:
+    step = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return (digest * 0x100000001B3 + int.from_bytes(step, "little")) % (1 << 64)
+
+
+def read_resume_state(
+    stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ResumeState:
+    """The :class:`ResumeState` of a JSON Lines output, read as a stream.
+
+    Every whole line must be a record of aitag; otherwise the file is not continued
+    (nothing in it is changed). A last line without its newline was torn by a kill:
+    ``size`` ends before it, so that it is cut off and its document tagged again. A line
+    may be a few times ``max_bytes`` long (a record with its passages), no longer.
+    """
+    state = ResumeState(name)
+    longest = 4 * max_bytes + (1 << 16)
+    number = 0
+    while True:
+        line = stream.readline(longest + 1)
+        if not line:
+            return state
+        number += 1
+        if not line.endswith(b"\n"):
+            if len(line) <= longest and _torn_record(line, state):
+                return state  # torn by a kill: cut off, done again
+            raise _not_ours(name, number)
+        record = _record(line)
+        if record is None:
+            raise _not_ours(name, number)
+        state.add(record["path"], record["id"])
+        state.size += len(line)
+
+
+def _torn_record(line: bytes, state: ResumeState) -> bool:
+    """Whether a last line without its newline is the start of a record of aitag."""
+    if len(line) >= len(RECORD_START):
+        return line.startswith(RECORD_START)
+    return state.total > 0 and RECORD_START.startswith(line)
+
+
+def _record(line: bytes) -> dict | None:
+    if not line.startswith(RECORD_START):
+        return None
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    ok = (
+        isinstance(record, dict)
+        and RECORD_KEYS <= record.keys() <= RECORD_KEYS | {"passages"}
+        and isinstance(record["path"], str)
+        and isinstance(record["id"], str)
+    )
+    return record if ok else None
+
+
+def _not_ours(name: str, number: int) -> InputError:
+    return InputError(
+        f"{name}:{number}",
+        "is not a record of aitag; --resume needs the file it wrote (nothing in this one "
+        "was changed)",
+    )

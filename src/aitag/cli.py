@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import sys
 
 import click
@@ -22,6 +21,7 @@ from .formats import (
     REPORT_FORMATS,
     format_help,
 )
+from .formats.safe import one_line, safe_json
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -38,20 +38,19 @@ def library_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import AitagError
+        from .errors import AitagError, printable
 
         try:
             return command(*args, **kwargs)
         except AitagError as error:
-            raise CliError(str(error)) from None
+            # One line, and nothing a file name or a model card holds reaches the terminal raw.
+            raise CliError(printable(str(error))) from None
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): stop quietly
             sys.exit(0)
         except OSError as error:
             # The system refused a file the command writes or reads outside the batch's
             # inputs (--output in a missing directory, a full disk): one line naming it.
-            from .errors import printable
-
             where = f"{printable(str(error.filename))}: " if error.filename else ""
             raise CliError(f"{where}{error.strerror or error}") from None
 
@@ -60,7 +59,7 @@ def library_errors(command):
 
 def input_options(command):
     """Options shared by every command that reads documents."""
-    from .defaults import DEFAULT_MAX_BYTES
+    from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
     from .readers import FORMATS
 
     options = [
@@ -89,6 +88,14 @@ def input_options(command):
             is_flag=True,
             help="Read all visible text of HTML pages (navigation, sidebars, footers, "
             "comments), not just their main content.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Seconds a document may take to read and tag; one that takes longer is "
+            "reported and skipped (0: no limit).",
         ),
     ]
     for option in reversed(options):
@@ -144,6 +151,8 @@ def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
 
 def reported(item) -> str | None:
     """Report an input error or warning on stderr; say which it was (None for a record)."""
+    if isinstance(item, dict):
+        return None
     from .errors import InputError, InputWarning
 
     if isinstance(item, InputError):
@@ -199,7 +208,7 @@ def main() -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes [default: cores].",
+    help="Worker processes, at most the cores aitag may use [default: cores].",
 )
 @click.option(
     "--resume",
@@ -214,15 +223,15 @@ def main() -> None:
 )
 @library_errors
 def predict(
-    paths, input_format, text_field, id_field, max_bytes, whole_page, model_path, fmt, output, passages,
-    thresholds, jobs, resume, quiet, dask_scheduler,
+    paths, input_format, text_field, id_field, max_bytes, whole_page, timeout, model_path, fmt,
+    output, passages, thresholds, jobs, resume, quiet, dask_scheduler,
 ):  # fmt: skip
     """Tag documents: files, directories, globs, or - for stdin.
 
     One record per document (per row of a JSONL or CSV file):
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
-    from .batch import Batch, ReadOptions, default_jobs, load_tagger, resume_state, run_batch
+    from .batch import Batch, ReadOptions, default_jobs, load_tagger, run_batch
     from .formats.records import RecordWriter, output_format
 
     if fmt is None:
@@ -231,38 +240,42 @@ def predict(
         raise click.UsageError("--resume needs --output FILE in jsonl format")
     overrides = parse_thresholds(thresholds)
     load_tagger(model_path, overrides)  # fail on a bad model before any work starts
-    done = resume_state(output) if resume else {}
-    batch = Batch(
-        list(paths), model_path, overrides,
-        ReadOptions(input_format, text_field, id_field, max_bytes, whole_page), passages, done,
+    options = ReadOptions(
+        input_format, text_field, id_field, max_bytes, whole_page=whole_page,
+        timeout=timeout or None,
     )  # fmt: skip
+    batch = Batch(list(paths), model_path, overrides, options, passages)
     items = batch.files()
-    if dask_scheduler:
-        from .distributed import run_on_cluster
-
-        results = run_on_cluster(batch, dask_scheduler)
-    else:
-        results = run_batch(batch, jobs or default_jobs(), items)
-    show_progress = not quiet and sys.stderr.isatty() and len(items) > 1
-    progress = (
-        click.progressbar(length=len(items), label="tagging", file=sys.stderr)
-        if show_progress
-        else contextlib.nullcontext()
-    )
     failed = 0
-    with RecordWriter(fmt, output, append=resume) as writer, progress as bar:
-        last_path = None
-        for item in results:
-            kind = reported(item)
-            if kind is None:
-                writer.write(item)
-            failed += kind == "error"
-            path = item["path"] if kind is None else item.path
-            if show_progress and path != last_path:
-                bar.update(1)
-                last_path = path
+    # The output is opened (checked against the inputs, locked) before anything is read
+    # from it or written to it, so a second aitag on the same file fails at once.
+    with RecordWriter(fmt, output, append=resume, inputs=items) as writer:
+        batch.resume = writer.resume_state(max_bytes) if resume else None
+        if dask_scheduler:
+            from .distributed import run_on_cluster
+
+            results = run_on_cluster(batch, dask_scheduler)
+        else:
+            results = run_batch(batch, jobs or default_jobs(), items)
+        show_progress = not quiet and sys.stderr.isatty() and len(items) > 1
+        progress = (
+            click.progressbar(length=len(items), label="tagging", file=sys.stderr)
+            if show_progress
+            else contextlib.nullcontext()
+        )
+        with progress as bar:
+            last_path = None
+            for item in results:
+                kind = reported(item)
+                if kind is None:
+                    writer.write(item)
+                failed += kind == "error"
+                path = item["path"] if kind is None else item.path
+                if show_progress and path != last_path:
+                    bar.update(1)
+                    last_path = path
     if not quiet and (output or failed):
-        skipped = f", {sum(batch.skip.values())} already done" if resume else ""
+        skipped = f", {batch.resume.total} already done" if resume else ""
         click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed{skipped}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)
@@ -299,7 +312,7 @@ def train(corpus, out, seed, folds, fmt):
 
     card = train_model(corpus, out, seed=seed, folds=folds)
     if fmt == "json":
-        click.echo(json.dumps(card, indent=2))
+        click.echo(safe_json(card, indent=2))
         return
     counts = card["corpus"]
     click.echo(
@@ -323,7 +336,7 @@ def train(corpus, out, seed, folds, fmt):
     if out:
         from .persist import card_path
 
-        click.echo(f"\nwrote {out} and {card_path(out)}")
+        click.echo(f"\nwrote {one_line(str(out))} and {one_line(str(card_path(out)))}")
 
 
 @main.command()
@@ -360,12 +373,12 @@ def evaluate(data, model_path, fmt, thresholds, report_dir):
     else:
         result = evaluate_model(tagger, data)
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2))
+        click.echo(safe_json(result, indent=2))
     else:
-        click.echo(f"{data} with model {result['model']}")
+        click.echo(f"{one_line(data)} with model {one_line(result['model'])}")
         click.echo(format_metrics(result))
         if report_dir:
-            click.echo(f"\nwrote {', '.join(result['files'].values())}")
+            click.echo(f"\nwrote {one_line(', '.join(result['files'].values()))}")
 
 
 @main.command()
@@ -387,17 +400,9 @@ def evaluate(data, model_path, fmt, thresholds, report_dir):
 )
 @library_errors
 def audit(
-    paths,
-    input_format,
-    text_field,
-    id_field,
-    max_bytes,
-    whole_page,
-    model_path,
-    fmt,
-    min_level,
-    fail_level,
-):
+    paths, input_format, text_field, id_field, max_bytes, whole_page, timeout, model_path, fmt,
+    min_level, fail_level,
+):  # fmt: skip
     """Find misused concept names: inverted hierarchies, wrong and vague terms.
 
     Findings carry line and column in the original file (rows of JSONL/CSV: in the row's
@@ -406,14 +411,23 @@ def audit(
     """
     from .audit import Auditor, level_at_least
     from .formats.findings import render
+    from .limits import time_limits
     from .predict import Tagger
-    from .readers import read_documents
+    from .readers import expand_inputs
+    from .streams import read_within_budget
 
     auditor = Auditor(Tagger.load(model_path))
-    items = read_documents(
-        paths, input_format, text_field, id_field, max_bytes, whole_page=whole_page
-    )
-    records, failed = gather(auditor.audit_documents(items, passages=fmt == "html"))
+    with time_limits(timeout):
+        inputs = expand_inputs(paths)
+        items = read_within_budget(
+            inputs,
+            input_format,
+            text_field,
+            id_field,
+            max_bytes,
+            whole_page=whole_page,
+        )
+        records, failed = gather(auditor.audit_documents(items, passages=fmt == "html"))
     # The exit code counts every finding, shown or not; --min-level only filters the view.
     failing = any(level_at_least(f["severity"], fail_level) for r in records for f in r["findings"])
     for record in records:
@@ -439,7 +453,8 @@ def audit(
 )
 @library_errors
 def explain(
-    paths, input_format, text_field, id_field, max_bytes, whole_page, model_path, fmt, passages, top
+    paths, input_format, text_field, id_field, max_bytes, whole_page, timeout, model_path, fmt,
+    passages, top,
 ):  # fmt: skip
     """Show, per tag, the n-grams of each document that pushed its score up or down most.
 
@@ -449,14 +464,23 @@ def explain(
     """
     from .explain import Explainer
     from .formats.explanations import render
+    from .limits import time_limits
     from .predict import Tagger
-    from .readers import read_documents
+    from .readers import expand_inputs
+    from .streams import read_within_budget
 
     explainer = Explainer(Tagger.load(model_path), top=top)
-    items = read_documents(
-        paths, input_format, text_field, id_field, max_bytes, whole_page=whole_page
-    )
-    records, failed = gather(explainer.explain_documents(items, passages=passages))
+    with time_limits(timeout):
+        inputs = expand_inputs(paths)
+        items = read_within_budget(
+            inputs,
+            input_format,
+            text_field,
+            id_field,
+            max_bytes,
+            whole_page=whole_page,
+        )
+        records, failed = gather(explainer.explain_documents(items, passages=passages))
     output = render(records, fmt)
     if output:
         click.echo(output)
@@ -478,17 +502,18 @@ def corpus():
     type=click.Path(exists=True, dir_okay=False),
     help="JSONL whose passages the corpus must not copy.",
 )
+@library_errors
 def corpus_validate(path, against):
     """Schema, tags, primary rule, duplicates and near duplicates (also --against FILE)."""
     from .corpus import validate_corpus
 
     problems = validate_corpus(path, against)
     for problem in problems:
-        click.echo(problem)
+        click.echo(one_line(problem))
     if problems:
         click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"{path}: valid")
+    click.echo(f"{one_line(path)}: valid")
 
 
 @corpus.command("stats")
@@ -502,7 +527,7 @@ def corpus_stats(path, fmt):
 
     result = stats(load_records(path))
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2))
+        click.echo(safe_json(result, indent=2))
         return
     click.echo(
         f"records {result['records']} (train {result['train']}, test {result['test']}), "
@@ -511,7 +536,7 @@ def corpus_stats(path, fmt):
     for section in ("per_tag", "combinations", "primary", "source", "genre", "length"):
         click.echo(f"\n{section.replace('_', ' ')}:")
         for key, count in result[section].items():
-            click.echo(f"  {key:<24} {count:>6}")
+            click.echo(f"  {one_line(str(key)):<24} {count:>6}")
 
 
 @corpus.command("extract-seeds")
@@ -524,6 +549,7 @@ def corpus_stats(path, fmt):
 @library_errors
 def corpus_extract_seeds(raw, out):
     """(Re)extract snippets of the raw seed posts, keeping labels already given."""
+    import json
     from pathlib import Path
 
     from .atomic import write_atomic
@@ -534,4 +560,6 @@ def corpus_extract_seeds(raw, out):
     records = extract_seed_snippets(raw, labelled)
     write_atomic(out, "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records))
     unlabelled = sum(1 for r in records if r.id not in labelled or labelled[r.id].text != r.text)
-    click.echo(f"wrote {len(records)} snippets to {out}; {unlabelled} new or changed (untagged)")
+    click.echo(
+        f"wrote {len(records)} snippets to {one_line(out)}; {unlabelled} new or changed (untagged)"
+    )

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .defaults import TEST_SPLIT_PERCENT
-from .errors import CorpusError
+import numpy as np
+
+from .defaults import MAX_RECORD_BYTES, TEST_SPLIT_PERCENT
+from .errors import CorpusError, InputError, printable
 from .labels import LABELS, NO_LABEL
 
 #: Folder of ``corpus/`` holding the unchanged seed posts (not records).
@@ -64,8 +67,12 @@ def parse_record(row: object, where: str) -> Record:
         raise CorpusError(f"{where}: 'text' must be a non-empty string")
     labels, primary = _checked_labels(row, where)
     genre = row.get("genre")
+    if not isinstance(row["source"], str):
+        raise CorpusError(f"{where}: 'source' must be a string")
+    if genre is not None and not isinstance(genre, str):
+        raise CorpusError(f"{where}: 'genre' must be a string when given")
     # Labels keep the order they were written in, so rewriting a file changes no line.
-    return Record(row["id"], row["text"], labels, primary, str(row["source"]), genre)
+    return Record(row["id"], row["text"], labels, primary, row["source"], genre)
 
 
 def _checked_labels(row: dict, where: str) -> tuple[tuple[str, ...], str]:
@@ -87,18 +94,68 @@ def _checked_labels(row: dict, where: str) -> tuple[tuple[str, ...], str]:
 def record_files(path: str | Path) -> list[Path]:
     """The JSON Lines files of a corpus: the file itself, or every one under a folder."""
     path = Path(path)
-    if path.is_file():
-        return [path]
     if not path.is_dir():
-        raise CorpusError(f"{path}: no such corpus file or folder; pass --corpus")
+        return [path]  # a file, or what is not one: reading it says which
     files = sorted(
         p
         for p in path.rglob("*.jsonl")
-        if not _NOT_PASSAGES.intersection(p.relative_to(path).parts[:-1])
+        if not _NOT_PASSAGES.intersection(p.relative_to(path).parts[:-1]) and not p.is_dir()
     )
     if not files:
         raise CorpusError(f"{path}: holds no .jsonl records")
     return files
+
+
+def json_lines(file: str | Path, limit: int = MAX_RECORD_BYTES) -> Iterator[tuple[str, object]]:
+    """(``file:line``, value) of each non-blank line of a JSON Lines file, read as a stream.
+
+    Every way a file can be unreadable (missing, a FIFO or a device, not UTF-8, a line
+    longer than ``limit`` bytes, invalid or too deeply nested JSON) is a
+    :class:`CorpusError` naming the file and the line; a line is never decoded before its
+    length is known.
+    """
+    from .readers.inputs import open_regular
+
+    name = printable(str(file))
+    try:
+        handle = open_regular(str(file))
+    except FileNotFoundError:
+        raise CorpusError(f"{name}: no such file; check the path") from None
+    except InputError as error:
+        raise CorpusError(f"{name}: {printable(error.reason)}") from None
+    except OSError as error:
+        raise CorpusError(f"{name}: cannot read ({error.strerror or error})") from None
+    with handle:
+        number = 0
+        while True:
+            try:
+                raw = handle.readline(limit + 1)
+            except OSError as error:
+                raise CorpusError(f"{name}: cannot read ({error.strerror or error})") from None
+            if not raw:
+                return
+            number += 1
+            where = f"{name}:{number}"
+            if len(raw) > limit:
+                raise CorpusError(
+                    f"{where}: longer than {limit:,} bytes; a record is one passage a line"
+                )
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise CorpusError(
+                    f"{where}: not valid UTF-8 (byte {error.start + 1}); convert the file"
+                ) from None
+            if not line.strip():
+                continue
+            try:
+                yield where, json.loads(line)
+            except ValueError as error:
+                raise CorpusError(f"{where}: not valid JSON ({error})") from None
+            except RecursionError:
+                raise CorpusError(f"{where}: JSON nested too deeply to read") from None
 
 
 def load_records(path: str | Path) -> list[Record]:
@@ -106,14 +163,7 @@ def load_records(path: str | Path) -> list[Record]:
     records: list[Record] = []
     seen: dict[str, str] = {}
     for file in record_files(path):
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            where = f"{file}:{number}"
-            try:
-                row = json.loads(line)
-            except ValueError as error:
-                raise CorpusError(f"{where}: not valid JSON ({error})") from None
+        for where, row in json_lines(file):
             record = parse_record(row, where)
             if record.id in seen:
                 raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
@@ -179,14 +229,7 @@ def load_labelled_documents(path: str | Path) -> list[LabelledDocument]:
     documents, seen = [], set()
     for file in files:
         folder = file.parent / "files" if (file.parent / "files").is_dir() else file.parent
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            where = f"{file}:{number}"
-            try:
-                row = json.loads(line)
-            except (ValueError, RecursionError) as error:
-                raise CorpusError(f"{where}: not valid JSON ({error})") from None
+        for where, row in json_lines(file):
             if not isinstance(row, dict) or not isinstance(row.get("path"), str):
                 raise CorpusError(f"{where}: a labelled document needs 'path', a string")
             for key in ("labels", "primary"):
@@ -194,16 +237,17 @@ def load_labelled_documents(path: str | Path) -> list[LabelledDocument]:
                     raise CorpusError(f"{where}: missing field {key!r}")
             labels, primary = _checked_labels(row, where)
             target = folder / row["path"]
-            if not target.is_file():
+            if "\0" in row["path"] or not target.is_file():
                 raise CorpusError(f"{where}: {row['path']!r} is not a file in {folder}")
-            doc_id = str(row.get("id") or row["path"])
+            doc_id = row.get("id") or row["path"]
+            genre = row.get("genre")
+            if not isinstance(doc_id, str) or not (genre is None or isinstance(genre, str)):
+                raise CorpusError(f"{where}: 'id' and 'genre' must be strings when given")
             if doc_id in seen:
                 raise CorpusError(f"{where}: document {doc_id!r} is labelled twice")
             seen.add(doc_id)
             documents.append(
-                LabelledDocument(
-                    doc_id, target, labels, primary, str(row.get("source", "")), row.get("genre")
-                )
+                LabelledDocument(doc_id, target, labels, primary, str(row.get("source", "")), genre)
             )
     return documents
 
@@ -222,7 +266,9 @@ def corpus_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
     for file in record_files(path):
         digest.update(file.name.encode())
-        digest.update(file.read_bytes())
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -265,12 +311,27 @@ def _source_kind(source: str) -> str:
 
 # ---------------------------------------------------------------- duplicates
 
+_WORDS = re.compile(r"\w+")
+#: Earlier records a record is compared with, at most, when it shares a rare 5-gram with
+#: them: the search stays linear however many near copies a corpus holds.
+MAX_CANDIDATES = 1000
 
-def shingles(text: str, size: int = 5) -> set[str]:
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < size:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+def shingles(text: str, size: int = 5) -> np.ndarray:
+    """The distinct word ``size``-grams of a text as sorted 64-bit hashes (a text of fewer
+    words is one shingle). Numbers, not strings: a few bytes per word of the corpus."""
+    words = _WORDS.findall(text.lower())
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    size = min(size, len(hashes))
+    keys = np.zeros(len(hashes) - size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(size):
+            keys = (
+                keys * np.uint64(0x100000001B3) + hashes[offset : len(hashes) - size + 1 + offset]
+            )
+    return np.unique(keys)
 
 
 def near_duplicates(
@@ -278,45 +339,91 @@ def near_duplicates(
 ) -> list[tuple[str, str, float]]:
     """Pairs whose word 5-gram sets have Jaccard similarity above ``threshold``.
 
-    Within ``records`` when ``others`` is None, else between ``records`` and ``others``.
-    An inverted index of shingles means only pairs that share a shingle are compared.
+    Within ``records`` when ``others`` is None (pairs of an earlier and a later record),
+    else between ``records`` and ``others``; each record is reported once, with the first
+    near copy found. Only pairs that share one of their rarest 5-grams can reach the
+    threshold (prefix filtering), and a record is compared with at most
+    :data:`MAX_CANDIDATES` of them, so time and memory stay linear in the corpus.
     """
     left = [shingles(r.text) for r in records]
     right = left if others is None else [shingles(r.text) for r in others]
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, shingle_set in enumerate(right):
-        for shingle in shingle_set:
-            index[shingle].append(j)
+    every = np.concatenate(
+        [*left, *(right if others is not None else [])] or [np.zeros(0, np.uint64)]
+    )
+    distinct, frequency = np.unique(every, return_counts=True)
+    del every
+
+    def prefix(keys: np.ndarray) -> np.ndarray:
+        # The rarest keys first (ties by value): a pair at or above the threshold shares
+        # one of the first |x| - ceil(t * |x|) + 1 of each side's keys.
+        if not len(keys):
+            return keys
+        rarity = frequency[np.searchsorted(distinct, keys)]
+        order = np.lexsort((keys, rarity))
+        return keys[order[: len(keys) - math.ceil(threshold * len(keys)) + 1]]
+
+    index: dict[int, list[int]] = {}
+    if others is not None:
+        for j, keys in enumerate(right):
+            for key in prefix(keys).tolist():
+                index.setdefault(key, []).append(j)
     pairs = []
-    for i, shingle_set in enumerate(left):
-        shared: Counter = Counter()
-        for shingle in shingle_set:
-            shared.update(index.get(shingle, ()))
-        for j, common in shared.items():
-            if others is None and j <= i:
-                continue
-            union = len(shingle_set) + len(right[j]) - common
-            similarity = common / union if union else 0.0
-            if similarity > threshold:
-                other = records[j] if others is None else others[j]
-                pairs.append((records[i].id, other.id, round(similarity, 3)))
+    for i, keys in enumerate(left):
+        found = _first_near(keys, prefix(keys), right, index, threshold)
+        if found is not None:
+            j, similarity = found
+            if others is None:
+                pairs.append((records[j].id, records[i].id, similarity))
+            else:
+                pairs.append((records[i].id, others[j].id, similarity))
+        if others is None:
+            for key in prefix(keys).tolist():
+                index.setdefault(key, []).append(i)
     return pairs
 
 
+def _first_near(keys, rare, sets, index, threshold) -> tuple[int, float] | None:
+    """The first indexed set similar enough to ``keys``, among a bounded number."""
+    checked: set[int] = set()
+    for key in rare.tolist():
+        for j in index.get(key, ()):
+            if j in checked:
+                continue
+            checked.add(j)
+            other = sets[j]
+            # Sizes alone rule most pairs out: J <= min/max of the two sizes.
+            if min(len(keys), len(other)) > threshold * max(len(keys), len(other)):
+                common = len(np.intersect1d(keys, other, assume_unique=True))
+                union = len(keys) + len(other) - common
+                if union and common / union > threshold:
+                    return j, round(common / union, 3)
+            if len(checked) >= MAX_CANDIDATES:
+                return None
+    return None
+
+
 def validate_corpus(path: str | Path, against: Sequence[str | Path] = ()) -> list[str]:
-    """Every problem of a corpus, one line each; an empty list means it is valid."""
+    """Every problem of a corpus, one line each; an empty list means it is valid.
+
+    A record whose text repeats an earlier one is reported as such and left out of the
+    near-duplicate search, so thousands of copies of one record cost no more than one.
+    """
     try:
         records = load_records(path)
     except CorpusError as error:
         return [str(error)]
     problems = []
     seen_texts: dict[str, str] = {}
+    distinct = []
     for record in records:
         key = " ".join(record.text.lower().split())
         if key in seen_texts:
             problems.append(f"{record.id}: same text as {seen_texts[key]}")
-        seen_texts.setdefault(key, record.id)
-    for a, b, similarity in near_duplicates(records):
+            continue
+        seen_texts[key] = record.id
+        distinct.append(record)
+    del seen_texts
+    for a, b, similarity in near_duplicates(distinct):
         problems.append(f"{a}: near duplicate of {b} (Jaccard {similarity})")
     for other_path in against:
         try:
@@ -324,7 +431,7 @@ def validate_corpus(path: str | Path, against: Sequence[str | Path] = ()) -> lis
         except CorpusError as error:
             problems.append(str(error))
             continue
-        for a, b, similarity in near_duplicates(records, others):
+        for a, b, similarity in near_duplicates(distinct, others):
             problems.append(f"{a}: near duplicate of {b} in {other_path} (Jaccard {similarity})")
     return problems
 
@@ -334,21 +441,16 @@ def load_texts(path: str | Path) -> list[Record]:
 
     Raises CorpusError naming ``file:line`` for a row that is not a JSON object.
     """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{path}: cannot be read as UTF-8 JSON Lines ({error})") from None
     rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except (ValueError, RecursionError) as error:
-            raise CorpusError(f"{path}:{number}: not valid JSON ({error})") from None
+    for where, row in json_lines(path):
+        number = where.rsplit(":", 1)[1]
         if not isinstance(row, dict):
-            raise CorpusError(f"{path}:{number}: a row must be a JSON object")
+            raise CorpusError(f"{where}: not a JSON object; each line must be an object")
+        text = row.get("text", "")
         rows.append(
-            Record(str(row.get("id", number)), str(row.get("text", "")), (), NO_LABEL, str(path))
-        )
+            Record(
+                str(row.get("id", number)), text if isinstance(text, str) else "", (), NO_LABEL,
+                str(path),
+            )
+        )  # fmt: skip
     return rows

@@ -22,6 +22,14 @@ TEST_SPLIT_PERCENT = 16
 #: Documents larger than this many bytes are refused unless the caller raises the limit.
 DEFAULT_MAX_BYTES = 20_000_000
 
+#: Seconds one document may take to read and tag before it is stopped and reported (a
+#: document of the largest size allowed takes a few seconds).
+DEFAULT_TIMEOUT = 120.0
+
+#: A labelled record is one passage (LABELS.md); a line of a corpus file longer than this
+#: is refused before it is decoded.
+MAX_RECORD_BYTES = 1_000_000
+
 
 def check_threshold(label: str, value: float) -> float:
     """``value`` as a decision threshold for ``label``; ValueError unless it is in [0, 1].

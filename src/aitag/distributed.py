@@ -14,6 +14,9 @@ from .errors import AitagError, InputError
 from .labels import LABELS
 from .persist import default_model_path
 
+#: Seconds to wait for a scheduler before saying it cannot be reached.
+CONNECT_SECONDS = 10
+
 
 def _require_dask():
     try:
@@ -83,12 +86,27 @@ def run_on_cluster(batch: Batch, address: str, window: int = 8) -> Iterator[dict
 
     batch.model_path = _model(batch.model_path)
     items = batch.files()
+    skipper = batch.resume.skipper(batch.options.input_format) if batch.resume else None
+    if skipper is not None:
+        items = skipper.drop_done_files(items)
     chunks = [items[i : i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
-    with Client(address) as client:
-        pending = []
-        for chunk in chunks:
-            pending.append(client.submit(tag_chunk, batch, chunk, pure=False))
-            if len(pending) >= window:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS)
+    except (ValueError, TypeError, OSError) as error:
+        raise AitagError(
+            f"--dask-scheduler {address!r}: cannot reach a scheduler there ({error}); "
+            "give its address, e.g. tcp://host:8786"
+        ) from None
+    with client:
+        results = _results(client, batch, chunks, window)
+        yield from skipper.skip_done(results) if skipper is not None else results
+
+
+def _results(client, batch: Batch, chunks: list, window: int) -> Iterator:
+    pending = []
+    for chunk in chunks:
+        pending.append(client.submit(tag_chunk, batch, chunk, pure=False))
+        if len(pending) >= window:
+            yield from pending.pop(0).result()
+    for future in pending:
+        yield from future.result()

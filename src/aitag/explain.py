@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError, InputWarning
-from .features import ENTITY_MARK, analyze
+from .features import ENTITY_MARK
 from .labels import LABELS
 from .predict import Tagger
 from .readers import Document
@@ -56,37 +56,43 @@ class Contributions:
 
 
 def contributions(model, texts: list[str]) -> list[Contributions]:
-    """Per-term contributions for each text, from the model's own features."""
+    """Per-term contributions for each text, from the model's own features.
+
+    A term is named by the vocabulary entry of its column: the n-gram itself (or the
+    class term of a known entity), found without listing the text's n-grams.
+    """
     rows, term_ids, weights = model.features(texts)
     values = model.coef[:, term_ids].astype(np.float64) * weights
     bounds = np.searchsorted(rows, np.arange(len(texts) + 1))
     intercept = np.asarray(model.intercept, dtype=np.float64)
+    terms = model.terms
     result = []
-    for i, text in enumerate(texts):
-        names = column_names(model, text)
+    for i in range(len(texts)):
         start, end = bounds[i], bounds[i + 1]
+        columns = term_ids[start:end]
+        # A copy: a view would keep the whole slice's array alive with it.
         result.append(
-            Contributions(
-                [names[c] for c in term_ids[start:end].tolist()], values[:, start:end], intercept
-            )
+            Contributions(terms[columns].tolist(), values[:, start:end].copy(), intercept)
         )
     return result
 
 
-def column_names(model, text: str) -> dict[int, str]:
-    """Name each feature column this text touches by the text's own n-grams.
+#: Characters of passages whose contributions are worked out at a time: a document of
+#: the largest size has millions of (term, tag) contributions.
+SLICE_CHARACTERS = 1_000_000
 
-    Going from the text's n-grams to columns (not from columns to a stored list of terms)
-    works whatever the feature set: with a vocabulary the lookup is a dict, with a hashing
-    vectorizer it would be the hash, and n-grams that share a column are joined by " | ".
-    """
-    column_of = model.vocabulary.get
-    names: dict[int, list[str]] = {}
-    for term in dict.fromkeys(analyze(text, model.ngram_max, model.entities)):
-        column = column_of(term)
-        if column is not None:
-            names.setdefault(column, []).append(term)
-    return {column: " | ".join(terms) for column, terms in names.items()}
+
+def passage_contributions(model, texts: list[str]) -> Iterator[tuple[int, Contributions]]:
+    """(index, contributions) of each text, worked out a slice of texts at a time."""
+    start = 0
+    while start < len(texts):
+        end, size = start, 0
+        while end < len(texts) and (end == start or size + len(texts[end]) <= SLICE_CHARACTERS):
+            size += len(texts[end])
+            end += 1
+        for offset, found in enumerate(contributions(model, texts[start:end])):
+            yield start + offset, found
+        start = end
 
 
 class Explainer:
@@ -129,20 +135,26 @@ class Explainer:
             if not passages:
                 del record["passages"]
             return record
-        found = contributions(self.tagger.model.passages, [p.text for p in document.passages])
-        best = np.array([c.linear_scores() for c in found]).argmax(axis=0)
+        # Per tag, the passage with the highest linear score (the first of equals) and
+        # its contributions; the others' are dropped as soon as they are looked at.
+        best_score = np.full(len(LABELS), -np.inf)
+        best: list[tuple[int, Contributions] | None] = [None] * len(LABELS)
+        texts = [p.text for p in document.passages]
+        for index, found in passage_contributions(self.tagger.model.passages, texts):
+            for j, score in enumerate(found.linear_scores()):
+                if score > best_score[j] or best[j] is None:
+                    best_score[j], best[j] = score, (index, found)
+            if passages:
+                record["passages"][index]["explanations"] = {
+                    label: found.top(label, self.top) for label in LABELS
+                }
         record["explanations"] = {
-            label: found[best[j]].top(label, self.top) for j, label in enumerate(LABELS)
+            label: best[j][1].top(label, self.top) for j, label in enumerate(LABELS)
         }
         record["explained_by"] = {
-            label: _where(record["passages"][best[j]]) for j, label in enumerate(LABELS)
+            label: _where(record["passages"][best[j][0]]) for j, label in enumerate(LABELS)
         }
-        if passages:
-            for passage, contribution in zip(record["passages"], found):
-                passage["explanations"] = {
-                    label: contribution.top(label, self.top) for label in LABELS
-                }
-        else:
+        if not passages:
             del record["passages"]
         return record
 
@@ -185,6 +197,8 @@ def term_spans(text: str, features: list[dict]) -> list[tuple[int, int, dict]]:
 
     An n-gram matches its words in order, whatever the case and whatever punctuation or
     space separates them. Where two matches overlap, the stronger feature keeps the span.
+    Linear in the text: each match is checked against a map of the characters already
+    taken, not against every span kept so far.
     """
     matches: list[tuple[int, int, dict]] = []
     for feature in features:
@@ -193,9 +207,11 @@ def term_spans(text: str, features: list[dict]) -> list[tuple[int, int, dict]]:
         for name in feature["feature"].split(" | "):
             matches.extend((m.start(), m.end(), feature) for m in _pattern(name).finditer(text))
     matches.sort(key=lambda match: (-abs(match[2]["weight"]), match[0]))
+    taken = bytearray(len(text))
     kept: list[tuple[int, int, dict]] = []
     for start, end, feature in matches:
-        if all(end <= s or start >= e for s, e, _ in kept):
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             kept.append((start, end, feature))
     return sorted(kept, key=lambda span: span[0])
 

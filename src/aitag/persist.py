@@ -20,8 +20,9 @@ import numpy as np
 
 from .atomic import write_atomic
 from .defaults import DEFAULT_MODEL_NAME, MODEL_ENV
-from .errors import ModelError
+from .errors import InputError, ModelError, printable
 from .labels import LABELS
+from .readers.inputs import read_regular
 from .scoring import ScoringModel
 
 #: Written into every card; a loader refuses other formats.
@@ -34,10 +35,17 @@ _ALLOWED_NODES = {
     ("JsonNode", "builtins", None),
     ("NdArrayNode", "numpy", "ndarray"),
 }
-_ALLOWED_DTYPE_KINDS = set("biufU")
-#: No model file may unpack to more than this (the shipped model is under 2 MB): a zip
-#: that claims more is a zip bomb or not ours.
-MAX_MODEL_BYTES = 1 << 30
+_ALLOWED_DTYPE_KINDS = set("biufU")  # never objects, bytes, records or dates
+#: No model file may be larger than this on disk, nor unpack to more (the shipped model
+#: is about 1 MB and unpacks to about 17 MB): a zip that claims more is a zip bomb or not
+#: ours. Sizes are checked before anything is read or unpacked.
+MAX_MODEL_BYTES = 256 << 20
+#: The card and the skops schema are small JSON files (a few kilobytes).
+MAX_CARD_BYTES = 1 << 20
+MAX_SCHEMA_BYTES = 1 << 20
+#: Longest n-gram and longest term (characters) a model may hold.
+MAX_NGRAM = 8
+MAX_TERM_CHARACTERS = 1024
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -148,16 +156,7 @@ def load_model(path: str | Path | None = None) -> tuple[ScoringModel, dict]:
     """Load a model and its card, refusing anything tampered, untrusted or incompatible."""
     path = Path(path) if path else default_model_path()
     card = read_card(path)
-    try:
-        payload = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelError(
-            f"{path}: model file not found; train one with `aitag train` or pass --model"
-        ) from None
-    except OSError as error:
-        raise ModelError(
-            f"{path}: cannot read the model file ({error.strerror}); check its permissions"
-        ) from None
+    payload = _read_model_file(path, MAX_MODEL_BYTES, "model file")
     digest = hashlib.sha256(payload).hexdigest()
     if digest != card.get("sha256"):
         card = _pending_card(path, digest) or card
@@ -170,11 +169,24 @@ def load_model(path: str | Path | None = None) -> tuple[ScoringModel, dict]:
     return _check_model(arrays, card, str(path)), card
 
 
+def _read_model_file(path: Path, limit: int, what: str) -> bytes:
+    """A model's file or card, read within ``limit`` bytes: never a FIFO, a device or a
+    link to one, so loading a model cannot block or read without end."""
+    try:
+        return read_regular(path, limit, what)
+    except FileNotFoundError:
+        raise ModelError(
+            f"{path}: model file not found; train one with `aitag train` or pass --model"
+        ) from None
+    except InputError as error:
+        raise ModelError(f"{printable(str(path))}: refused as a {what}: {error.reason}") from None
+
+
 def _pending_card(path: Path, digest: str) -> dict | None:
     """The card of a save killed between renaming the model and renaming its card."""
     try:
-        card = json.loads(_pending_card_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        card = json.loads(read_regular(_pending_card_path(path), MAX_CARD_BYTES).decode("utf-8"))
+    except (OSError, InputError, ValueError, RecursionError):
         return None
     ok = isinstance(card, dict) and card.get("sha256") == digest
     return card if ok and card.get("format") == MODEL_FORMAT else None
@@ -182,15 +194,19 @@ def _pending_card(path: Path, digest: str) -> dict | None:
 
 def read_card(path: Path) -> dict:
     card_file = card_path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise ModelError(
             f"{path}: model file not found; train one with `aitag train` or pass --model"
         )
     try:
-        card = json.loads(card_file.read_text(encoding="utf-8"))
+        card = json.loads(read_regular(card_file, MAX_CARD_BYTES, "model card").decode("utf-8"))
     except FileNotFoundError:
         raise ModelError(
             f"{path}: its card {card_file.name} is missing; a model needs its card beside it"
+        ) from None
+    except InputError as error:
+        raise ModelError(
+            f"{printable(str(card_file))}: refused as a model card: {error.reason}"
         ) from None
     except (OSError, ValueError, RecursionError):
         raise ModelError(
@@ -212,6 +228,11 @@ def read_arrays(payload: bytes, name: str) -> dict:
             raise ModelError(
                 f"{name}: too large to be an aitag model (unpacks to over "
                 f"{MAX_MODEL_BYTES:,} bytes); use a model written by `aitag train`"
+            )
+        if archive.getinfo("schema.json").file_size > MAX_SCHEMA_BYTES:
+            raise ModelError(
+                f"{name}: its schema.json is larger than the {MAX_SCHEMA_BYTES:,} bytes "
+                "an aitag model's has; use a model written by `aitag train`"
             )
         schema = json.loads(archive.read("schema.json"))
         return _read_node(schema, archive, name)
@@ -265,25 +286,16 @@ def _load_npy(data: bytes, name: str) -> np.ndarray:
     version = npy.read_magic(stream)
     header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
     shape, _, dtype = header(stream)
+    if dtype.hasobject:
+        raise ValueError("object arrays are pickles")
+    if dtype.kind not in _ALLOWED_DTYPE_KINDS or len(shape) > 2:
+        raise ModelError(f"{name}: refuses an array of dtype {dtype} and shape {shape}")
+    if dtype.kind == "U" and dtype.itemsize > 4 * MAX_TERM_CHARACTERS:
+        raise ModelError(f"{name}: refuses terms longer than {MAX_TERM_CHARACTERS} characters")
     size = int(np.prod(shape, dtype=object)) * dtype.itemsize
-    if not dtype.hasobject and size > len(data):
+    if size > len(data):
         raise ModelError(f"{name}: refuses an array whose header does not match its data")
     return np.load(io.BytesIO(data), allow_pickle=False)
-
-
-def _consistent_decision(model: ScoringModel) -> bool:
-    decision = model.documents
-    if decision is None:
-        return True
-    n_features = len(decision.mean)
-    return (
-        decision.coef.shape == (len(LABELS), n_features)
-        and decision.intercept.shape == (len(LABELS),)
-        and decision.scale.shape == (n_features,)
-        and bool((decision.scale > 0).all())
-        and model.document_thresholds is not None
-        and model.document_thresholds.shape == (len(LABELS),)
-    )
 
 
 def _consistent_audit(model: ScoringModel) -> bool:
@@ -302,20 +314,63 @@ def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
         raise ModelError(
             f"{name}: model tags {arrays.get('labels')} are not {list(LABELS)}; use a model for these tags"
         )
+    if not isinstance(card.get("name", ""), str):
+        raise ModelError(f"{name}: its card's name is not a string; restore the card")
     try:
-        model = ScoringModel.from_arrays(arrays)
-        scorer = model.passages
-        n_terms = len(scorer.terms)
-        consistent = (
-            scorer.coef.shape == (len(LABELS), n_terms)
-            and scorer.idf.shape == (n_terms,)
-            and scorer.intercept.shape == (len(LABELS),)
-            and model.thresholds.shape == (len(LABELS),)
-            and _consistent_decision(model)
-            and _consistent_audit(model)
+        problem = _array_problem(arrays)
+        model = None if problem else ScoringModel.from_arrays(arrays)
+        if model is not None:
+            # The n-gram tables are built now, not at the first document: a vocabulary
+            # they cannot hold is a bad model file, refused before any work starts.
+            model.passages.prepare()
+            _consistent_audit(model)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, MemoryError) as error:
+        problem = str(error) or type(error).__name__
+    if problem:
+        raise ModelError(
+            f"{name}: model arrays are missing or inconsistent ({printable(problem)}); retrain the model"
         )
-    except (KeyError, TypeError, ValueError):
-        consistent = False
-    if not consistent:
-        raise ModelError(f"{name}: model arrays are missing or inconsistent; retrain the model")
     return model
+
+
+def _array_problem(arrays: dict) -> str | None:
+    """What is wrong with a model's arrays and parameters (types, shapes, ranges), or None."""
+    params = arrays.get("params")
+    if not isinstance(params, dict):
+        return "params is not a dict"
+    ngram_max = params.get("ngram_max")
+    if type(ngram_max) is not int or not 1 <= ngram_max <= MAX_NGRAM:
+        return f"ngram_max must be a whole number from 1 to {MAX_NGRAM}, not {ngram_max!r}"
+    n = len(LABELS)
+    terms = arrays.get("terms")
+    if not isinstance(terms, np.ndarray) or terms.ndim != 1 or terms.dtype.kind != "U":
+        return "terms must be a list of strings"
+    checks = [
+        ("idf", (len(terms),), None),
+        ("coef", (n, len(terms)), None),
+        ("intercept", (n,), None),
+        ("thresholds", (n,), (0.0, 1.0)),
+    ]
+    document = arrays.get("document")
+    if document is not None:
+        if not isinstance(document, dict) or not isinstance(document.get("mean"), np.ndarray):
+            return "document is not a dict of arrays"
+        features = len(document["mean"])
+        checks += [
+            ("document.coef", (n, features), None),
+            ("document.intercept", (n,), None),
+            ("document.mean", (features,), None),
+            ("document.scale", (features,), (1e-300, np.inf)),
+            ("document.thresholds", (n,), (0.0, 1.0)),
+        ]
+    for key, shape, bounds in checks:
+        value = document.get(key.split(".")[1]) if key.startswith("document.") else arrays.get(key)
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
+            return f"{key} must be an array of numbers"
+        if value.shape != shape:
+            return f"{key} has shape {value.shape}, not {shape}"
+        if not np.isfinite(value).all():
+            return f"{key} holds values that are not finite numbers (NaN or infinity)"
+        if bounds and not ((value >= bounds[0]) & (value <= bounds[1])).all():
+            return f"{key} holds values outside [{bounds[0]:g}, {bounds[1]:g}]"
+    return None

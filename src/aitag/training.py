@@ -93,7 +93,10 @@ def train(
     data = _passage_set(train_set, train_docs, read_train)
     groups = data.groups
     estimator = PassageModel(folds=folds, seed=seed, **passage_params)
-    estimator.fit(data.texts, data.targets, data.known, groups, data.weights)
+    try:
+        estimator.fit(data.texts, data.targets, data.known, groups, data.weights)
+    except ValueError as error:  # e.g. texts of punctuation alone: no vocabulary to learn
+        raise CorpusError(f"{corpus}: cannot train on these records ({error})") from None
     model = ScoringModel(
         estimator.scorer_, _record_thresholds(estimator, train_set), estimator.get_params()
     )

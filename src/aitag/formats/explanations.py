@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from html import escape
 
 import click
 
 from ..explain import term_spans
 from ..labels import LABELS
+from .safe import one_line, safe_json, shown
 
 # Keys of the library record that the JSON output leaves out: the passage text already
 # sits in ``explained_by``.
@@ -20,7 +20,7 @@ def render(records: list[dict], fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(render_json(record) for record in records).rstrip("\n")
     if fmt == "json":
-        return json.dumps([json_record(record) for record in records], indent=2, ensure_ascii=False)
+        return safe_json([json_record(record) for record in records], indent=2)
     if fmt == "html":
         return render_html(records)
     return "\n\n".join(render_table(record) for record in records)
@@ -36,7 +36,7 @@ def json_record(record: dict) -> dict:
 
 def render_json(record: dict) -> str:
     """One JSON line of :func:`json_record`."""
-    return json.dumps(json_record(record), ensure_ascii=False) + "\n"
+    return safe_json(json_record(record)) + "\n"
 
 
 # ---------------------------------------------------------------- terminal
@@ -46,7 +46,7 @@ def render_table(record: dict) -> str:
     """Per tag: the n-grams pushing its score up and down, highlighted in the passage
     they come from (for applied tags). ANSI styles; ``click.echo`` drops them off a tty."""
     labels = ",".join(record["labels"]) or "-"
-    lines = [click.style(f"{record['path'] or record['id']}", bold=True) + f"  tags {labels}"]
+    lines = [click.style(one_line(record["path"] or record["id"]), bold=True) + f"  tags {labels}"]
     for label in LABELS:
         where = record["explained_by"][label]
         applied = label in record["labels"]
@@ -77,7 +77,8 @@ def _feature_lines(features: list[dict], indent: str) -> list[str]:
     for name, group, colour in (("up", up, "green"), ("down", down, "red")):
         if group:
             shown = ", ".join(
-                f"{click.style(f['feature'], fg=colour)} {f['weight']:+.2f}" for f in group
+                f"{click.style(one_line(f['feature']), fg=colour)} {f['weight']:+.2f}"
+                for f in group
             )
             lines.append(f"{indent}{name:<5} {shown}")
     return lines
@@ -87,10 +88,10 @@ def _quoted(text: str, features: list[dict], prefix: str) -> str:
     pieces, position = [], 0
     for start, end, feature in term_spans(text, features):
         colour = "green" if feature["weight"] > 0 else "red"
-        pieces.append(text[position:start])
-        pieces.append(click.style(text[start:end], fg=colour, bold=True, underline=True))
+        pieces.append(shown(text[position:start]))
+        pieces.append(click.style(shown(text[start:end]), fg=colour, bold=True, underline=True))
         position = end
-    pieces.append(text[position:])
+    pieces.append(shown(text[position:]))
     return prefix + "".join(pieces).replace("\n", "\n" + prefix)
 
 
@@ -113,7 +114,7 @@ def render_html(records: list[dict]) -> str:
     for record in records:
         labels = ", ".join(record["labels"]) or "none"
         body.append(
-            f"<section><h2>{escape(record['path'] or record['id'])}</h2>"
+            f"<section><h2>{escape(one_line(record['path'] or record['id']))}</h2>"
             f"<p>tags: <b>{escape(labels)}</b>; primary: {escape(record['primary'])}</p>"
         )
         for label in LABELS:
@@ -154,7 +155,7 @@ def render_html(records: list[dict]) -> str:
 
 def _html_features(features: list[dict]) -> str:
     items = "".join(
-        f'<li><mark class="{"up" if f["weight"] > 0 else "down"}">{escape(f["feature"])}</mark> '
+        f'<li><mark class="{"up" if f["weight"] > 0 else "down"}">{escape(one_line(f["feature"]))}</mark> '
         f'<span class="weight">{f["weight"]:+.3f}</span></li>'
         for f in features
     )
@@ -165,10 +166,10 @@ def _html_marked(text: str, features: list[dict]) -> str:
     pieces, position = [], 0
     for start, end, feature in term_spans(text, features):
         kind = "up" if feature["weight"] > 0 else "down"
-        pieces.append(escape(text[position:start]))
+        pieces.append(escape(shown(text[position:start])))
         pieces.append(
-            f'<mark class="{kind}" title="{feature["weight"]:+.3f}">{escape(text[start:end])}</mark>'
+            f'<mark class="{kind}" title="{feature["weight"]:+.3f}">{escape(shown(text[start:end]))}</mark>'
         )
         position = end
-    pieces.append(escape(text[position:]))
+    pieces.append(escape(shown(text[position:])))
     return "".join(pieces)

@@ -7,11 +7,11 @@ filtered by level) and returns a string; printing is the CLI's job.
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 
 from . import AUDIT_FORMATS
+from .safe import one_line, safe_json, shown
 
 #: What each rule checks, for the rule lists of SARIF and the help of code-scanning views.
 RULE_HELP = {
@@ -73,13 +73,13 @@ def render_json(records: list[dict]) -> str:
     for record in records:
         if record["findings"]:
             result.setdefault(record["id"], []).extend(map(vale_alert, record["findings"]))
-    return json.dumps(result, indent=2, ensure_ascii=False)
+    return safe_json(result, indent=2)
 
 
 def render_line(records: list[dict]) -> str:
     """``path:line:col:rule:message``, one finding a line."""
     return "\n".join(
-        f"{record['id']}:{f['line']}:{f['column']}:{f['rule']}:{f['message']}"
+        f"{one_line(record['id'])}:{f['line']}:{f['column']}:{f['rule']}:{one_line(f['message'])}"
         for record in records
         for f in record["findings"]
     )
@@ -92,13 +92,13 @@ def render_table(records: list[dict]) -> str:
         if not record["findings"]:
             continue
         rows = [
-            (f"{f['line']}:{f['column']}", f["severity"], f["message"], f["rule"])
+            (f"{f['line']}:{f['column']}", f["severity"], one_line(f["message"]), f["rule"])
             for f in record["findings"]
         ]
         for f in record["findings"]:
             counts[f["severity"]] += 1
         width = max(len(row[0]) for row in rows)
-        lines = [f"\n {record['id']}"]
+        lines = [f"\n {one_line(record['id'])}"]
         lines += [
             f" {at:<{width}}  {severity:<10}  {message}  {rule}"
             for at, severity, message, rule in rows
@@ -136,7 +136,7 @@ def render_html(records: list[dict]) -> str:
     for record in records:
         findings = record["findings"]
         total += len(findings)
-        body.append(f"<section><h2>{escape(record['id'])} ({len(findings)} finding(s))</h2>")
+        body.append(f"<section><h2>{_h(record['id'])} ({len(findings)} finding(s))</h2>")
         by_passage: dict[int, list[tuple[int, dict]]] = {}
         for number, finding in enumerate(findings, start=1):
             by_passage.setdefault(finding["passage"], []).append((number, finding))
@@ -151,10 +151,10 @@ def render_html(records: list[dict]) -> str:
             body.append('<ol class="findings">')
             for number, f in enumerate(findings, start=1):
                 body.append(
-                    f'<li id="f{escape(record["id"])}-{number}"><b>{f["line"]}:{f["column"]}</b> '
-                    f"{escape(f['severity'])}: {escape(f['message'])} "
+                    f'<li id="f{_h(record["id"])}-{number}"><b>{f["line"]}:{f["column"]}</b> '
+                    f"{escape(f['severity'])}: {_h(f['message'])} "
                     f'<span class="rule">{escape(f["rule"])}</span><br>'
-                    f"suggestion: <i>{escape(f['suggestion'])}</i>; the text discusses "
+                    f"suggestion: <i>{_h(f['suggestion'])}</i>; the text discusses "
                     f"{escape(f['concept'])} ({f['score']:.2f})</li>"
                 )
             body.append("</ol>")
@@ -175,13 +175,13 @@ def _mark(text: str, marked: list[tuple[int, dict]]) -> str:
         start, end = f["passage_start"], f["passage_end"]
         if start < position:  # overlapping findings: the first one keeps the span
             continue
-        pieces.append(escape(text[position:start]))
+        pieces.append(_text(text[position:start]))
         pieces.append(
-            f'<mark class="{escape(f["severity"])}" title="{escape(f["message"])}">'
-            f"{escape(text[start:end])}<sup>{number}</sup></mark>"
+            f'<mark class="{escape(f["severity"])}" title="{_h(f["message"])}">'
+            f"{_text(text[start:end])}<sup>{number}</sup></mark>"
         )
         position = end
-    pieces.append(escape(text[position:]))
+    pieces.append(_text(text[position:]))
     return "".join(pieces)
 
 
@@ -270,7 +270,7 @@ def render_sarif(records: list[dict]) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return safe_json(log, indent=2)
 
 
 def _version() -> str:
@@ -311,8 +311,14 @@ def render_rdjson(records: list[dict]) -> str:
             if f["rule"] != "aitag.InvertedHierarchy" and f["suggestion"] != f["term"]:
                 diagnostic["suggestions"] = [{"range": where, "text": f["suggestion"]}]
             diagnostics.append(diagnostic)
-    return json.dumps(
-        {"source": {"name": "aitag"}, "diagnostics": diagnostics},
-        indent=2,
-        ensure_ascii=False,
-    )
+    return safe_json({"source": {"name": "aitag"}, "diagnostics": diagnostics}, indent=2)
+
+
+def _h(value: str) -> str:
+    """A name or a message in HTML: one line, controls escaped, markup escaped."""
+    return escape(one_line(value))
+
+
+def _text(value: str) -> str:
+    """Passage text in HTML: line breaks kept, controls escaped, markup escaped."""
+    return escape(shown(value))

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
-import re
 import sys
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any, TextIO, cast
+from typing import IO, Any, BinaryIO, TextIO, cast
 
-from ..atomic import atomic_file
+from ..atomic import atomic_file, check_stdout, open_output
+from ..defaults import DEFAULT_MAX_BYTES
 from ..errors import printable
 from ..labels import LABELS
+from .safe import csv_text, safe_json
 
 #: The format ``predict --output FILE`` writes when not told, by the file's extension;
 #: any other name gets JSON Lines.
@@ -35,58 +36,57 @@ def output_format(path: str | None) -> str | None:
     return OUTPUT_EXTENSIONS.get(Path(path).suffix.lower(), "jsonl")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_UNSAFE_IN_LINES = re.compile("[\ud800-\udfff\u2028\u2029\x85]")
-
-
 def to_json_line(record: dict) -> str:
-    """One JSON line, safe for any reader that splits lines."""
-    line = json.dumps(record, ensure_ascii=False)
-    # Surrogates (file names not in UTF-8) cannot be written as UTF-8, and U+2028, U+2029
-    # and NEL end a line for str.splitlines and others; escaped, they are still valid JSON
-    # and read back to the same strings, which --resume relies on.
-    return _escape(_UNSAFE_IN_LINES, line) + "\n"
+    """One JSON line, safe for any reader that splits lines and for a terminal.
 
-
-def _escape(pattern: re.Pattern, text: str) -> str:
-    return pattern.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-def _escape_surrogates(text: str) -> str:
-    return _escape(_SURROGATE, text)
+    Lone surrogates (file names not in UTF-8), U+2028, U+2029, NEL and other controls
+    are escaped: still valid JSON, read back to the same strings, which --resume relies on.
+    """
+    return safe_json(record) + "\n"
 
 
 def csv_row(record: dict) -> list:
     return [
-        _escape_surrogates(record["id"]),
-        _escape_surrogates(record["path"]),
+        csv_text(record["id"]),
+        csv_text(record["path"]),
         ";".join(record["labels"]),
         record["primary"],
         *(record["scores"][label] for label in LABELS),
-        record["model"],
+        csv_text(record["model"]),
     ]
 
 
 class RecordWriter:
-    """Writes records in one format to a stream or a file; use as a context manager."""
+    """Writes records in one format to a stream or a file; use as a context manager.
 
-    def __init__(self, fmt: str, path: str | None = None, append: bool = False):
+    ``inputs`` are the run's inputs: a file among them is refused as the output (see
+    :func:`aitag.atomic.check_output`). JSON Lines go straight to the file, locked,
+    flushed per record; with ``append`` the file is continued (read :meth:`resume_state`
+    first). Other formats appear in a file only whole.
+    """
+
+    def __init__(
+        self, fmt: str, path: str | None = None, append: bool = False, inputs: Iterable = ()
+    ):
         self.fmt = fmt
         self.path = path
         self.append = append
+        self.inputs = inputs
         self.count = 0
         self._atomic: AbstractContextManager[IO[Any]] | None = None
+        self._file: BinaryIO | None = None
 
     def __enter__(self) -> RecordWriter:
         if self.path is None or self.path == "-":
+            check_stdout(self.inputs)
             self.stream: TextIO = sys.stdout
         elif self.fmt == "jsonl":
             # JSON Lines goes straight to its file, flushed per record: a kill leaves
             # whole lines behind, which --resume continues from.
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.stream = open(self.path, "a" if self.append else "w", encoding="utf-8")
+            self._file = open_output(self.path, self.inputs, self.append)
+            self.stream = io.TextIOWrapper(self._file, encoding="utf-8", newline="\n")
         else:
-            self._atomic = atomic = atomic_file(self.path)
+            self._atomic = atomic = atomic_file(self.path, inputs=self.inputs)
             self.stream = cast(TextIO, atomic.__enter__())
         if self.fmt == "csv":
             self._csv = csv.writer(self.stream, lineterminator="\n")
@@ -95,24 +95,53 @@ class RecordWriter:
             self.stream.write(table_header())
         return self
 
-    def write(self, record: dict) -> None:
-        if self.fmt == "jsonl":
-            self.stream.write(to_json_line(record))
-        elif self.fmt == "csv":
-            self._csv.writerow(csv_row(record))
-        else:
-            self.stream.write(table_rows(record))
+    def resume_state(self, max_bytes: int = DEFAULT_MAX_BYTES):
+        """What the output already holds (see :func:`aitag.batch.read_resume_state`); a line
+        torn by a kill is cut off, and writing continues after the last whole record."""
+        from ..batch import read_resume_state
+
+        assert self._file is not None and self.append, "resume needs a JSON Lines file"
         self.stream.flush()
+        self._file.seek(0)
+        state = read_resume_state(self._file, self.path, max_bytes)
+        self._file.truncate(state.size)
+        self._file.seek(state.size)
+        return state
+
+    def write(self, record: dict) -> None:
+        try:
+            if self.fmt == "jsonl":
+                self.stream.write(to_json_line(record))
+            elif self.fmt == "csv":
+                self._csv.writerow(csv_row(record))
+            else:
+                self.stream.write(table_rows(record))
+            self.stream.flush()
+        except OSError as error:
+            raise self._named(error) from None
         self.count += 1
 
+    def _named(self, error: OSError) -> OSError:
+        # A full disk or a closed pipe, said of the output it happened to.
+        if error.filename is None and self.path not in (None, "-"):
+            return type(error)(error.errno, error.strerror, self.path)
+        return error
+
     def __exit__(self, kind, value, traceback) -> None:
-        if self._atomic is not None:
-            self._atomic.__exit__(kind, value, traceback)
-            return
-        self.stream.flush()
-        if self.stream is not sys.stdout:
-            os.fsync(self.stream.fileno())
-            self.stream.close()
+        try:
+            if self._atomic is not None:
+                self._atomic.__exit__(kind, value, traceback)
+                return
+            self.stream.flush()
+            if self._file is not None:
+                try:
+                    os.fsync(self._file.fileno())
+                except OSError:
+                    pass  # a device or a pipe: nothing to sync
+                self.stream.close()
+        except OSError as error:
+            if kind is None:
+                raise self._named(error) from None
 
 
 _NAME_WIDTH = 36

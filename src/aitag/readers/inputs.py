@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -24,7 +26,8 @@ def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
     """Expand paths, directories (recursively), globs and ``-`` into file paths, in order.
 
     A spec that matches nothing yields an :class:`InputError` in its place, so a batch can
-    report it and go on.
+    report it and go on. Neither directories nor ``**`` are followed through symbolic
+    links: a link to its own folder would otherwise make the walk endless.
     """
     for spec in specs:
         if spec == STDIN:
@@ -32,42 +35,136 @@ def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
             continue
         path = Path(spec)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(spec)
         elif path.exists() or path.is_symlink():
             yield spec
         elif glob.has_magic(spec):
-            matches = sorted(glob.glob(spec, recursive=True))
+            matches = _glob(spec)
             if not matches:
                 yield InputError(spec, "no file matches this pattern")
             for match in matches:
-                if Path(match).is_dir():
-                    yield from _walk(Path(match))
+                if os.path.isdir(match):
+                    yield from _walk(match)
                 else:
                     yield match
         else:
             yield InputError(spec, "no such file or directory")
 
 
-def _walk(directory: Path) -> Iterator[str | InputError]:
+def _walk(directory: str) -> Iterator[str | InputError]:
+    """Files of a folder and its subfolders: a folder's own files first, then each
+    subfolder's, by name; a walk without recursion, so no tree is too deep for it."""
     # Hidden files and files of unknown type are skipped: a directory of posts also
     # holds images and editor backups, and nobody wants them reported one by one. A
     # directory that cannot be listed is reported: its files would silently be missing.
-    errors: list[OSError] = []
-    for root, dirs, files in os.walk(directory, onerror=errors.append):
-        yield from _unlistable(errors)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSION_FORMATS:
-                yield os.path.join(root, name)
-    yield from _unlistable(errors)
+    pending = [directory]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            yield InputError(folder, f"cannot list this directory ({error.strerror or error})")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_directory(entry):
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in EXTENSION_FORMATS:
+                yield entry.path
+        pending.extend(reversed(subfolders))
 
 
-def _unlistable(errors: list[OSError]) -> Iterator[InputError]:
-    while errors:
-        error = errors.pop(0)
-        yield InputError(
-            str(error.filename), f"cannot list this directory ({error.strerror or error})"
-        )
+def _is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop or a vanished entry: a file, reported when read
+        return False
+
+
+def _glob(pattern: str) -> list[str]:
+    """The paths a glob pattern matches, sorted, as :func:`glob.glob` with ``recursive``.
+
+    Unlike it, ``**`` never descends through a symbolic link, and no folder is listed
+    twice for one part of the pattern, so three links to a folder's own parent cannot
+    make the walk exponential. Hidden names match only a part that starts with a dot.
+    """
+    parts = re.split(r"[\\/]" if os.sep == "\\" else "/", pattern)
+    root = ""
+    if os.path.isabs(pattern):
+        root = os.path.splitdrive(pattern)[0] + os.sep
+        parts = parts[1:]
+    literal = 0
+    while literal < len(parts) - 1 and not glob.has_magic(parts[literal]):
+        literal += 1
+    base = os.path.join(root, *parts[:literal]) if (root or literal) else ""
+    parts = [part for part in parts[literal:] if part]
+    found: set[str] = set()
+    seen: set[tuple[int, int, int]] = set()
+    pending = [(base, 0)]
+    while pending:
+        folder, index = pending.pop()
+        if index == len(parts):
+            found.add(folder)
+            continue
+        part, last = parts[index], index == len(parts) - 1
+        if not glob.has_magic(part):  # "..", "." and hidden names are not listed
+            path = os.path.join(folder, part)
+            if last and os.path.lexists(path):
+                found.add(path)
+            elif not last and os.path.isdir(path):
+                pending.append((path, index + 1))
+            continue
+        if part == "**" and last:
+            if os.path.isdir(folder or os.curdir):
+                found.add(folder)  # its files are walked: listing its folders would repeat them
+            continue
+        entries = _listing(folder, index, seen)
+        if part == "**":
+            pending.append((folder, index + 1))  # ** matches no folder at all, too
+            pending.extend(
+                (os.path.join(folder, entry.name), index)
+                for entry in entries
+                if not entry.name.startswith(".")
+                and not entry.is_symlink()
+                and _is_directory(entry)
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and not part.startswith("."):
+                continue
+            if fnmatch.fnmatch(entry.name, part):
+                path = os.path.join(folder, entry.name)
+                if last:
+                    found.add(path)
+                elif _is_directory(entry):
+                    pending.append((path, index + 1))
+    return sorted(found)
+
+
+def _listing(folder: str, index: int, seen: set[tuple[int, int, int]]) -> list[os.DirEntry]:
+    """The entries of a folder not yet listed for this part of a pattern (else none)."""
+    try:
+        status = os.stat(folder or os.curdir)
+        if (status.st_dev, status.st_ino, index) in seen:
+            return []
+        seen.add((status.st_dev, status.st_ino, index))
+        with os.scandir(folder or os.curdir) as listing:
+            return list(listing)
+    except OSError:
+        return []
+
+
+def is_row_archive(path: str, input_format: str = "auto") -> bool:
+    """Whether a file is read as rows, a document each (JSON Lines, CSV), not as one document."""
+    if path == STDIN:
+        return input_format in ("jsonl", "csv")
+    if input_format != "auto":
+        return input_format in ("jsonl", "csv")
+    return EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower()) in ("jsonl", "csv")
 
 
 def read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> bytes:
@@ -86,6 +183,24 @@ def read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> by
         raise InputError(
             name, f"larger than the {max_bytes:,}-byte limit; split it or raise --max-bytes"
         )
+    return data
+
+
+def read_regular(path: str | os.PathLike, limit: int, what: str = "file") -> bytes:
+    """All bytes of a regular file no larger than ``limit``: never a FIFO or a device, and
+    never more than ``limit`` bytes read, whatever the file claims or a link points at.
+
+    Raises :class:`InputError` naming the file, or FileNotFoundError when there is none.
+    """
+    name = os.fspath(path)
+    try:
+        data = _read_regular(name, limit + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise InputError(name, f"cannot read ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise InputError(name, f"is larger than the {limit:,} bytes a {what} may have")
     return data
 
 

@@ -1,0 +1,237 @@
+"""Outputs never destroy or double data: an input is never overwritten, a device never
+replaced, a file aitag did not write never continued, two writers never mixed, and
+--resume completes exactly what is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from aitag.atomic import atomic_file, open_output
+from aitag.batch import read_resume_state
+from aitag.errors import AitagError, InputError
+
+ROWS = (
+    '{"id": "ID", "text": "GPT writes code from a prompt."}\n'
+    '{"id": "b", "text": "Diffusion models paint pictures."}\n'
+    '{"id": "c", "text": "Fill in the tax forms."}\n'
+    '{"id": "d", "text": "We trained a classifier on transactions."}\n'
+)
+
+
+@pytest.fixture()
+def rows(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text(ROWS)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
+def test_an_output_that_is_an_input_is_refused_and_left_whole(run, rows, fmt):
+    before = rows.read_bytes()
+    link = rows.with_name("link.jsonl")
+    link.symlink_to(rows.name)
+    for inputs in ([rows], [link], [rows.parent]):
+        result = run("predict", *inputs, "-o", rows, "--format", fmt)
+        assert result.exit_code == 2 and "is also an input" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert rows.read_bytes() == before
+
+
+def test_stdin_redirected_from_the_output_is_refused(model_path, rows):
+    before = rows.read_bytes()
+    with open(rows, "rb") as stdin:
+        result = subprocess.run(
+            [sys.executable, "-m", "aitag", "predict", "-", "-o", str(rows)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "AITAG_MODEL": str(model_path)},
+            timeout=60,
+        )
+    assert result.returncode == 2 and "is also an input (standard input)" in result.stderr
+    assert rows.read_bytes() == before
+
+
+def test_stdout_appended_to_an_input_is_refused(model_path, rows):
+    before = rows.read_bytes()
+    with open(rows, "ab") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "aitag", "predict", str(rows)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "AITAG_MODEL": str(model_path)},
+            timeout=60,
+        )
+    assert result.returncode == 2 and "standard output: is also an input" in result.stderr
+    assert rows.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_named_pipe_is_written_into_not_replaced(run, rows, tmp_path, fmt):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("predict", rows, "-o", fifo, "--format", fmt)
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still a pipe, not a regular file
+    assert received and received[0].count(b"\n") == 4 + (fmt == "csv")
+
+
+def test_a_full_device_gives_one_line_and_stays_a_device(run, rows, tmp_path):
+    # As root, a private node of /dev/full: a regression then replaces only that.
+    device = tmp_path / "full"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except (OSError, AttributeError):
+        device = "/dev/full"
+    if not os.path.exists(device):
+        pytest.skip("no /dev/full here")
+    for fmt in ("jsonl", "csv"):
+        result = run("predict", rows, "-o", device, "--format", fmt)
+        assert result.exit_code == 2 and f"{device}: No space left" in result.output
+        assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+def test_atomic_writes_keep_a_link_and_refuse_a_folder(tmp_path):
+    target = tmp_path / "real.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target.name)
+    with atomic_file(link) as stream:
+        stream.write("new")
+    assert link.is_symlink() and target.read_text() == "new"
+    with pytest.raises(AitagError, match="is a directory"), atomic_file(tmp_path):
+        pass
+
+
+def test_resume_refuses_a_file_aitag_did_not_write_and_changes_nothing(run, rows, tmp_path):
+    for content in (b"my notes\nno newline at the end", b"{", b'{"id": 1}\n', b"\xff\xfe\x00"):
+        notes = tmp_path / "notes.txt"
+        notes.write_bytes(content)
+        result = run("predict", rows, "-o", notes, "--resume")
+        assert result.exit_code == 2 and "not a record of aitag" in result.output, content
+        assert notes.read_bytes() == content
+
+
+def test_resume_refuses_a_device(run, rows):
+    result = run("predict", rows, "-o", "/dev/zero", "--resume")
+    assert result.exit_code == 2 and "is not a regular file" in result.output
+
+
+def test_a_second_writer_fails_at_once_and_the_first_output_is_whole(run, rows, tmp_path):
+    out = tmp_path / "out.jsonl"
+    holder = open_output(out)  # a first aitag writing this file
+    try:
+        for args in ([], ["--resume"]):
+            result = run("predict", rows, "-o", out, *args)
+            assert result.exit_code == 2 and "another aitag is writing" in result.output
+        csv = run("predict", rows, "-o", out, "--format", "csv")
+        assert csv.exit_code == 2 and "another aitag is writing" in csv.output
+    finally:
+        holder.close()
+    assert run("predict", rows, "-o", out).exit_code == 0
+    assert len(out.read_text().splitlines()) == 4
+
+
+def test_two_runs_at_once_on_one_output_neither_mix_nor_double(model_path, tmp_path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"p{i:04d}.txt").write_text(f"Post {i}. A language model writes text.")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "AITAG_MODEL": str(model_path)}
+    command = [sys.executable, "-m", "aitag", "predict", str(folder), "-o", str(out), "-q"]
+    processes = [
+        subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 2]), results  # the second failed at once, or came after
+    lines = out.read_text().splitlines()
+    paths = [json.loads(line)["path"] for line in lines]
+    assert len(paths) == 400 and len(set(paths)) == 400
+
+
+def test_resume_after_a_row_whose_id_is_its_own_path(run, rows, tmp_path):
+    rows.write_text(ROWS.replace('"ID"', json.dumps(str(rows))))
+    full = run("predict", rows, "--format", "jsonl").stdout.splitlines()
+    out = tmp_path / "out.jsonl"
+    for written in range(4):
+        out.write_text("".join(line + "\n" for line in full[:written]))
+        result = run("predict", rows, "-o", out, "--resume")
+        assert result.exit_code == 0, result.output
+        assert out.read_text().splitlines() == full, written
+        assert f"{written} already done" in result.stderr
+
+
+def test_resume_refuses_an_output_of_another_version_of_its_input(run, rows, tmp_path):
+    full = run("predict", rows, "--format", "jsonl").stdout.splitlines()
+    out = tmp_path / "out.jsonl"
+    out.write_text(full[0] + "\n" + full[1] + "\n")
+    rows.write_text(ROWS.replace('"b"', '"other"'))
+    result = run("predict", rows, "-o", out, "--resume")
+    assert result.exit_code == 2 and "changed since" in result.output
+    assert out.read_text().splitlines() == full[:2]
+
+
+def test_resume_state_is_counted_per_input_and_mends_a_torn_line(tmp_path):
+    out = tmp_path / "out.jsonl"
+    record = {"labels": [], "scores": {}, "primary": "none", "model": "m"}
+    lines = [
+        json.dumps({"id": i, "path": p, **record}) for i, p in [("a", "x"), ("b", "x"), ("y", "y")]
+    ]
+    out.write_text("\n".join(lines) + '\n{"id": "c", "pa')
+    with open(out, "rb") as stream:
+        state = read_resume_state(stream, str(out))
+    assert state.counts == {"x": 2, "y": 1} and state.total == 3
+    assert state.size == len("\n".join(lines)) + 1
+
+
+def test_resume_state_refuses_a_line_longer_than_any_record(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b'{"id": "' + b"x" * 5000 + b'"}\n')
+    with open(out, "rb") as stream, pytest.raises(InputError, match="not a record of aitag"):
+        read_resume_state(stream, str(out), max_bytes=100)
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    ids = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\tx", "plain"]
+    rows.write_text("".join(json.dumps({"id": i, "text": "GPT writes."}) + "\n" for i in ids))
+    import csv
+    import io
+
+    result = run("predict", rows, "--format", "csv")
+    cells = [row[0] for row in csv.reader(io.StringIO(result.stdout))][1:]
+    assert cells == ["'" + i for i in ids[:-1]] + ["plain"]
+
+
+def test_jobs_are_capped_at_the_cores(model_path, tmp_path, monkeypatch):
+    from aitag import batch as batch_module
+
+    started = []
+    real = batch_module._tag_in_workers
+    monkeypatch.setattr(batch_module, "CHUNK_FILES", 1)
+    monkeypatch.setattr(
+        batch_module,
+        "_tag_in_workers",
+        lambda batch, units, jobs: started.append(jobs) or real(batch, units, jobs),
+    )
+    for i in range(4):
+        (tmp_path / f"{i}.txt").write_text("GPT writes code.")
+    records = list(
+        batch_module.run_batch(batch_module.Batch([str(tmp_path)], str(model_path)), 1000)
+    )
+    assert len(records) == 4
+    assert started == [] or started[0] <= batch_module.default_jobs()
