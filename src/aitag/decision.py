@@ -46,6 +46,20 @@ def word_counts(texts: list[str]) -> np.ndarray:
     )
 
 
+def temper(probabilities: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Passage scores with short texts pulled toward even odds.
+
+    A text of a word or two puts all its TF-IDF weight on them, so its raw score is near
+    certain either way ("Model": LLM 1.00). Under :data:`MIN_PROSE_WORDS` words, the log
+    odds are scaled by ``words / MIN_PROSE_WORDS``: one word says a tenth of what a
+    sentence says.
+    """
+    factor = np.minimum(np.asarray(words, dtype=np.float64) / MIN_PROSE_WORDS, 1.0)[:, None]
+    if (factor >= 1.0).all():
+        return probabilities
+    return 1.0 / (1.0 + np.exp(-logit(probabilities) * factor))
+
+
 def logit(probabilities: np.ndarray) -> np.ndarray:
     """Log-odds of probabilities, clipped to ±9."""
     clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)

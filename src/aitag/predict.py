@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .decision import document_features, word_counts
+from .decision import document_features, temper, word_counts
 from .defaults import check_threshold
 from .errors import InputError
 from .labels import LABELS, NO_LABEL, check_label
@@ -111,9 +111,9 @@ class Tagger:
         if not documents:
             return []
         texts = [p.text for document in documents for p in document.passages]
-        probabilities = passage_probabilities(self.model.passages, texts)
-        counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
         words = word_counts(texts)
+        probabilities = passage_probabilities(self.model.passages, texts, words)
+        counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
         if self.model.documents is not None:
             features = document_features(probabilities, words, counts)
             scores = self.model.documents.predict_proba(features)
@@ -218,26 +218,31 @@ def _flat(record: dict) -> dict:
     return row
 
 
-def passage_probabilities(scorer: NgramScorer, texts: list[str]) -> np.ndarray:
-    """Each text's passage score per tag, a slice at a time.
+def passage_probabilities(
+    scorer: NgramScorer, texts: list[str], words: np.ndarray | None = None
+) -> np.ndarray:
+    """Each text's passage score per tag, short texts tempered (:func:`decision.temper`).
 
-    Slices bound memory when one huge document has tens of thousands of passages.
+    Scored a slice at a time: slices bound memory when one huge document has tens of
+    thousands of passages. ``words`` are the texts' word counts, when known already.
     """
     if not texts:
         return np.zeros((0, len(LABELS)))
-    return np.vstack(
+    raw = np.vstack(
         [
             scorer.predict_proba(texts[start : start + SLICE_PASSAGES])
             for start in range(0, len(texts), SLICE_PASSAGES)
         ]
     )
+    return temper(raw, word_counts(texts) if words is None else words)
 
 
 def document_inputs(scorer: NgramScorer, documents: list[Document]) -> np.ndarray:
     """The document features of documents (see :mod:`aitag.decision`), as training needs them."""
     texts = [p.text for document in documents for p in document.passages]
     counts = np.fromiter((len(d.passages) for d in documents), np.int64, len(documents))
-    return document_features(passage_probabilities(scorer, texts), word_counts(texts), counts)
+    words = word_counts(texts)
+    return document_features(passage_probabilities(scorer, texts, words), words, counts)
 
 
 def _per_document(values: np.ndarray, counts: np.ndarray, reduce: np.ufunc) -> np.ndarray:

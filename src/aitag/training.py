@@ -29,7 +29,7 @@ from .corpus import (
     split_documents,
     split_records,
 )
-from .decision import FEATURE_NAMES
+from .decision import FEATURE_NAMES, temper, word_counts
 from .defaults import DISTRIBUTION
 from .errors import CorpusError, InputError
 from .evaluation import evaluate, evaluate_documents, label_matrix, metrics, untagged_tagged
@@ -163,8 +163,9 @@ def _passage_set(
 
 
 def _record_thresholds(estimator: PassageModel, records: list[Record]) -> np.ndarray:
-    """Passage thresholds tuned on the labelled passages alone: the unit they decide."""
-    scores = estimator.oof_scores_[: len(records)]
+    """Passage thresholds tuned on the labelled passages alone: the unit they decide,
+    scored as prediction scores them (short ones tempered)."""
+    scores = temper(estimator.oof_scores_[: len(records)], word_counts([r.text for r in records]))
     targets = label_matrix([r.labels for r in records])
     return np.array([best_threshold(targets[:, j], scores[:, j]) for j in range(len(LABELS))])
 
@@ -194,7 +195,7 @@ def _out_of_fold_features(
 
 
 def _passage_cv(records: list[Record], estimator: PassageModel, thresholds: np.ndarray) -> dict:
-    scores = estimator.oof_scores_[: len(records)]
+    scores = temper(estimator.oof_scores_[: len(records)], word_counts([r.text for r in records]))
     out_of_fold = [
         [label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]] for row in scores
     ]
