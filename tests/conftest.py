@@ -33,6 +33,11 @@ SUB_CORPUS_PASSAGES = (
     "written/w4-genai.jsonl",
     "written/w6-negatives.jsonl",
     "written/w12-names.jsonl",
+    # The audit's cases: the model file carries the mention model they train.
+    "audit/a1-hierarchy.jsonl",
+    "audit/a2-wrongterm.jsonl",
+    "audit/a3-vagueterm.jsonl",
+    "audit/a4-correct.jsonl",
 )
 SUB_CORPUS_DOCUMENTS = ("d02-infra", "d06-ai-field", "d07-ml", "d08-llm")
 
