@@ -164,8 +164,8 @@ def test_documents_split_by_the_same_rule():
     ("content", "message"),
     [
         ('{"id": "x", "text": "hi"}\nnot json\n', "bad.jsonl:2: not valid JSON"),
-        ("[1, 2]\n", "bad.jsonl:1: a row must be a JSON object"),
-        (b"\xff\xfe\x00bad", "cannot be read"),
+        ("[1, 2]\n", "bad.jsonl:1: not a JSON object"),
+        (b"\xff\xfe\x00bad", "bad.jsonl:1: not valid UTF-8"),
     ],
 )
 def test_validate_against_a_bad_file_is_one_line_not_a_traceback(tmp_path, content, message):

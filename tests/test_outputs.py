@@ -117,7 +117,7 @@ def test_atomic_writes_keep_a_link_and_refuse_a_folder(tmp_path):
 
 def test_resume_refuses_a_file_aitag_did_not_write_and_changes_nothing(run, rows, tmp_path):
     for content in (b"my notes\nno newline at the end", b"{", b'{"id": 1}\n', b"\xff\xfe\x00"):
-        notes = tmp_path / "notes.txt"
+        notes = tmp_path / "notes.jsonl"
         notes.write_bytes(content)
         result = run("predict", rows, "-o", notes, "--resume")
         assert result.exit_code == 2 and "not a record of aitag" in result.output, content

@@ -7,6 +7,8 @@ applied tag with the highest score; ``none`` when nothing applies.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from conftest import CORPUS, RAW, ROOT
@@ -126,7 +128,8 @@ def test_real_documents_primary_follows_the_rule(tagger, real_documents):
 
 
 def test_an_empty_text_is_a_document_without_passages(tagger):
-    records = tagger.predict(["GPT writes text from a prompt.", "", "   \n\n  "])
+    gpt = "GPT writes text from a prompt, one token at a time, within its context window."
+    records = tagger.predict([gpt, "", "   \n\n  "])
     assert [r["id"] for r in records] == ["0", "1", "2"]
     assert records[0]["labels"]
     for record in records[1:]:
@@ -185,14 +188,31 @@ def test_each_passage_record_has_its_own_scores_across_documents():
     scores = {**SCORES, third: [0.2, 0.3, 0.4, 0.5]}
     records = tagger_of(scores).predict([f"{LONG}\n\n{SHORT}\n\n{third}", SHORT], passages=True)
     found = [[list(p["scores"].values()) for p in r["passages"]] for r in records]
-    assert found == [[scores[LONG], scores[SHORT], scores[third]], [scores[SHORT]]]
+    # Passages under ten words are tempered (five words: half the log odds; seven: 0.7).
+    short, third_tempered = tempered(scores[SHORT], 5), tempered(scores[third], 7)
+    assert found == [[scores[LONG], short, third_tempered], [short]]
 
 
 def test_without_a_document_stage_a_document_scores_as_its_best_passage():
     (one,) = tagger_of(SCORES).predict(LONG)
     assert list(one["scores"].values()) == SCORES[LONG]
     (two,) = tagger_of(SCORES).predict(f"{LONG}\n\n{SHORT}")
-    assert list(two["scores"].values()) == [0.1, 0.9, 0.99, 0.1]
+    # SHORT's 0.99 for LLM, tempered (five words), is 0.9087: still the best passage's.
+    assert list(two["scores"].values()) == [0.25, 0.9, 0.9087, 0.25]
+
+
+def tempered(scores: list[float], words: int) -> list[float]:
+    """The rule by hand: log odds times words / 10, rounded as records are."""
+    return [round(1 / (1 + math.exp(-math.log(p / (1 - p)) * words / 10)), 4) for p in scores]
+
+
+def test_short_passages_cannot_score_near_certain():
+    one_word = {"Model": [0.0, 1.0, 1.0, 0.5], LONG: [0.0, 1.0, 1.0, 0.5]}
+    tagger = tagger_of(one_word)
+    heading, sentence = tagger.score_passages(["Model", LONG], ["a", "b"])
+    # Clipped to log odds of 9, then a tenth of that: 0.711; 0.5 stays 0.5.
+    assert list(heading["scores"].values()) == [0.2891, 0.7109, 0.7109, 0.5]
+    assert list(sentence["scores"].values()) == [0.0, 1.0, 1.0, 0.5]
 
 
 def test_the_document_stage_sees_the_title(tagger):

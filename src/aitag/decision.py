@@ -54,10 +54,14 @@ def temper(probabilities: np.ndarray, words: np.ndarray) -> np.ndarray:
     odds are scaled by ``words / MIN_PROSE_WORDS``: one word says a tenth of what a
     sentence says.
     """
-    factor = np.minimum(np.asarray(words, dtype=np.float64) / MIN_PROSE_WORDS, 1.0)[:, None]
-    if (factor >= 1.0).all():
+    factor = np.asarray(words, dtype=np.float64) / MIN_PROSE_WORDS
+    short = factor < 1.0
+    if not short.any():
         return probabilities
-    return 1.0 / (1.0 + np.exp(-logit(probabilities) * factor))
+    # Only short rows change: a long passage keeps its score exactly, whatever its batch.
+    tempered = np.array(probabilities, dtype=np.float64)
+    tempered[short] = 1.0 / (1.0 + np.exp(-logit(tempered[short]) * factor[short, None]))
+    return tempered
 
 
 def logit(probabilities: np.ndarray) -> np.ndarray:
