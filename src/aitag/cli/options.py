@@ -163,3 +163,15 @@ def gather(results) -> tuple[list[dict], int]:
             records.append(item)
         failed += kind == "error"
     return records, failed
+
+
+def read_inputs(paths, input_format, text_field, id_field, max_bytes, whole_page):
+    """The documents of the command line's inputs, each read within the time budget
+    (call inside :func:`aitag.limits.time_limits`); unreadable inputs stay in place as
+    InputErrors."""
+    from ..readers import expand_inputs
+    from ..streams import read_within_budget
+
+    return read_within_budget(
+        expand_inputs(paths), input_format, text_field, id_field, max_bytes, whole_page=whole_page
+    )

@@ -22,6 +22,7 @@ from .options import (
     gather,
     library_errors,
     parse_thresholds,
+    read_inputs,
     reported,
 )
 
@@ -158,20 +159,10 @@ def audit(
     from ..formats.findings import render
     from ..limits import time_limits
     from ..predict import Tagger
-    from ..readers import expand_inputs
-    from ..streams import read_within_budget
 
     auditor = Auditor(Tagger.load(model_path))
     with time_limits(timeout):
-        inputs = expand_inputs(paths)
-        items = read_within_budget(
-            inputs,
-            input_format,
-            text_field,
-            id_field,
-            max_bytes,
-            whole_page=whole_page,
-        )
+        items = read_inputs(paths, input_format, text_field, id_field, max_bytes, whole_page)
         records, failed = gather(auditor.audit_documents(items, passages=fmt == "html"))
     # The exit code counts every finding, shown or not; --min-level only filters the view.
     failing = any(level_at_least(f["severity"], fail_level) for r in records for f in r["findings"])
@@ -204,27 +195,17 @@ def explain(
     """Show, per tag, the n-grams of each document that pushed its score up or down most.
 
     A weight is the n-gram's coefficient times its TF-IDF value: exact for the model's
-    linear score. A document's score for a tag is its best passage's, so that passage
-    explains it (its line and column are shown).
+    linear score. A document's tags are decided from its passages' scores; the passage
+    that supports a tag most explains it (its line and column are shown).
     """
     from ..explain import Explainer
     from ..formats.explanations import render
     from ..limits import time_limits
     from ..predict import Tagger
-    from ..readers import expand_inputs
-    from ..streams import read_within_budget
 
     explainer = Explainer(Tagger.load(model_path), top=top)
     with time_limits(timeout):
-        inputs = expand_inputs(paths)
-        items = read_within_budget(
-            inputs,
-            input_format,
-            text_field,
-            id_field,
-            max_bytes,
-            whole_page=whole_page,
-        )
+        items = read_inputs(paths, input_format, text_field, id_field, max_bytes, whole_page)
         records, failed = gather(explainer.explain_documents(items, passages=passages))
     output = render(records, fmt)
     if output:
