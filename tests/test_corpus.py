@@ -13,10 +13,10 @@ from aitag.corpus import (
     SEED_RECORDS,
     in_test_split,
     load_records,
-    near_duplicates,
     parse_record,
     split_records,
 )
+from aitag.corpus_checks import near_duplicates
 from aitag.defaults import TEST_SPLIT_PERCENT
 from aitag.errors import CorpusError
 from aitag.seeds import body_paragraphs, extract_seed_snippets

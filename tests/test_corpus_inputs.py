@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from aitag.cli import main
-from aitag.corpus import load_records, near_duplicates, parse_record, validate_corpus
+from aitag.corpus import load_records, parse_record
+from aitag.corpus_checks import near_duplicates, validate_corpus
 from aitag.errors import CorpusError
 
 GOOD = {"id": "1", "text": "GPT writes code.", "labels": ["LLM"], "primary": "LLM", "source": "w"}

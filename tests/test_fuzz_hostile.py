@@ -152,7 +152,8 @@ def test_globs_over_links_end_fast_and_match_what_glob_matches(
     ),
 )
 def test_any_corpus_line_gives_records_or_one_corpus_error(tmp_path_factory, raw, rows):
-    from aitag.corpus import corpus_stats, load_records, validate_corpus
+    from aitag.corpus import corpus_stats, load_records
+    from aitag.corpus_checks import validate_corpus
 
     path = tmp_path_factory.mktemp("corpus") / "c.jsonl"
     path.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in rows) + raw)

@@ -174,7 +174,7 @@ def test_resume_state_of_a_long_output_is_linear(tmp_path):
 
 
 def test_validating_many_copies_of_one_record_is_linear(tmp_path):
-    from aitag.corpus import validate_corpus
+    from aitag.corpus_checks import validate_corpus
 
     def make(n):
         path = tmp_path / f"copies-{n}.jsonl"
@@ -187,7 +187,7 @@ def test_validating_many_copies_of_one_record_is_linear(tmp_path):
 
 
 def test_validating_many_near_copies_is_linear(tmp_path):
-    from aitag.corpus import validate_corpus
+    from aitag.corpus_checks import validate_corpus
 
     def make(n):
         path = tmp_path / f"near-{n}.jsonl"

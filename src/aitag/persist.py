@@ -365,12 +365,22 @@ def _array_problem(arrays: dict) -> str | None:
         ]
     for key, shape, bounds in checks:
         value = document.get(key.split(".")[1]) if key.startswith("document.") else arrays.get(key)
-        if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
-            return f"{key} must be an array of numbers"
-        if value.shape != shape:
-            return f"{key} has shape {value.shape}, not {shape}"
-        if not np.isfinite(value).all():
-            return f"{key} holds values that are not finite numbers (NaN or infinity)"
-        if bounds and not ((value >= bounds[0]) & (value <= bounds[1])).all():
-            return f"{key} holds values outside [{bounds[0]:g}, {bounds[1]:g}]"
+        problem = _numbers_problem(key, value, shape, bounds)
+        if problem:
+            return problem
+    return None
+
+
+def _numbers_problem(
+    key: str, value: object, shape: tuple, bounds: tuple[float, float] | None
+) -> str | None:
+    """What is wrong with one array of a model: its type, shape or values, or None."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
+        return f"{key} must be an array of numbers"
+    if value.shape != shape:
+        return f"{key} has shape {value.shape}, not {shape}"
+    if not np.isfinite(value).all():
+        return f"{key} holds values that are not finite numbers (NaN or infinity)"
+    if bounds and not ((value >= bounds[0]) & (value <= bounds[1])).all():
+        return f"{key} holds values outside [{bounds[0]:g}, {bounds[1]:g}]"
     return None

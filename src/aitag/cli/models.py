@@ -1,0 +1,117 @@
+"""``train`` and ``evaluate``: the commands that make and measure model files."""
+
+from __future__ import annotations
+
+import click
+
+from ..defaults import DISTRIBUTION
+from ..formats import (
+    REPORT_FORMATS,
+)
+from ..formats.safe import one_line, safe_json
+from .options import (
+    format_option,
+    library_errors,
+    model_option,
+    parse_thresholds,
+)
+
+
+@click.command()
+@click.option(
+    "--corpus",
+    default="corpus",
+    show_default=True,
+    type=click.Path(exists=True),
+    help="Corpus folder or file.",
+)
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Model file to write (models/NAME.skops).",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of folds and solver.")
+@click.option(
+    "--folds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="Cross-validation folds.",
+)
+@format_option(REPORT_FORMATS)
+@library_errors
+def train(corpus, out, seed, folds, fmt):
+    """Train a model on the corpus's train split; print cross-validated and test figures."""
+    from ..formats.metrics import format_metrics
+    from ..training import train as train_model
+
+    card = train_model(corpus, out, seed=seed, folds=folds)
+    if fmt == "json":
+        click.echo(safe_json(card, indent=2))
+        return
+    counts = card["corpus"]
+    click.echo(
+        f"corpus: {counts['train']} train / {counts['test']} test passages, "
+        f"{counts['documents_train']} train / {counts['documents_test']} test documents"
+    )
+    for key, title in (("thresholds", "passage"), ("document_thresholds", "document")):
+        if card.get(key):
+            values = ", ".join(f"{k}={v:.2f}" for k, v in card[key].items())
+            click.echo(f"{title} thresholds: {values}")
+    sections = (
+        ("cross_validation", "passages, cross-validated on the train split"),
+        ("test_split", "passages, held-out test split"),
+        ("document_cross_validation", "documents, cross-validated on the train split"),
+        ("document_test_split", "documents, held-out test split"),
+    )
+    for key, title in sections:
+        if card.get(key):
+            click.echo(f"\n{title}:")
+            click.echo(format_metrics(card[key]))
+    if out:
+        from ..persist import card_path
+
+        click.echo(f"\nwrote {one_line(str(out))} and {one_line(str(card_path(out)))}")
+
+
+@click.command()
+@click.argument("data", type=click.Path(exists=True))
+@model_option
+@format_option(REPORT_FORMATS)
+@click.option(
+    "--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold."
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help=f"Also write metrics.json and PNG plots here (pip install '{DISTRIBUTION}[plots]').",
+)
+@library_errors
+def evaluate(data, model_path, fmt, thresholds, report_dir):
+    """Measure a model on labelled data: passages (JSON Lines in the format of LABELS.md)
+    or whole documents (a folder with labels.jsonl giving each file's path and labels)."""
+    from pathlib import Path
+
+    from ..evaluation import evaluate as evaluate_model
+    from ..evaluation import evaluate_documents
+    from ..formats.metrics import format_metrics
+    from ..predict import Tagger
+
+    tagger = Tagger.load(model_path, parse_thresholds(thresholds))
+    if Path(data).is_dir():
+        result = evaluate_documents(tagger, data)
+    elif report_dir:
+        from ..report import write_report
+
+        result = write_report(tagger, data, report_dir)
+    else:
+        result = evaluate_model(tagger, data)
+    if fmt == "json":
+        click.echo(safe_json(result, indent=2))
+    else:
+        click.echo(f"{one_line(data)} with model {one_line(result['model'])}")
+        click.echo(format_metrics(result))
+        if report_dir:
+            click.echo(f"\nwrote {one_line(', '.join(result['files'].values()))}")
