@@ -148,11 +148,13 @@ class Explainer:
                 record["passages"][index]["explanations"] = {
                     label: found.top(label, self.top) for label in LABELS
                 }
+        # Every tag has a best passage: the document has passages, and -inf is beaten.
+        chosen = [entry for entry in best if entry is not None]
         record["explanations"] = {
-            label: best[j][1].top(label, self.top) for j, label in enumerate(LABELS)
+            label: chosen[j][1].top(label, self.top) for j, label in enumerate(LABELS)
         }
         record["explained_by"] = {
-            label: _where(record["passages"][best[j][0]]) for j, label in enumerate(LABELS)
+            label: _where(record["passages"][chosen[j][0]]) for j, label in enumerate(LABELS)
         }
         if not passages:
             del record["passages"]

@@ -67,7 +67,7 @@ def entity_class(kind: str) -> str:
 @lru_cache(maxsize=1)
 def entity_data() -> dict:
     """The entity file (``aitag/data/entities.json``), read once, on first use."""
-    text = resources.files("aitag").joinpath("data", "entities.json").read_text("utf-8")
+    text = resources.files("aitag").joinpath("data").joinpath("entities.json").read_text("utf-8")
     return json.loads(text)
 
 

@@ -100,9 +100,10 @@ class _DocumentBudget:
     __slots__ = ("armed",)
 
     def __enter__(self) -> None:
-        self.armed = _State.ticking and _State.seconds is not None and _State.deadline is None
-        if self.armed:
-            _State.deadline = time.monotonic() + _State.seconds
+        seconds = _State.seconds
+        self.armed = _State.ticking and seconds is not None and _State.deadline is None
+        if self.armed and seconds is not None:
+            _State.deadline = time.monotonic() + seconds
 
     def __exit__(self, *exc_info) -> None:
         if self.armed:

@@ -15,6 +15,7 @@ import os
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -235,7 +236,7 @@ def read_arrays(payload: bytes, name: str) -> dict:
                 "an aitag model's has; use a model written by `aitag train`"
             )
         schema = json.loads(archive.read("schema.json"))
-        return _read_node(schema, archive, name)
+        return cast(dict, _read_node(schema, archive, name))
     except ModelError:
         raise
     # Whatever a malformed file makes the reader trip on (a list where a dict belongs,
@@ -326,9 +327,9 @@ def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
             _consistent_audit(model)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, MemoryError) as error:
         problem = str(error) or type(error).__name__
-    if problem:
+    if problem or model is None:
         raise ModelError(
-            f"{name}: model arrays are missing or inconsistent ({printable(problem)}); retrain the model"
+            f"{name}: model arrays are missing or inconsistent ({printable(problem or '')}); retrain the model"
         )
     return model
 
@@ -364,7 +365,7 @@ def _array_problem(arrays: dict) -> str | None:
             ("document.thresholds", (n,), (0.0, 1.0)),
         ]
     for key, shape, bounds in checks:
-        value = document.get(key.split(".")[1]) if key.startswith("document.") else arrays.get(key)
+        value = (document or {}).get(key[9:]) if key.startswith("document.") else arrays.get(key)
         problem = _numbers_problem(key, value, shape, bounds)
         if problem:
             return problem

@@ -20,7 +20,7 @@ import numpy as np
 
 from .decision import document_features, temper, word_counts
 from .defaults import check_threshold
-from .errors import InputError
+from .errors import InputError, InputWarning
 from .labels import LABELS, NO_LABEL, check_label
 from .persist import load_model
 from .readers import Document, text_document
@@ -93,7 +93,8 @@ class Tagger:
         documents = (
             text_document(text, doc_id=doc_id) for text, doc_id, ok in zip(texts, ids, valid) if ok
         )
-        scored = self.predict_documents(documents)
+        # Rows are texts, so none lacks prose; a warning would take a row's place.
+        scored = (r for r in self.predict_documents(documents) if isinstance(r, dict))
         rows = [
             _flat(next(scored) if ok else self._empty_record(doc_id))
             for doc_id, ok in zip(ids, valid)
@@ -102,8 +103,9 @@ class Tagger:
 
     def predict_documents(
         self, items: Iterable[Document | InputError], passages: bool = False
-    ) -> Iterator[dict | InputError]:
-        """Stream records for documents, passing InputErrors through in their place."""
+    ) -> Iterator[dict | InputError | InputWarning]:
+        """Stream records for documents, passing InputErrors through in their place; an
+        InputWarning comes before the record of a document without prose."""
         return in_chunks(items, lambda documents: self.score_documents(documents, passages))
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:

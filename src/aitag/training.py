@@ -48,7 +48,8 @@ DEFAULT_PARAMS = {"ngram_max": 2, "min_df": 2, "C": 32.0, "class_weight": "balan
 
 #: Parameters of the document decision: strongly regularised, since a few hundred
 #: documents teach it and real documents are further from them than the corpus's are.
-DOCUMENT_PARAMS = {"C": 0.5, "class_weight": "balanced"}
+DOCUMENT_C = 0.5
+DOCUMENT_CLASS_WEIGHT = "balanced"
 
 #: How much a labelled document's whole prose weighs against a labelled passage. (Its
 #: passages one by one are labelled only for the tags the document lacks; as negatives
@@ -109,7 +110,9 @@ def train(
     }
     if train_docs:
         features = _out_of_fold_features(data, estimator, train_docs, read_train)
-        decision = DocumentModel(folds=folds, seed=seed, **DOCUMENT_PARAMS)
+        decision = DocumentModel(
+            C=DOCUMENT_C, class_weight=DOCUMENT_CLASS_WEIGHT, folds=folds, seed=seed
+        )
         decision.fit(features, label_matrix([d.labels for d in train_docs]))
         model.documents, model.document_thresholds = decision.decision_, decision.thresholds_
         card["document_cross_validation"] = _document_cv(train_docs, decision)
@@ -226,7 +229,7 @@ def _corpus_card(corpus, records, train_set, test_set, train_docs, test_docs) ->
 
 
 def _versions() -> dict:
-    versions = {"python": platform.python_version()}
+    versions: dict[str, str | None] = {"python": platform.python_version()}
     # aitag is distributed as DISTRIBUTION; the card keeps the name people import.
     for key, package in (
         ("aitag", DISTRIBUTION),

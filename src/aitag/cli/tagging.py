@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +27,9 @@ from .options import (
     read_inputs,
     reported,
 )
+
+if TYPE_CHECKING:
+    from ..errors import InputError, InputWarning
 
 
 @click.command()
@@ -97,6 +102,7 @@ def predict(
     # from it or written to it, so a second aitag on the same file fails at once.
     with RecordWriter(fmt, output, append=resume, inputs=items) as writer:
         batch.resume = writer.resume_state(max_bytes) if resume else None
+        results: Iterator[dict | InputError | InputWarning]
         if dask_scheduler:
             from ..distributed import run_on_cluster
 
@@ -112,16 +118,17 @@ def predict(
         with progress as bar:
             last_path = None
             for item in results:
-                kind = reported(item)
-                if kind is None:
+                if isinstance(item, dict):
                     writer.write(item)
-                failed += kind == "error"
-                path = item["path"] if kind is None else item.path
-                if show_progress and path != last_path:
+                    path = item["path"]
+                else:
+                    failed += reported(item) == "error"
+                    path = item.path
+                if bar is not None and path != last_path:
                     bar.update(1)
                     last_path = path
     if not quiet and (output or failed):
-        skipped = f", {batch.resume.total} already done" if resume else ""
+        skipped = f", {batch.resume.total} already done" if batch.resume is not None else ""
         click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed{skipped}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)

@@ -100,7 +100,9 @@ class RecordWriter:
         torn by a kill is cut off, and writing continues after the last whole record."""
         from ..batch import read_resume_state
 
-        assert self._file is not None and self.append, "resume needs a JSON Lines file"
+        assert self._file is not None and self.path is not None and self.append, (
+            "resume needs a JSON Lines file"
+        )
         self.stream.flush()
         self._file.seek(0)
         state = read_resume_state(self._file, self.path, max_bytes)
