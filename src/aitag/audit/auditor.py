@@ -19,6 +19,9 @@ from ..errors import InputError
 from ..labels import LABELS, is_ancestor
 from ..readers import Document, Passage, text_document
 from ..streams import in_chunks
+from .claim_patterns import claim_findings
+from .claims import claims_allowed, inverted_claims, not_all_claim, not_all_correct
+from .findings import nesting, suggest, swap
 from .mention_model import (
     CLASSES,
     Candidate,
@@ -28,25 +31,9 @@ from .mention_model import (
     sentence_units,
 )
 from .mentions import Mention, mechanism_shown, names_field
-from .rules import (
-    _FIELD_AFTER,
-    _FIELD_BEFORE,
-    INVERTED_HIERARCHY,
-    LEVELS,
-    SEVERITY,
-    VAGUE_TERM,
-    WRONG_TERM,
-    claim_findings,
-    claims_allowed,
-    inverted_claims,
-    misnamed_products,
-    nesting,
-    not_all_claim,
-    not_all_correct,
-    parent_named,
-    suggest,
-    swap,
-)
+from .products import misnamed_products
+from .rules import INVERTED_HIERARCHY, LEVELS, SEVERITY, VAGUE_TERM, WRONG_TERM
+from .vetoes import _FIELD_AFTER, _FIELD_BEFORE, parent_named
 
 #: Documents audited together (one model call for all their passages and sentences).
 CHUNK_DOCUMENTS = 64
