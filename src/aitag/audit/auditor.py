@@ -22,14 +22,8 @@ from ..streams import in_chunks
 from .claim_patterns import claim_findings
 from .claims import claims_allowed, inverted_claims, not_all_claim, not_all_correct
 from .findings import nesting, suggest, swap
-from .mention_model import (
-    CLASSES,
-    Candidate,
-    MentionModel,
-    misuse_scores,
-    passage_candidates,
-    sentence_units,
-)
+from .mention_features import Candidate, passage_candidates, sentence_units
+from .mention_model import CLASSES, MentionModel, misuse_scores
 from .mentions import Mention, mechanism_shown, names_field
 from .products import misnamed_products
 from .rules import INVERTED_HIERARCHY, LEVELS, SEVERITY, VAGUE_TERM, WRONG_TERM
