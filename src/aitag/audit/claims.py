@@ -64,22 +64,7 @@ def inverted_claims(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     """
     if sentence.rstrip().endswith("?") or _REPORTED.search(sentence):
         return []
-    # "Machine learning (ML) is ...": an acronym in brackets is the same mention.
-    merged: list[Mention] = []
-    for mention in mentions:
-        last = merged[-1] if merged else None
-        if (
-            last
-            and last.concept == mention.concept
-            and _APPOSITION.fullmatch(sentence[last.end : mention.start])
-        ):
-            close = re.match(r"\s*\)", sentence[mention.end :])
-            end = mention.end + (close.end() if close else 0)
-            mention = Mention(last.concept, last.start, end, last.text)
-            merged[-1] = mention
-        else:
-            merged.append(mention)
-    mentions = merged
+    mentions = _merge_appositions(sentence, mentions)
     found = []
     for left, right in zip(mentions, mentions[1:]):
         between = _BRACKETED.sub(" ", sentence[left.end : right.start])
@@ -99,6 +84,26 @@ def inverted_claims(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         if is_ancestor(inner.concept, outer.concept):
             found.append((left, right, between))
     return found
+
+
+def _merge_appositions(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions with "Machine learning (ML)" or "machine learning, ML" as one: an
+    acronym in brackets or after a comma is the same mention."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        last = merged[-1] if merged else None
+        if (
+            last
+            and last.concept == mention.concept
+            and _APPOSITION.fullmatch(sentence[last.end : mention.start])
+        ):
+            close = re.match(r"\s*\)", sentence[mention.end :])
+            end = mention.end + (close.end() if close else 0)
+            mention = Mention(last.concept, last.start, end, last.text)
+            merged[-1] = mention
+        else:
+            merged.append(mention)
+    return merged
 
 
 # Options of a quiz or a poll ("1) ... 2) ...", "(a) ... (b) ..."): listed, not claimed.
