@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from aitag.audit import Auditor, level_at_least
+from aitag.audit.claims import inverted_claims
 from aitag.audit.mentions import find_mentions
-from aitag.audit.rules import INVERTED_HIERARCHY, VAGUE_TERM, WRONG_TERM, inverted_claims
+from aitag.audit.rules import INVERTED_HIERARCHY, VAGUE_TERM, WRONG_TERM
 from aitag.cli import main
 from aitag.formats.findings import render
 from aitag.labels import LABELS

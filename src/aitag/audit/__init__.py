@@ -1,7 +1,13 @@
 """Audit: find mentions of the four concepts' names and report the ones that misuse them.
 
-:mod:`.mentions` finds the names, :mod:`.rules` holds the rules and their wording, and
-:mod:`.auditor` runs them over documents.
+:mod:`.mentions` finds the names (:mod:`.entities`, the products and organisations).
+:mod:`.rules` names the rules and their severities. Hierarchy claims are read by
+:mod:`.claims` (the words between two names) and :mod:`.claim_patterns` (token patterns
+over :mod:`.slots`), products called by a narrower term by :mod:`.products`.
+:mod:`.mention_features` reads each used mention in its sentence and
+:mod:`.mention_model` scores it (and is fitted). :mod:`.auditor` batches documents and runs
+:mod:`.pattern_findings`, the mention model and :mod:`.vetoes` in order; :mod:`.findings`
+words and places each finding.
 """
 
 from __future__ import annotations

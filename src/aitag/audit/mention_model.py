@@ -1,12 +1,7 @@
-"""The mention model: what a term refers to in its sentence, and whether the term fits it.
+"""The mention model: whether a term fits what it refers to in its sentence.
 
-Each mention the author uses is read in its sentence, with every concept name and every
-known product replaced by its role relative to the mention (the same concept, a broader
-or a narrower one), so "Midjourney is the best LLM" reads "<broader product> is the best
-<term>" and "LLMs aren't real AI" reads "<term> aren't real <broader>". Its features are
-those words near the mention, the words of its sentence, and what the sentence and its
-passage discuss with the names masked (the tagger's scores, relative to the term). A
-multinomial logistic model over them, fitted on the written audit set
+Each mention the author uses is read in its sentence (:mod:`.mention_features`). A
+multinomial logistic model over those features, fitted on the written audit set
 (``corpus/audit``), says whether the mention is a correct use or which rule it breaks.
 
 Prediction needs numpy alone: the model is a list of feature names, a coefficient
@@ -16,16 +11,11 @@ matrix, intercepts and a threshold per rule, stored in the model file under ``"a
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..labels import LABELS, is_ancestor
-from ..sentences import sentence_spans
-from .entities import Entity
-from .mentions import Mention, mask_terms, scan_mentions
+from .mention_features import FEATURES_VERSION, Candidate, passage_candidates
 from .rules import INVERTED_HIERARCHY, VAGUE_TERM, WRONG_TERM
 
 #: What the model says of a mention: a correct use, or the rule it breaks.
@@ -37,201 +27,10 @@ EXPECT = {
     "WrongTerm": WRONG_TERM,
     "VagueTerm": VAGUE_TERM,
 }
-#: Bumped whenever the features change: a model of another version is not used.
-FEATURES_VERSION = 1
-#: Words each side of a mention that its window features read.
-WINDOW = 8
-#: Words each side of a mention that its sentence features read (bounds the cost).
-SENTENCE_REACH = 40
-#: A "sentence" naming more concepts than this is a keyword list or a dump, not prose:
-#: it is not audited (and its cost stays bounded).
-MAX_MENTIONS = 40
 #: Weight of a correct use taken from the tagger's labelled passages, against a written case.
 BACKGROUND_WEIGHT = 0.5
 #: Probability a rule needs, unless the model's own thresholds say otherwise.
 DEFAULT_THRESHOLD = 0.5
-
-_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[^\w\s]")
-_NEGATIONS = frozenset(
-    "not no never neither nor without isn't aren't wasn't weren't doesn't don't didn't "
-    "can't cannot won't shouldn't".split()
-)
-
-
-@dataclass
-class Candidate:
-    """A used mention in its sentence: what the model scores."""
-
-    passage: int  # index of the passage among those audited together
-    lo: int  # the sentence, in the passage's text
-    hi: int
-    mention: Mention  # offsets into the passage's text
-    features: dict[str, float]
-
-
-# ---------------------------------------------------------------- reading sentences
-
-
-def sentence_units(text: str, marks=()) -> list[tuple[int, int, list[Mention], list[Entity]]]:
-    """(start, end, mentions, entities) of each sentence of ``text`` that names a concept.
-
-    The mentions include names out of scope (``Mention.scope``): they are context.
-    """
-    mentions, entities = scan_mentions(text, marks)
-    if not mentions:
-        return []
-    units, m, e = [], 0, 0
-    for lo, hi in sentence_spans(text):
-        inside = []
-        while m < len(mentions) and mentions[m].start < hi:
-            if mentions[m].start >= lo:
-                inside.append(mentions[m])
-            m += 1
-        names = []
-        while e < len(entities) and entities[e].start < hi:
-            if entities[e].start >= lo:
-                names.append(entities[e])
-            e += 1
-        if inside and len(inside) <= MAX_MENTIONS:
-            units.append((lo, hi, inside, names))
-    return units
-
-
-def _role(focus: str, other: str) -> str:
-    if other == focus:
-        return "same"
-    return "broader" if is_ancestor(other, focus) else "narrower"
-
-
-def _tokens(sentence: str, lo: int, mentions: list[Mention], entities: list[Entity]):
-    """The sentence's tokens, names replaced by slots; and each mention's token position.
-
-    A slot is ``("m", concept, scope)`` or ``("e", concept)``.
-    """
-    spans = [
-        (m.start - lo, m.end - lo, ("m", m.concept, m.scope), i) for i, m in enumerate(mentions)
-    ]
-    taken = [(a, b) for a, b, _, _ in spans]
-    for entity in entities:
-        a, b = entity.start - lo, entity.end - lo
-        if entity.concept and not any(x < b and a < y for x, y in taken):
-            spans.append((a, b, ("e", entity.concept), -1))
-    spans.sort(key=lambda s: s[0])
-    tokens: list = []
-    positions = [0] * len(mentions)
-    at = 0
-    for a, b, slot, index in spans:
-        if a < at:
-            continue
-        tokens.extend(_TOKEN.findall(sentence[at:a].lower()))
-        if index >= 0:
-            positions[index] = len(tokens)
-        tokens.append(slot)
-        at = b
-    tokens.extend(_TOKEN.findall(sentence[at:].lower()))
-    return tokens, positions
-
-
-def _word(token, focus: str) -> str:
-    if isinstance(token, str):
-        return "_neg_" if token in _NEGATIONS or token.endswith("n't") else token
-    if token[0] == "e":
-        return f"<product:{_role(focus, token[1])}>"
-    if token[2] is not None:
-        return "<name>"
-    return f"<{_role(focus, token[1])}>"
-
-
-def mention_features(
-    sentence: str,
-    lo: int,
-    mentions: list[Mention],
-    entities: list[Entity],
-    sentence_scores: np.ndarray,
-    passage_scores: np.ndarray,
-) -> list[tuple[Mention, dict[str, float]]]:
-    """Features of each used mention of one sentence (offsets of ``mentions`` into the passage)."""
-    tokens, positions = _tokens(sentence, lo, mentions, entities)
-    question = sentence.rstrip().endswith("?")
-    concepts = {t[1] for t in tokens if not isinstance(t, str) and (t[0] == "e" or t[2] is None)}
-    out = []
-    for mention, at in zip(mentions, positions):
-        if mention.scope is not None:
-            continue
-        focus = mention.concept
-        # Only the words within reach are read: the cost of a mention is bounded, however
-        # long its sentence and however many names it holds.
-        first = max(0, at - SENTENCE_REACH)
-        words = [_word(t, focus) for t in tokens[first : at + SENTENCE_REACH]]
-        position = at - first
-        words[position] = "<term>"
-        f: dict[str, float] = {f"term={focus}": 1.0, "concepts": float(len(concepts))}
-        if mention.text.isupper() or "." in mention.text:
-            f["form=acronym"] = 1.0
-        if mention.text.endswith("s"):
-            f["form=plural"] = 1.0
-        if question:
-            f["question"] = 1.0
-        left = words[max(0, position - WINDOW) : position]
-        right = words[position + 1 : position + 1 + WINDOW]
-        for side, seq in (("l", left), ("r", right)):
-            for w in seq:
-                f[f"{side}:{w}"] = 1.0
-            for a, b in zip(seq, seq[1:]):
-                f[f"{side}:{a} {b}"] = 1.0
-        f[f"l1:{left[-1] if left else '^'}"] = 1.0
-        f[f"r1:{right[0] if right else '$'}"] = 1.0
-        f[f"{focus}|l1:{left[-1] if left else '^'}"] = 1.0
-        for w in words:
-            f[f"s:{w}"] = 1.0
-            if w.startswith("<") and w != "<term>":
-                f[f"{focus}|s:{w}"] = 1.0
-        for prefix, scores in (("sent", sentence_scores), ("pass", passage_scores)):
-            own = scores[LABELS.index(focus)]
-            broader = max(
-                (scores[j] for j, c in enumerate(LABELS) if is_ancestor(c, focus)), default=0.0
-            )
-            narrower = max(
-                (scores[j] for j, c in enumerate(LABELS) if is_ancestor(focus, c)), default=0.0
-            )
-            for name, value in (("own", own), ("broader", broader), ("narrower", narrower)):
-                f[f"{prefix}:{name}"] = float(value)
-                f[f"{focus}|{prefix}:{name}"] = float(value)
-            for j, c in enumerate(LABELS):
-                f[f"{focus}|{prefix}:{c}"] = float(scores[j])
-        out.append((mention, f))
-    return out
-
-
-def passage_candidates(
-    texts: list[tuple[str, tuple]], scorer, units: list | None = None
-) -> list[Candidate]:
-    """Candidates of many passages (text, marks) at once: one scoring call for all of them.
-
-    ``units`` are the passages' :func:`sentence_units` as ``(passage, lo, hi, mentions,
-    entities)``, when the caller has them already.
-    """
-    if units is None:
-        units = [
-            (p, *unit)
-            for p, (text, marks) in enumerate(texts)
-            for unit in sentence_units(text, marks)
-        ]
-    if not units:
-        return []
-    masked = [mask_terms(texts[u[0]][0][u[1] : u[2]]) for u in units]
-    passages = sorted({u[0] for u in units})
-    row = {p: len(masked) + i for i, p in enumerate(passages)}
-    masked += [mask_terms(texts[p][0]) for p in passages]
-    scores = scorer.predict_proba(masked)
-    candidates = []
-    for k, (p, lo, hi, mentions, entities) in enumerate(units):
-        sentence = texts[p][0][lo:hi]
-        for mention, features in mention_features(
-            sentence, lo, mentions, entities, scores[k], scores[row[p]]
-        ):
-            candidates.append(Candidate(p, lo, hi, mention, features))
-    return candidates
 
 
 # ---------------------------------------------------------------- the model
