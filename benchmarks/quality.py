@@ -63,18 +63,27 @@ def fasttext_model(train_records, seed: int = 0, word_ngrams: int = 2, documents
             # fastText reads at most 1,024 words of a line; the rest would come back as
             # lines without labels.
             handle.write(f"{tags} {' '.join(tokens[:1000])}\n")
-    return fasttext.train_supervised(
-        handle.name,
-        loss="ova",
-        epoch=50,
-        lr=0.25,
-        wordNgrams=word_ngrams,
-        dim=50,
-        minCount=1,
-        seed=seed,
-        thread=1,
-        verbose=0,
-    )
+    # fastText's default learning rate for ova diverges (NaN) on some corpora; it is
+    # halved until training converges, so the comparison never fails on it.
+    lr = 0.25
+    while True:
+        try:
+            return fasttext.train_supervised(
+                handle.name,
+                loss="ova",
+                epoch=50,
+                lr=lr,
+                wordNgrams=word_ngrams,
+                dim=50,
+                minCount=1,
+                seed=seed,
+                thread=1,
+                verbose=0,
+            )
+        except RuntimeError as error:
+            if "NaN" not in str(error) or lr < 0.01:
+                raise
+            lr /= 2
 
 
 def fasttext_predict(model, text: str, threshold: float = 0.5) -> tuple[list[str], str]:
