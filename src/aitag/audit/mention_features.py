@@ -21,7 +21,7 @@ from .entities import Entity
 from .mentions import Mention, mask_terms, scan_mentions
 
 #: Bumped whenever the features change: a model of another version is not used.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 #: Words each side of a mention that its window features read.
 WINDOW = 8
 #: Words each side of a mention that its sentence features read (bounds the cost).
@@ -31,6 +31,10 @@ SENTENCE_REACH = 40
 MAX_MENTIONS = 40
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[^\w\s]")
+#: A sentence that opens by answering ("No: ...", "Yes, ...") is read from after the
+#: answer, which negates nothing that follows: "Is AI a subset of ML? No: ML is a subset
+#: of AI." states the nesting right.
+_ANSWER = re.compile(r"\s*(?:no|nope|yes|yep)\s*[:,;!—–-]", re.IGNORECASE)
 _NEGATIONS = frozenset(
     "not no never neither nor without isn't aren't wasn't weren't doesn't don't didn't "
     "can't cannot won't shouldn't".split()
@@ -102,6 +106,9 @@ def _tokens(sentence: str, lo: int, mentions: list[Mention], entities: list[Enti
     tokens: list = []
     positions = [0] * len(mentions)
     at = 0
+    answer = _ANSWER.match(sentence)
+    if answer:
+        at = answer.end()  # the sentence is read from after the answer
     for a, b, slot, index in spans:
         if a < at:
             continue
