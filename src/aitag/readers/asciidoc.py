@@ -11,9 +11,19 @@ offset; inline code is a placeholder and link text is marked, as in reStructured
 
 from __future__ import annotations
 
-from .html import MAX_GROUP_ITEMS
-from .located import CODE, HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block
-from .rst import PLACEHOLDER, _lines, build_block
+from .located import (
+    CODE,
+    HEADING,
+    LINK,
+    LIST_ITEM,
+    MAX_GROUP_ITEMS,
+    PLACEHOLDER,
+    PROSE,
+    TITLE,
+    Block,
+)
+from .pieces import build_block
+from .rst import _lines
 
 #: Delimiters of blocks whose content is not prose.
 _DROPPED = ("----", "....", "++++", "////", "|===", ",===", ":===", "!===", "```")

@@ -24,11 +24,18 @@ from itertools import accumulate, chain
 import pyromark
 
 from .html import read_html_blocks
-from .located import CODE, HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block, MappedText, Span
-
-#: Stands for inline code and inline math, so "Create `Tokenizer`" stays a sentence; it
-#: has no letter or digit, so the tagger's features never see it.
-PLACEHOLDER = "‹…›"
+from .located import (
+    CODE,
+    HEADING,
+    LINK,
+    LIST_ITEM,
+    PLACEHOLDER,
+    PROSE,
+    TITLE,
+    Block,
+    MappedText,
+    Span,
+)
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES

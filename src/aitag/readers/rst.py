@@ -12,10 +12,9 @@ placeholder anchored at its start, link targets are left out (emphasis marks sta
 
 from __future__ import annotations
 
-from .html import MAX_GROUP_ITEMS, LongText
-from .located import CODE, HEADING, LINK, LIST_ITEM, PROSE, Block, Span
+from .located import CODE, HEADING, LINK, LIST_ITEM, MAX_GROUP_ITEMS, PLACEHOLDER, PROSE, Block
+from .pieces import build_block
 
-PLACEHOLDER = "‹…›"
 _ADORNMENT = set("=-`:'\"~^_*+#<>.")
 _BULLETS = ("* ", "- ", "+ ", "• ")
 #: Directives whose indented body is prose (the directive line itself is markup).
@@ -177,37 +176,6 @@ def _block(kind: str, source: str, ranges: list[tuple[int, int]], group: int = 0
             pieces.append(("\n", start - 1, False))
         inline_pieces(source, start, end, pieces, marks)
     return build_block(kind, pieces, marks, group)
-
-
-def build_block(kind: str, pieces: list, marks: list, group: int = 0) -> Block | None:
-    """A Block of (text, source offset, verbatim) pieces; marks in text offsets."""
-    texts = [p[0] for p in pieces]
-    joined = "".join(texts)
-    if not joined.strip():
-        return None
-    spans: list[Span] = []
-    length = 0
-    for text, offset, verbatim in pieces:
-        if verbatim:
-            last = spans[-1] if spans else None
-            if last and last[0] + last[2] == length and last[1] + last[2] == offset:
-                spans[-1] = (last[0], last[1], last[2] + len(text))
-            elif text:
-                spans.append((length, offset, len(text)))
-        else:
-            spans.extend((length + k, offset, 1) for k in range(len(text)))
-        length += len(text)
-    lead = len(joined) - len(joined.lstrip())
-    whole = LongText(joined, spans)
-    end = len(joined.rstrip())
-    mapped = (
-        whole
-        if (lead, end) == (0, len(joined))
-        else LongText(joined[lead:end], whole.slice(lead, end).spans)
-    )
-    size = len(mapped.text)
-    marks = [(max(a - lead, 0), min(b - lead, size), k) for a, b, k in marks if b > lead]
-    return Block(kind, mapped, [m for m in marks if m[0] < m[1]], group if kind == LIST_ITEM else 0)
 
 
 def inline_pieces(source: str, start: int, end: int, pieces: list, marks: list) -> None:
