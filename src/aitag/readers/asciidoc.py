@@ -11,7 +11,7 @@ offset; inline code is a placeholder and link text is marked, as in reStructured
 
 from __future__ import annotations
 
-from .lineblocks import InlinePieces, LineBlocks, skip_to_blank, source_lines
+from .lineblocks import InlinePieces, LineReader, skip_to_blank, text_ranges
 from .located import HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block
 
 #: Delimiters of blocks whose content is not prose.
@@ -26,18 +26,12 @@ def read_asciidoc_blocks(text: str, name: str = "") -> list[Block]:
     return _AsciidocReader(text).read()
 
 
-class _AsciidocReader:
-    """Reads the construct at a line and says at which line the next one starts."""
-
+class _AsciidocReader(LineReader):
     def __init__(self, text: str):
-        self.lines = source_lines(text)
-        self.found = LineBlocks(text, _inline)
+        super().__init__(text, _inline)
 
-    def read(self) -> list[Block]:
-        i, n = _after_front_matter(self.lines), len(self.lines)
-        while i < n:
-            i = self._next(i)
-        return self.found.blocks
+    def _first_line(self) -> int:
+        return _after_front_matter(self.lines)
 
     def _next(self, i: int) -> int:
         line = self.lines[i][1]
@@ -79,16 +73,7 @@ class _AsciidocReader:
         j = i + 1
         while j < n and lines[j][1].strip() and not _breaks(lines[j][1].strip()):
             j += 1
-        ranges = []
-        for k in range(i, j):
-            line_start, content = lines[k]
-            lead = len(content) - len(content.lstrip())
-            if k == i:
-                lead += marker or _admonition(stripped)
-            body = content.rstrip()
-            if body.endswith(" +"):  # a hard line break
-                body = body[:-2]
-            ranges.append((line_start + lead, line_start + len(body)))
+        ranges = text_ranges(lines, i, j, marker or _admonition(stripped), hard_breaks=True)
         self.found.add_paragraph(LIST_ITEM if marker else PROSE, ranges)
         return j
 

@@ -30,6 +30,27 @@ def skip_to_blank(lines: list[tuple[int, str]], i: int) -> int:
     return i
 
 
+def text_ranges(
+    lines: list[tuple[int, str]], first: int, after: int, marker: int, hard_breaks: bool = False
+) -> list[tuple[int, int]]:
+    """Source ranges of the text of lines ``first:after``: white space around each line
+    left out, and the ``marker`` (a bullet, a label) that opens the first line.
+
+    With ``hard_breaks`` (AsciiDoc) a line's closing `` +``, a line break, is left out too.
+    """
+    ranges = []
+    for k in range(first, after):
+        line_start, content = lines[k]
+        lead = len(content) - len(content.lstrip())
+        if k == first:
+            lead += marker
+        body = content.rstrip()
+        if hard_breaks and body.endswith(" +"):
+            body = body[:-2]
+        ranges.append((line_start + lead, line_start + len(body)))
+    return ranges
+
+
 class InlinePieces:
     """A block's pieces as its lines' inline markup is read: (text, offset, verbatim),
     with marks in offsets of the text joined so far."""
@@ -104,3 +125,24 @@ class LineBlocks:
             self.group += 1
         if self.add(kind, ranges, self.group if kind == LIST_ITEM else 0):
             self.previous_kind = kind
+
+
+class LineReader:
+    """A line-based reader: ``_next`` reads the construct at a line and says at which
+    line the next one starts."""
+
+    def __init__(self, text: str, read_inline: InlineReader):
+        self.lines = source_lines(text)
+        self.found = LineBlocks(text, read_inline)
+
+    def read(self) -> list[Block]:
+        i, n = self._first_line(), len(self.lines)
+        while i < n:
+            i = self._next(i)
+        return self.found.blocks
+
+    def _first_line(self) -> int:
+        return 0
+
+    def _next(self, i: int) -> int:
+        raise NotImplementedError

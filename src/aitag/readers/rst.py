@@ -12,7 +12,7 @@ placeholder anchored at its start, link targets are left out (emphasis marks sta
 
 from __future__ import annotations
 
-from .lineblocks import InlinePieces, LineBlocks, skip_to_blank, source_lines
+from .lineblocks import InlinePieces, LineReader, skip_to_blank, text_ranges
 from .located import HEADING, LINK, LIST_ITEM, PROSE, Block
 
 _ADORNMENT = set("=-`:'\"~^_*+#<>.")
@@ -38,18 +38,9 @@ def read_rst_blocks(text: str, name: str = "") -> list[Block]:
     return _RstReader(text).read()
 
 
-class _RstReader:
-    """Reads the construct at a line and says at which line the next one starts."""
-
+class _RstReader(LineReader):
     def __init__(self, text: str):
-        self.lines = source_lines(text)
-        self.found = LineBlocks(text, inline_pieces)
-
-    def read(self) -> list[Block]:
-        i, n = 0, len(self.lines)
-        while i < n:
-            i = self._next(i)
-        return self.found.blocks
+        super().__init__(text, inline_pieces)
 
     def _next(self, i: int) -> int:
         line = self.lines[i][1]
@@ -119,13 +110,7 @@ class _RstReader:
             if i + 1 < n and j == i + 1 and _is_adornment(lines[j][1].strip()):
                 break
             j += 1
-        ranges = []
-        for k in range(i, j):
-            line_start, content = lines[k]
-            lead = len(content) - len(content.lstrip())
-            if k == i:
-                lead += bullet
-            ranges.append((line_start + lead, line_start + len(content.rstrip())))
+        ranges = text_ranges(lines, i, j, bullet)
         literal_next = lines[j - 1][1].rstrip().endswith("::")
         if literal_next:  # "text::" shows as "text:"; the indented block after is code
             last = ranges[-1]
