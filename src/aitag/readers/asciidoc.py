@@ -11,9 +11,8 @@ offset; inline code is a placeholder and link text is marked, as in reStructured
 
 from __future__ import annotations
 
-from .html import MAX_GROUP_ITEMS
-from .located import CODE, HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block
-from .rst import PLACEHOLDER, _lines, build_block
+from .lineblocks import InlinePieces, LineReader, skip_to_blank, text_ranges
+from .located import HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block
 
 #: Delimiters of blocks whose content is not prose.
 _DROPPED = ("----", "....", "++++", "////", "|===", ",===", ":===", "!===", "```")
@@ -24,71 +23,74 @@ _ADMONITIONS = ("NOTE: ", "TIP: ", "IMPORTANT: ", "WARNING: ", "CAUTION: ")
 
 def read_asciidoc_blocks(text: str, name: str = "") -> list[Block]:
     """Blocks of an AsciiDoc file: title, headings, prose and list items, located."""
-    lines = _lines(text)
-    blocks: list[Block] = []
-    n, i, group, items, previous_kind = len(lines), 0, 0, 0, None
-    if lines and lines[0][1].strip() == "---":  # front matter (Jekyll, Antora)
-        end = next((k for k in range(1, n) if lines[k][1].strip() == "---"), None)
-        i = end + 1 if end is not None else 0
-    while i < n:
-        start, line = lines[i]
+    return _AsciidocReader(text).read()
+
+
+class _AsciidocReader(LineReader):
+    def __init__(self, text: str):
+        super().__init__(text, _inline)
+
+    def _first_line(self) -> int:
+        return _after_front_matter(self.lines)
+
+    def _next(self, i: int) -> int:
+        line = self.lines[i][1]
         stripped = line.strip()
         if not stripped or stripped in _READ or stripped == "+" or _is_attribute(stripped):
-            i += 1
-            continue
+            return i + 1
         delimiter = _delimiter(stripped)
         if delimiter is not None:
-            i += 1
-            while i < n and lines[i][1].strip() != delimiter:
-                i += 1
-            i += 1
-            continue
-        if stripped.startswith("//") or stripped.startswith("[") and stripped.endswith("]"):
-            i += 1
-            continue
-        if stripped.startswith(".") and not stripped.startswith((". ", "..")):
-            i += 1  # a block title
-            continue
+            return self._past_delimited(i + 1, delimiter)
+        if _is_markup_line(stripped):
+            return i + 1
         if _is_block_macro(stripped) or line[:1] in (" ", "\t"):
-            i = _paragraph_end(lines, i) if line[:1] in (" ", "\t") else i + 1
-            continue
+            return skip_to_blank(self.lines, i) if line[:1] in (" ", "\t") else i + 1
         level = len(stripped) - len(stripped.lstrip("="))
         if level and stripped[level : level + 1] == " ":
-            kind = TITLE if level == 1 and not blocks else HEADING
-            lead = len(line) - len(line.lstrip()) + level + 1
-            block = _block(kind, text, [(start + lead, start + len(line.rstrip()))])
-            if block is not None:
-                blocks.append(block)
-                previous_kind = kind
+            return self._heading(i, level)
+        return self._paragraph(i, stripped)
+
+    def _past_delimited(self, i: int, delimiter: str) -> int:
+        """Past the line that closes a dropped block (its content not read)."""
+        while i < len(self.lines) and self.lines[i][1].strip() != delimiter:
             i += 1
-            if kind == TITLE:  # author and revision lines follow the title
-                while i < n and lines[i][1].strip():
-                    i += 1
-            continue
+        return i + 1
+
+    def _heading(self, i: int, level: int) -> int:
+        start, line = self.lines[i]
+        kind = TITLE if level == 1 and not self.found.blocks else HEADING
+        lead = len(line) - len(line.lstrip()) + level + 1
+        if self.found.add(kind, [(start + lead, start + len(line.rstrip()))]):
+            self.found.previous_kind = kind
+        if kind == TITLE:  # author and revision lines follow the title
+            return skip_to_blank(self.lines, i + 1)
+        return i + 1
+
+    def _paragraph(self, i: int, stripped: str) -> int:
+        """A paragraph or a list item: lines up to a blank line or a line that breaks it."""
+        lines, n = self.lines, len(self.lines)
         marker = _item_marker(stripped)
         j = i + 1
         while j < n and lines[j][1].strip() and not _breaks(lines[j][1].strip()):
             j += 1
-        ranges = []
-        for k in range(i, j):
-            line_start, content = lines[k]
-            lead = len(content) - len(content.lstrip())
-            if k == i:
-                lead += marker or _admonition(stripped)
-            body = content.rstrip()
-            if body.endswith(" +"):
-                body = body[:-2]
-            ranges.append((line_start + lead, line_start + len(body)))
-        kind = LIST_ITEM if marker else PROSE
-        items = items + 1 if kind == LIST_ITEM else 0
-        if kind == LIST_ITEM and (previous_kind != LIST_ITEM or items % MAX_GROUP_ITEMS == 0):
-            group += 1
-        block = _block(kind, text, ranges, group)
-        if block is not None:
-            blocks.append(block)
-            previous_kind = kind
-        i = j
-    return blocks
+        ranges = text_ranges(lines, i, j, marker or _admonition(stripped), hard_breaks=True)
+        self.found.add_paragraph(LIST_ITEM if marker else PROSE, ranges)
+        return j
+
+
+def _after_front_matter(lines: list[tuple[int, str]]) -> int:
+    """The first line after front matter (Jekyll, Antora), or 0 when there is none."""
+    if not lines or lines[0][1].strip() != "---":
+        return 0
+    end = next((k for k in range(1, len(lines)) if lines[k][1].strip() == "---"), None)
+    return end + 1 if end is not None else 0
+
+
+def _is_markup_line(stripped: str) -> bool:
+    """A comment, a block attribute line (``[source,go]``) or a block title (``.Title``)."""
+    if stripped.startswith("//") or stripped.startswith("[") and stripped.endswith("]"):
+        return True
+    return stripped.startswith(".") and not stripped.startswith((". ", ".."))
 
 
 def _delimiter(stripped: str) -> str | None:
@@ -147,26 +149,9 @@ def _breaks(stripped: str) -> bool:
     )
 
 
-def _paragraph_end(lines: list[tuple[int, str]], i: int) -> int:
-    while i < len(lines) and lines[i][1].strip():
-        i += 1
-    return i
-
-
-def _block(kind: str, source: str, ranges: list[tuple[int, int]], group: int = 0) -> Block | None:
-    pieces: list[tuple[str, int, bool]] = []
-    marks: list[tuple[int, int, str]] = []
-    for number, (start, end) in enumerate(ranges):
-        if number:
-            pieces.append(("\n", start - 1, False))
-        _inline(source, start, end, pieces, marks)
-    return build_block(kind, pieces, marks, group)
-
-
-def _inline(source: str, start: int, end: int, pieces: list, marks: list) -> None:
+def _inline(line: InlinePieces, start: int, end: int) -> None:
     """`code` becomes a placeholder; ``url[text]``, ``xref:x[text]`` and ``<<id,text>>``
     keep their text, marked as a link. Searches only go forward (linear)."""
-    length = sum(len(p[0]) for p in pieces)
     position = start
     # The next of each token, searched again only once passed: a line of a million
     # "[" is read in one pass, not rescanned for "`" once per bracket.
@@ -174,55 +159,60 @@ def _inline(source: str, start: int, end: int, pieces: list, marks: list) -> Non
     while position < end:
         for token, at in following.items():
             if at != -1 and at < position:
-                following[token] = source.find(token, position, end)
-        tick, bracket, angle = following["`"], following["["], following["<<"]
-        candidates = [c for c in (tick, bracket, angle) if c >= 0]
+                following[token] = line.source.find(token, position, end)
+        candidates = [at for at in following.values() if at >= 0]
         if not candidates:
             break
         at = min(candidates)
-        if at == tick:
-            close = source.find("`", tick + 1, end)
-            if close < 0:
-                break
-            if tick > position:
-                pieces.append((source[position:tick], position, True))
-                length += tick - position
-            pieces.append((PLACEHOLDER, tick, False))
-            marks.append((length, length + len(PLACEHOLDER), CODE))
-            length += len(PLACEHOLDER)
-            position = close + 1
-        elif at == angle:
-            close = source.find(">>", angle + 2, end)
-            if close < 0:
-                break
-            comma = source.find(",", angle + 2, close)
-            text_start = comma + 1 if comma >= 0 else angle + 2
-            if angle > position:
-                pieces.append((source[position:angle], position, True))
-                length += angle - position
-            pieces.append((source[text_start:close], text_start, True))
-            marks.append((length, length + close - text_start, LINK))
-            length += close - text_start
-            position = close + 2
+        if at == following["`"]:
+            after = _code(line, position, at, end)
+        elif at == following["<<"]:
+            after = _cross_reference(line, position, at, end)
         else:
-            close = source.find("]", bracket + 1, end)
-            word = source.rfind(" ", position, bracket) + 1
-            target = source[max(word, position) : bracket]
-            if close < 0:
-                break
-            if "://" in target or target.startswith(("link:", "xref:", "mailto:")):
-                head = max(word, position)
-                if head > position:
-                    pieces.append((source[position:head], position, True))
-                    length += head - position
-                text_end = source.find(",", bracket + 1, close)
-                text_end = close if text_end < 0 else text_end
-                pieces.append((source[bracket + 1 : text_end], bracket + 1, True))
-                marks.append((length, length + text_end - bracket - 1, LINK))
-                length += text_end - bracket - 1
-            else:
-                pieces.append((source[position : close + 1], position, True))
-                length += close + 1 - position
-            position = close + 1
-    if end > position:
-        pieces.append((source[position:end], position, True))
+            after = _bracket(line, position, at, end)
+        if after < 0:  # not closed on this line: the rest is text
+            break
+        position = after
+    line.copy(position, end)
+
+
+def _code(line: InlinePieces, position: int, tick: int, end: int) -> int:
+    close = line.source.find("`", tick + 1, end)
+    if close < 0:
+        return -1
+    line.copy(position, tick)
+    line.placeholder(tick)
+    return close + 1
+
+
+def _cross_reference(line: InlinePieces, position: int, angle: int, end: int) -> int:
+    """``<<id>>`` or ``<<id,text>>``: the text (or the id) marked as a link."""
+    source = line.source
+    close = source.find(">>", angle + 2, end)
+    if close < 0:
+        return -1
+    comma = source.find(",", angle + 2, close)
+    text_start = comma + 1 if comma >= 0 else angle + 2
+    line.copy(position, angle)
+    line.piece(text_start, close, LINK)
+    return close + 2
+
+
+def _bracket(line: InlinePieces, position: int, bracket: int, end: int) -> int:
+    """``url[text]``, ``link:x[text]``, ``xref:x[text]``: the text marked as a link;
+    any other ``[...]`` is text."""
+    source = line.source
+    close = source.find("]", bracket + 1, end)
+    word = source.rfind(" ", position, bracket) + 1
+    head = max(word, position)
+    target = source[head:bracket]
+    if close < 0:
+        return -1
+    if "://" in target or target.startswith(("link:", "xref:", "mailto:")):
+        line.copy(position, head)
+        text_end = source.find(",", bracket + 1, close)
+        text_end = close if text_end < 0 else text_end
+        line.piece(bracket + 1, text_end, LINK)
+    else:
+        line.piece(position, close + 1)
+    return close + 1

@@ -92,6 +92,12 @@ def _glob(pattern: str) -> list[str]:
     twice for one part of the pattern, so three links to a folder's own parent cannot
     make the walk exponential. Hidden names match only a part that starts with a dot.
     """
+    base, parts = _pattern_parts(pattern)
+    return _GlobWalk(parts).matches(base)
+
+
+def _pattern_parts(pattern: str) -> tuple[str, list[str]]:
+    """The folder the pattern's literal leading parts name, and the parts after it."""
     parts = re.split(r"[\\/]" if os.sep == "\\" else "/", pattern)
     root = ""
     if os.path.isabs(pattern):
@@ -101,48 +107,73 @@ def _glob(pattern: str) -> list[str]:
     while literal < len(parts) - 1 and not glob.has_magic(parts[literal]):
         literal += 1
     base = os.path.join(root, *parts[:literal]) if (root or literal) else ""
-    parts = [part for part in parts[literal:] if part]
-    found: set[str] = set()
-    seen: set[tuple[int, int, int]] = set()
-    pending = [(base, 0)]
-    while pending:
-        folder, index = pending.pop()
-        if index == len(parts):
-            found.add(folder)
-            continue
-        part, last = parts[index], index == len(parts) - 1
-        if not glob.has_magic(part):  # "..", "." and hidden names are not listed
-            path = os.path.join(folder, part)
-            if last and os.path.lexists(path):
-                found.add(path)
-            elif not last and os.path.isdir(path):
-                pending.append((path, index + 1))
-            continue
-        if part == "**" and last:
+    return base, [part for part in parts[literal:] if part]
+
+
+class _GlobWalk:
+    """Matches a pattern's parts folder by folder, without recursion: (folder, index of
+    the part it is matched against) pairs wait in ``pending``."""
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts
+        self.found: set[str] = set()
+        self.seen: set[tuple[int, int, int]] = set()  # (device, inode, part) listed
+        self.pending: list[tuple[str, int]] = []
+
+    def matches(self, base: str) -> list[str]:
+        self.pending.append((base, 0))
+        while self.pending:
+            folder, index = self.pending.pop()
+            if index == len(self.parts):
+                self.found.add(folder)
+                continue
+            part = self.parts[index]
+            if not glob.has_magic(part):  # "..", "." and hidden names are not listed
+                self._literal(folder, index)
+            elif part == "**":
+                self._any_depth(folder, index)
+            else:
+                self._matching(folder, index)
+        return sorted(self.found)
+
+    def _is_last(self, index: int) -> bool:
+        return index == len(self.parts) - 1
+
+    def _literal(self, folder: str, index: int) -> None:
+        path = os.path.join(folder, self.parts[index])
+        last = self._is_last(index)
+        if last and os.path.lexists(path):
+            self.found.add(path)
+        elif not last and os.path.isdir(path):
+            self.pending.append((path, index + 1))
+
+    def _any_depth(self, folder: str, index: int) -> None:
+        """``**``: this folder and every folder below it (not through links)."""
+        if self._is_last(index):
             if os.path.isdir(folder or os.curdir):
-                found.add(folder)  # its files are walked: listing its folders would repeat them
-            continue
-        entries = _listing(folder, index, seen)
-        if part == "**":
-            pending.append((folder, index + 1))  # ** matches no folder at all, too
-            pending.extend(
-                (os.path.join(folder, entry.name), index)
-                for entry in entries
-                if not entry.name.startswith(".")
-                and not entry.is_symlink()
-                and _is_directory(entry)
-            )
-            continue
-        for entry in entries:
+                self.found.add(
+                    folder
+                )  # its files are walked: listing its folders would repeat them
+            return
+        entries = _listing(folder, index, self.seen)
+        self.pending.append((folder, index + 1))  # ** matches no folder at all, too
+        self.pending.extend(
+            (os.path.join(folder, entry.name), index)
+            for entry in entries
+            if not entry.name.startswith(".") and not entry.is_symlink() and _is_directory(entry)
+        )
+
+    def _matching(self, folder: str, index: int) -> None:
+        part, last = self.parts[index], self._is_last(index)
+        for entry in _listing(folder, index, self.seen):
             if entry.name.startswith(".") and not part.startswith("."):
                 continue
             if fnmatch.fnmatch(entry.name, part):
                 path = os.path.join(folder, entry.name)
                 if last:
-                    found.add(path)
+                    self.found.add(path)
                 elif _is_directory(entry):
-                    pending.append((path, index + 1))
-    return sorted(found)
+                    self.pending.append((path, index + 1))
 
 
 def _listing(folder: str, index: int, seen: set[tuple[int, int, int]]) -> list[os.DirEntry]:

@@ -129,9 +129,7 @@ class MappedText:
         """The characters ``start:end`` with their spans (found by bisection, not a scan)."""
         spans = self.spans
         result = []
-        for position in range(
-            max(bisect.bisect_right(spans, start, key=_text_start) - 1, 0), len(spans)
-        ):
+        for position in range(self._span_at(start), len(spans)):
             text_start, source_start, length = spans[position]
             if text_start >= end:
                 break
@@ -139,6 +137,10 @@ class MappedText:
             if lo < hi:
                 result.append((lo - start, source_start + lo - text_start, hi - lo))
         return MappedText(self.text[start:end], result)
+
+    def _span_at(self, index: int) -> int:
+        """Index of the span that holds character ``index`` (or the one before it)."""
+        return max(bisect.bisect_right(self.spans, index, key=_text_start) - 1, 0)
 
     def strip(self) -> MappedText:
         if self.text and not self.text[0].isspace() and not self.text[-1].isspace():
@@ -166,6 +168,25 @@ class MappedText:
 
 def _shifted(text: MappedText, delta: int) -> list[Span]:
     return [(t, s + delta, n) for t, s, n in text.spans]
+
+
+class LongText(MappedText):
+    """Located text whose slices cost the logarithm of its spans, not all of them.
+
+    The passage step cuts a long paragraph into passages with one slice each; a
+    paragraph of a million inline pieces has a million spans, and scanning them all for
+    every slice was quadratic. Readers build their blocks' text with this class: its
+    spans' starts are listed once, and each slice bisects that list.
+    """
+
+    __slots__ = ("_starts",)
+
+    def _span_at(self, index: int) -> int:
+        try:
+            starts = self._starts
+        except AttributeError:
+            starts = self._starts = [span[0] for span in self.spans]
+        return max(bisect.bisect_right(starts, index) - 1, 0)
 
 
 class LineIndex:
@@ -196,6 +217,14 @@ class LineIndex:
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
 
+
+#: Stands for inline code (and inline math): "Create `Tokenizer`" stays a sentence, and
+#: with no letter or digit the tagger's features never see it.
+PLACEHOLDER = "‹…›"
+
+#: Items of one list are read together, at most this many at a time: a list of a
+#: hundred thousand items is not one passage (and joining it would take quadratic time).
+MAX_GROUP_ITEMS = 256
 
 #: Kinds of blocks readers yield: prose and list items can become passages; a heading
 #: opens a section and titles it; the title names the document. Readers drop the rest

@@ -17,18 +17,25 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
 from functools import partial
-from itertools import accumulate, chain
+from itertools import accumulate
 
 import pyromark
 
 from .html import read_html_blocks
-from .located import CODE, HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block, MappedText, Span
-
-#: Stands for inline code and inline math, so "Create `Tokenizer`" stays a sentence; it
-#: has no letter or digit, so the tagger's features never see it.
-PLACEHOLDER = "‹…›"
+from .located import (
+    CODE,
+    HEADING,
+    LINK,
+    LIST_ITEM,
+    PLACEHOLDER,
+    PROSE,
+    TITLE,
+    Block,
+    MappedText,
+)
+from .markdown_locate import char_offsets, located_pieces
+from .markdown_masking import esm_statements, masked_markdown
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -43,7 +50,6 @@ _PARSER = pyromark.Markdown(options=_OPTIONS)
 
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _TAGS = re.compile(r"<[^<>]*>")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 _VISIBLE = re.compile(r"[^\W\d_]{2}")
 
 # Inside these, text is not prose.
@@ -57,7 +63,7 @@ _PASSED_OVER = {
 
 def read_markdown_blocks(text: str, name: str = "") -> list[Block]:
     """Blocks of a Markdown or MDX file: title, headings, prose and list items."""
-    masked, title = _masked(text)
+    masked, title = masked_markdown(text)
     blocks = _Reader(masked).read()
     if title:
         blocks.insert(0, Block(TITLE, title))
@@ -76,9 +82,9 @@ class _Reader:
     def __init__(self, masked: str):
         self.masked = masked
         self.ascii = masked.isascii()  # then byte offsets are character offsets
-        self.chars = _char_offsets(masked)
+        self.chars = char_offsets(masked)
         #: Start -> end of each line that may open an MDX import/export statement.
-        self.esm = _esm_statements(masked)
+        self.esm = esm_statements(masked)
         self.esm_spans: list[tuple[int, int]] = []  # those that open a paragraph
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
@@ -111,36 +117,44 @@ class _Reader:
                 continue
             (key,) = event
             if key == "Text":
-                if not hidden:
-                    if not pieces:
-                        self.block_start = span["start"]
-                    self.last_span = span
-                    text = event["Text"]
-                    if "://" in text:
-                        self._text_with_urls(text, span)
-                    else:
-                        append(text)
+                if hidden:
+                    continue
+                if not pieces:
+                    self.block_start = span["start"]
+                self.last_span = span
+                text = event["Text"]
+                if "://" in text:
+                    self._text_with_urls(text, span)
+                else:
+                    append(text)
             elif key == "End" or key == "Start":
-                name = event[key]
-                if name == "Paragraph":  # the commonest: a paragraph outside lists ends a block
-                    if key == "Start":
-                        if self.items or self.esm:
-                            self._paragraph(span)
-                    elif not self.items:
-                        self._flush()
-                    continue
-                if name.__class__ is not str:  # {"Heading": ...}, {"Link": ...}
-                    name = next(iter(name))
-                if name in _PASSED_OVER:
-                    continue
-                hidden += self._start(name, span) if key == "Start" else self._end(name, span)
+                hidden += self._structure(key, event[key], span)
             elif not hidden:
-                if key == "Code" or key == "InlineMath":
-                    self._anchored(PLACEHOLDER, span, CODE)
-                elif key == "InlineHtml" and pieces:
-                    self._anchored("\n", span)
+                self._inline(key, span)
         self._flush()
         return self._without_esm() if self.esm_spans else self.blocks
+
+    def _structure(self, key: str, name: str | dict, span: dict) -> int:
+        """A block or inline element starts or ends: the change in hidden depth."""
+        if name == "Paragraph":  # the commonest: a paragraph outside lists ends a block
+            if key == "Start":
+                if self.items or self.esm:
+                    self._paragraph(span)
+            elif not self.items:
+                self._flush()
+            return 0
+        if name.__class__ is not str:  # {"Heading": ...}, {"Link": ...}
+            name = next(iter(name))
+        if name in _PASSED_OVER:
+            return 0
+        return self._start(name, span) if key == "Start" else self._end(name, span)
+
+    def _inline(self, key: str, span: dict) -> None:
+        """Inline code and math leave a placeholder; inline HTML, a break."""
+        if key == "Code" or key == "InlineMath":
+            self._anchored(PLACEHOLDER, span, CODE)
+        elif key == "InlineHtml" and self.pieces:
+            self._anchored("\n", span)
 
     def _text_with_urls(self, value: str, span: dict) -> None:
         # A bare URL is an address, not prose: it leaves a placeholder marked as a link.
@@ -198,12 +212,7 @@ class _Reader:
             self.items -= 1
             self.kind = LIST_ITEM if self.items else PROSE
         elif name == "Link":
-            if self.links:
-                first = self.links.pop()
-                if len(self.pieces) > first:
-                    self.link_marks.append((first, len(self.pieces)))
-                # The search goes on after the link's destination, not inside it.
-                self.anchors.setdefault(len(self.pieces), (-1, span["end"]))
+            self._end_link(span)
         elif name in ("Heading", "BlockQuote", "FootnoteDefinition"):
             if not self.items or name == "Heading":
                 self._flush()
@@ -213,6 +222,14 @@ class _Reader:
         elif name == "HtmlBlock":
             return -1
         return 0
+
+    def _end_link(self, span: dict) -> None:
+        if self.links:
+            first = self.links.pop()
+            if len(self.pieces) > first:
+                self.link_marks.append((first, len(self.pieces)))
+            # The search goes on after the link's destination, not inside it.
+            self.anchors.setdefault(len(self.pieces), (-1, span["end"]))
 
     def _paragraph(self, span: dict) -> None:
         """A paragraph begins in a list item, or in a file with MDX imports or exports."""
@@ -279,7 +296,9 @@ class _Reader:
                 anchors, self.anchors = self.anchors, {}
             else:
                 anchors = _NO_ANCHORS
-            locate = partial(_located, pieces.copy(), anchors, self.masked, self.chars, start, end)
+            locate = partial(
+                located_pieces, pieces.copy(), anchors, self.masked, self.chars, start, end
+            )
             kind = self.kind
             self.blocks.append(
                 Block(
@@ -332,255 +351,3 @@ def _without_hidden_markup(fragment: str) -> str:
         fragment = "".join(kept)
         lowered = fragment.lower()
     return fragment
-
-
-#: How far past the last piece the next one is looked for: markup between two pieces
-#: of text ("**", "](", a footnote mark) is short; link destinations are skipped by anchor.
-_SEARCH_WINDOW = 256
-
-
-def _located(
-    pieces: list[str],
-    anchors: dict[int, tuple[int, int]],
-    source: str,
-    chars: Callable[[int], int],
-    start: int,
-    end: int,
-) -> list[Span]:
-    """The spans that locate the pieces, joined, in the source.
-
-    Each piece is searched for in the source a short way past the previous one; a piece
-    not found there (an entity decoded, an escape) maps, character by character, to
-    where the search stands. Anchored pieces map to their own event's offset.
-    """
-    spans: list[Span] = []
-    length, cursor = 0, start
-    for index, value in enumerate(pieces):
-        size = len(value)
-        anchor = anchors.get(index)
-        if anchor is not None:
-            offset, after = anchor
-            if offset >= 0:
-                offset = chars(offset)
-                spans.extend((length + k, offset, 1) for k in range(size))
-                cursor = chars(after)
-                length += size
-                continue
-            cursor = max(cursor, chars(after))
-        found = source.find(value, cursor, min(cursor + size + _SEARCH_WINDOW, max(end, cursor)))
-        if found >= 0:
-            last = spans[-1] if spans else None
-            if last and last[0] + last[2] == length and last[1] + last[2] == found:
-                spans[-1] = (last[0], last[1], last[2] + size)
-            else:
-                spans.append((length, found, size))
-            cursor = found + size
-        else:
-            spans.extend((length + k, cursor, 1) for k in range(size))
-        length += size
-    return spans
-
-
-def _char_offsets(text: str) -> Callable[[int], int]:
-    """A function from UTF-8 byte offsets of ``text`` to character offsets."""
-    if text.isascii():
-        return lambda offset: offset
-    # A character of n bytes puts n - 1 extra bytes after it: a byte offset is its
-    # character offset plus the extra bytes of the characters before it. Most text is
-    # ASCII with a few others, so those few are searched (bisect, in C).
-    import numpy as np
-
-    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    leads = np.flatnonzero(data >= 0xC0)
-    widths = np.where(data[leads] >= 0xF0, 3, np.where(data[leads] >= 0xE0, 2, 1))
-    after = (leads + widths).tolist()  # byte offset just after each such character
-    extra = np.cumsum(widths).tolist()  # extra bytes up to and including it
-
-    def offset_of(byte: int) -> int:
-        found = bisect_right(after, byte)
-        return byte - (extra[found - 1] if found else 0)
-
-    return offset_of
-
-
-# ---------------------------------------------------------------- masking
-
-_FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
-_TITLE = re.compile(r"^\s*title\s*[:=]\s*(.*?)\s*$", re.IGNORECASE)
-# Openings and closings of Hugo shortcodes ({{< >}}, {{% %}}), Liquid tags ({% %}) and
-# output ({{ }}); paired in one pass, so unclosed ones cost nothing.
-# Template tags whose whole range (up to the matching end tag) is code, not prose:
-# {{< highlight go >}} ... {{< /highlight >}}, {% raw %} ... {% endraw %}.
-_CODE_TAGS = re.compile(
-    r"(?:\{%|\{\{[<%])\s*(?P<close>/|end)?\s*(?P<name>highlight|code|raw|comment|katex|math|mermaid)\b",
-    re.IGNORECASE,
-)
-# What opens a template tag or an MDX comment: one regex scan tells whether a file has
-# any (faster than a substring test for each).
-_BRACE_MARK = re.compile(r"\{[{%/]")
-#: A template tag longer than this is taken for a stray brace, not a tag.
-_LONGEST_TAG = 2000
-# An MDX import/export: a line that opens with the word, up to the next blank line. Lines
-# are found after their line break (a literal the regex engine scans for fast).
-_ESM_LINE = re.compile(r"\n(?=(?:import|export)\s)")
-_ESM = re.compile(r"(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
-
-
-def _masked(text: str) -> tuple[str, MappedText | None]:
-    """``text`` with front matter, template tags and MDX comments blanked, and the title.
-
-    Blanking keeps every character's offset: each masked character becomes a space, and
-    line breaks stay, so the parser's offsets are the source's. MDX imports and exports
-    are not blanked here but dropped by the reader, which knows where paragraphs begin.
-    """
-    spans: list[tuple[int, int]] = []
-    title = None
-    front = _front_matter(text)
-    if front:
-        spans.append(front)
-        title = _front_title(text, *front)
-    if _BRACE_MARK.search(text):
-        spans.extend(_template_spans(text))
-        spans.extend(_jsx_comments(text))
-    if not spans:
-        return text, title
-    pieces, position = [], 0
-    for start, end in sorted(spans):
-        start = max(start, position)
-        if start >= end:
-            continue
-        pieces.append(text[position:start])
-        pieces.append(_blank(text[start:end]))
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces), title
-
-
-def _jsx_comments(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of MDX comments, ``{/* ... */}``: each opening closes at the next ``*/}``."""
-    position = text.find("{/*")
-    while position != -1:
-        end = text.find("*/}", position + 3)
-        if end == -1:  # no later opening can close either
-            return
-        yield position, end + 3
-        position = text.find("{/*", end + 3)
-
-
-def _esm_statements(text: str) -> dict[int, int]:
-    """Start -> end of each line that opens with ``import``/``export``, to a blank line."""
-    found: dict[int, int] = {}
-    end = -1
-    starts = (line.end() for line in _ESM_LINE.finditer(text))
-    for start in chain([0], starts) if text.startswith(("import", "export")) else starts:
-        if start >= end:  # a statement's own later lines open none
-            statement = _ESM.match(text, start)
-            if statement:
-                end = statement.end()
-                found[start] = end
-    return found
-
-
-def _blank(text: str) -> str:
-    return _NOT_NEWLINE.sub(" ", text)
-
-
-def _front_matter(text: str) -> tuple[int, int] | None:
-    """(start, end) of YAML (---) or TOML (+++) front matter opening the file, if any.
-
-    Blank lines before it are allowed: some generators write them.
-    """
-    start = len(text) - len(text.lstrip())
-    line_end = text.find("\n", start)
-    first_line = text[start : line_end if line_end != -1 else len(text)].strip()
-    if first_line not in _FRONT_FENCES:
-        return None
-    position = text.find("\n", start)
-    closers = _FRONT_FENCES[first_line]
-    while position != -1:
-        line_end = text.find("\n", position + 1)
-        line = text[position + 1 : line_end if line_end != -1 else len(text)]
-        if line.strip() in closers:
-            return start, (line_end if line_end != -1 else len(text))
-        position = line_end
-    return None
-
-
-def _front_title(text: str, start: int, end: int) -> MappedText | None:
-    offset = start
-    for line in text[start:end].split("\n"):
-        match = _TITLE.match(line)
-        if match and match.group(1):
-            value_start = offset + match.start(1)
-            value = match.group(1)
-            quote = value[:1]
-            if quote in "\"'" and value.endswith(quote) and len(value) > 1:
-                return MappedText.identity(value[1:-1], value_start + 1)
-            return MappedText.identity(value, value_start)
-        offset += len(line) + 1
-    return None
-
-
-def _template_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of template tags, and of code-like tag pairs with all they enclose."""
-    if "{{" not in text and "{%" not in text:
-        return
-    code: tuple[int, int] | None = None  # the open code tag waiting for its end tag
-    for opened, closing, end in _tags(text):
-        if closing - opened > _LONGEST_TAG:  # a stray "{{" far before: not a tag
-            continue
-        tag = _CODE_TAGS.match(text, opened)
-        if tag is None:
-            if code is None:
-                yield opened, end
-        elif tag.group("close") is None:
-            if code is None:
-                code = (opened, end)
-        elif code is not None:
-            yield code[0], end
-            code = None
-        else:
-            yield opened, end
-    if code is not None:  # never closed: only the tag itself is template
-        yield code
-
-
-def _tags(text: str) -> Iterator[tuple[int, int, int]]:
-    """(start, start of the closing, end) of each opening paired with the next closing.
-
-    Openings are ``{{<``, ``{{%``, ``{{`` and ``{%``; closings ``>}}``, ``%}}``, ``}}``
-    and ``%}``, found left to right without overlap. Each mark's next place is
-    remembered, and searched for again only once the scan has passed it: the scan is
-    linear however the marks mix.
-    """
-    nearest: dict[str, int] = {}
-    missing = len(text) + 1
-
-    def next_of(mark: str, position: int) -> int:
-        found = nearest.get(mark, -1)
-        if found < position:
-            found = text.find(mark, position)
-            nearest[mark] = found = missing if found == -1 else found
-        return found
-
-    position = 0
-    while True:
-        opened = min(next_of("{{", position), next_of("{%", position))
-        if opened == missing:
-            return
-        search = opened + (3 if text.startswith(("{{<", "{{%"), opened) else 2)
-        while True:
-            braces, percent = next_of("}}", search), next_of("%}", search)
-            if percent < braces and text[percent - 1] == "{":  # "{%}": an opening's "%"
-                search = percent + 1
-                continue
-            break
-        if percent < braces:
-            closing, end = percent, percent + (3 if text.startswith("%}}", percent) else 2)
-        elif braces != missing:
-            closing = braces - 1 if braces > search and text[braces - 1] == ">" else braces
-            end = braces + 2
-        else:
-            return
-        yield opened, closing, end
-        position = end

@@ -12,10 +12,9 @@ placeholder anchored at its start, link targets are left out (emphasis marks sta
 
 from __future__ import annotations
 
-from .html import MAX_GROUP_ITEMS, LongText
-from .located import CODE, HEADING, LINK, LIST_ITEM, PROSE, Block, Span
+from .lineblocks import InlinePieces, LineReader, skip_to_blank, text_ranges
+from .located import HEADING, LINK, LIST_ITEM, PROSE, Block
 
-PLACEHOLDER = "‹…›"
 _ADORNMENT = set("=-`:'\"~^_*+#<>.")
 _BULLETS = ("* ", "- ", "+ ", "• ")
 #: Directives whose indented body is prose (the directive line itself is markup).
@@ -25,91 +24,100 @@ _PROSE_DIRECTIVES = {
     "topic", "sidebar", "rubric", "epigraph", "highlights", "pull-quote", "container",
 }  # fmt: skip
 
+#: Roles whose text is code: a placeholder, as for ``literal``.
+_CODE_ROLES = {
+    "code", "class", "func", "meth", "attr", "mod", "obj", "data", "exc", "command",
+    "file", "samp", "kbd", "envvar", "option", "program",
+}  # fmt: skip
+#: Roles whose text is a link even without a trailing ``_``.
+_LINK_ROLES = ("ref", "doc", "term", "download")
+
 
 def read_rst_blocks(text: str, name: str = "") -> list[Block]:
     """Blocks of a reStructuredText file: headings, prose and list items, located."""
-    lines = _lines(text)
-    blocks: list[Block] = []
-    group = items = 0
-    previous_kind = None
-    i, n = 0, len(lines)
-    while i < n:
-        start, line = lines[i]
+    return _RstReader(text).read()
+
+
+class _RstReader(LineReader):
+    def __init__(self, text: str):
+        super().__init__(text, inline_pieces)
+
+    def _next(self, i: int) -> int:
+        line = self.lines[i][1]
         stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
         if not stripped:
-            i += 1
-            continue
-        # A title with an overline, or a line with an underline of the same character.
+            return i + 1
+        indent = len(line) - len(line.lstrip())
+        for step in (self._title, self._directive, self._markup, self._term):
+            after = step(i, stripped, indent)
+            if after is not None:
+                return after
+        return self._paragraph(i, stripped, indent)
+
+    def _heading(self, start: int, end: int) -> None:
+        self.found.add(HEADING, [(start, end)])
+        self.found.previous_kind = HEADING  # even when empty
+
+    def _title(self, i: int, stripped: str, indent: int) -> int | None:
+        """A title with an overline, or a line with an underline of the same character."""
+        lines, n = self.lines, len(self.lines)
         if _is_adornment(stripped) and i + 2 < n and _is_adornment(lines[i + 2][1].strip()):
             title_start, title = lines[i + 1]
-            blocks.append(_block(HEADING, text, [(title_start, title_start + len(title))]))
-            i += 3
-            previous_kind = HEADING
-            continue
+            self._heading(title_start, title_start + len(title))
+            return i + 3
         if i + 1 < n and _is_adornment(lines[i + 1][1].strip()) and indent == 0:
             if len(lines[i + 1][1].strip()) >= min(len(stripped), 3):
-                blocks.append(_block(HEADING, text, [(start, start + len(line.rstrip()))]))
-                i += 2
-                previous_kind = HEADING
-                continue
-        if stripped.startswith(".. "):
-            directive = stripped[3:].split("::", 1)[0].strip().lower()
-            if "::" in stripped and directive in _PROSE_DIRECTIVES:
-                i += 1  # the body, indented, is read as prose below
-                continue
-            i = _skip_indented(lines, i + 1, indent)  # comment, directive, target
-            continue
-        if stripped == "::" or _is_table_line(stripped) or _is_field(stripped):
-            i = _skip_to_blank(lines, i) if not _is_field(stripped) else i + 1
-            if stripped == "::":
-                i = _skip_indented(lines, i, indent)
-            continue
+                start, line = lines[i]
+                self._heading(start, start + len(line.rstrip()))
+                return i + 2
+        return None
+
+    def _directive(self, i: int, stripped: str, indent: int) -> int | None:
+        """A directive, a comment or a target: dropped, unless its body is prose."""
+        if not stripped.startswith(".. "):
+            return None
+        directive = stripped[3:].split("::", 1)[0].strip().lower()
+        if "::" in stripped and directive in _PROSE_DIRECTIVES:
+            return i + 1  # the body, indented, is read as prose below
+        return _skip_indented(self.lines, i + 1, indent)
+
+    def _markup(self, i: int, stripped: str, indent: int) -> int | None:
+        """A literal block's ``::``, a table or a field list: dropped."""
+        if not (stripped == "::" or _is_table_line(stripped) or _is_field(stripped)):
+            return None
+        i = skip_to_blank(self.lines, i) if not _is_field(stripped) else i + 1
+        if stripped == "::":
+            i = _skip_indented(self.lines, i, indent)
+        return i
+
+    def _term(self, i: int, stripped: str, indent: int) -> int | None:
+        """A definition list's term: the context of the definition indented below it."""
+        following = self.lines[i + 1][1] if i + 1 < len(self.lines) else ""
+        if _bullet_width(stripped) or not following.strip():
+            return None
+        if len(following) - len(following.lstrip()) <= indent:
+            return None
+        start, line = self.lines[i]
+        self._heading(start + indent, start + len(line.rstrip()))
+        return i + 1
+
+    def _paragraph(self, i: int, stripped: str, indent: int) -> int:
+        """A paragraph or an item: lines up to a blank line or a less indented line."""
+        lines, n = self.lines, len(self.lines)
         bullet = _bullet_width(stripped)
-        following = lines[i + 1][1] if i + 1 < n else ""
-        if not bullet and following.strip() and len(following) - len(following.lstrip()) > indent:
-            # A definition list's term: the context of the definition indented below it.
-            blocks.append(_block(HEADING, text, [(start + indent, start + len(line.rstrip()))]))
-            previous_kind = HEADING
-            i += 1
-            continue
-        # A paragraph or an item: lines up to a blank line or a less indented line.
         j = i + 1
         while j < n and lines[j][1].strip() and not _starts_item(lines[j][1], indent):
             if i + 1 < n and j == i + 1 and _is_adornment(lines[j][1].strip()):
                 break
             j += 1
-        ranges = []
-        for k in range(i, j):
-            line_start, content = lines[k]
-            lead = len(content) - len(content.lstrip())
-            if k == i:
-                lead += bullet
-            ranges.append((line_start + lead, line_start + len(content.rstrip())))
+        ranges = text_ranges(lines, i, j, bullet)
         literal_next = lines[j - 1][1].rstrip().endswith("::")
         if literal_next:  # "text::" shows as "text:"; the indented block after is code
             last = ranges[-1]
             cut = 2 if lines[j - 1][1].rstrip().endswith(" ::") else 1
             ranges[-1] = (last[0], max(last[0], last[1] - cut))
-        kind = LIST_ITEM if bullet else PROSE
-        items = items + 1 if kind == LIST_ITEM else 0
-        if kind == LIST_ITEM and (previous_kind != LIST_ITEM or items % MAX_GROUP_ITEMS == 0):
-            group += 1
-        block = _block(kind, text, ranges, group if kind == LIST_ITEM else 0)
-        if block is not None:
-            blocks.append(block)
-            previous_kind = kind
-        i = _skip_indented(lines, j, indent) if literal_next else j
-    return [b for b in blocks if b is not None]
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset, line without its line break) of every line."""
-    result, start = [], 0
-    for line in text.split("\n"):
-        result.append((start, line.rstrip("\r")))
-        start += len(line) + 1
-    return result
+        self.found.add_paragraph(LIST_ITEM if bullet else PROSE, ranges)
+        return _skip_indented(lines, j, indent) if literal_next else j
 
 
 def _is_adornment(stripped: str) -> bool:
@@ -162,137 +170,76 @@ def _skip_indented(lines: list[tuple[int, str]], i: int, indent: int) -> int:
     return i
 
 
-def _skip_to_blank(lines: list[tuple[int, str]], i: int) -> int:
-    while i < len(lines) and lines[i][1].strip():
-        i += 1
-    return i
+class _ForwardSearch:
+    """``str.find`` within a line that remembers where a token is known to be absent."""
+
+    __slots__ = ("source", "end", "failed")
+
+    def __init__(self, source: str, end: int):
+        self.source, self.end = source, end
+        self.failed: dict[str, int] = {}  # token -> position from which it is absent
+
+    def find(self, token: str, at: int) -> int:
+        if self.failed.get(token, self.end + 1) <= at:
+            return -1
+        found = self.source.find(token, at, self.end)
+        if found < 0:
+            self.failed[token] = at
+        return found
 
 
-def _block(kind: str, source: str, ranges: list[tuple[int, int]], group: int = 0) -> Block | None:
-    """A block of the source ranges (lines joined by their line breaks), inline markup read."""
-    pieces: list[tuple[str, int, bool]] = []
-    marks: list[tuple[int, int, str]] = []
-    for number, (start, end) in enumerate(ranges):
-        if number:
-            pieces.append(("\n", start - 1, False))
-        inline_pieces(source, start, end, pieces, marks)
-    return build_block(kind, pieces, marks, group)
-
-
-def build_block(kind: str, pieces: list, marks: list, group: int = 0) -> Block | None:
-    """A Block of (text, source offset, verbatim) pieces; marks in text offsets."""
-    texts = [p[0] for p in pieces]
-    joined = "".join(texts)
-    if not joined.strip():
-        return None
-    spans: list[Span] = []
-    length = 0
-    for text, offset, verbatim in pieces:
-        if verbatim:
-            last = spans[-1] if spans else None
-            if last and last[0] + last[2] == length and last[1] + last[2] == offset:
-                spans[-1] = (last[0], last[1], last[2] + len(text))
-            elif text:
-                spans.append((length, offset, len(text)))
-        else:
-            spans.extend((length + k, offset, 1) for k in range(len(text)))
-        length += len(text)
-    lead = len(joined) - len(joined.lstrip())
-    whole = LongText(joined, spans)
-    end = len(joined.rstrip())
-    mapped = (
-        whole
-        if (lead, end) == (0, len(joined))
-        else LongText(joined[lead:end], whole.slice(lead, end).spans)
-    )
-    size = len(mapped.text)
-    marks = [(max(a - lead, 0), min(b - lead, size), k) for a, b, k in marks if b > lead]
-    return Block(kind, mapped, [m for m in marks if m[0] < m[1]], group if kind == LIST_ITEM else 0)
-
-
-def inline_pieces(source: str, start: int, end: int, pieces: list, marks: list) -> None:
+def inline_pieces(line: InlinePieces, start: int, end: int) -> None:
     """Pieces of one line of reST: ``code`` and code roles become a placeholder, link
     text is kept and marked (its target left out).
 
     Every search goes forward from where the last one stopped, so a line of a million
     unmatched backquotes is read in linear time.
     """
+    search = _ForwardSearch(line.source, end)
     position = start
-    length = sum(len(p[0]) for p in pieces)
-    failed: dict[str, int] = {}  # closer -> position from which it is known to be absent
-
-    def find(token: str, at: int) -> int:
-        if failed.get(token, end + 1) <= at:
-            return -1
-        found = source.find(token, at, end)
-        if found < 0:
-            failed[token] = at
-        return found
-
-    def add(text_end: int) -> None:
-        nonlocal length
-        if text_end > position:
-            pieces.append((source[position:text_end], position, True))
-            length += text_end - position
-
     while position < end:
-        tick = find("`", position)
+        tick = search.find("`", position)
         if tick < 0:
             break
-        if source.startswith("``", tick):
-            close = find("``", tick + 2)
+        if line.source.startswith("``", tick):
+            close = search.find("``", tick + 2)
             if close < 0:
                 break
-            add(tick)
-            pieces.append((PLACEHOLDER, tick, False))
-            marks.append((length, length + len(PLACEHOLDER), CODE))
-            length += len(PLACEHOLDER)
+            line.copy(position, tick)
+            line.placeholder(tick)
             position = close + 2
             continue
-        close = find("`", tick + 1)
+        close = search.find("`", tick + 1)
         if close < 0:
             break
-        role_start = tick
-        if tick > start and source[tick - 1] == ":":
-            colon = source.rfind(":", max(start, tick - 40), tick - 1)
-            if colon >= 0 and " " not in source[colon:tick]:
-                role_start = colon
-        role = source[role_start + 1 : tick - 1] if role_start < tick else ""
-        add(role_start)
-        inner_end = close
-        target = source.rfind("<", tick + 1, close)
-        if target > tick + 1 and source[close - 1] == ">":
-            inner_end = target
-            while inner_end > tick + 1 and source[inner_end - 1] == " ":
-                inner_end -= 1
-        after = close + 1
-        while after < end and after < close + 3 and source[after] == "_":
-            after += 1
-        if role in (
-            "code",
-            "class",
-            "func",
-            "meth",
-            "attr",
-            "mod",
-            "obj",
-            "data",
-            "exc",
-            "command",
-            "file",
-            "samp",
-            "kbd",
-            "envvar",
-            "option",
-            "program",
-        ):
-            pieces.append((PLACEHOLDER, tick, False))
-            marks.append((length, length + len(PLACEHOLDER), CODE))
-            length += len(PLACEHOLDER)
-        else:
-            pieces.append((source[tick + 1 : inner_end], tick + 1, True))
-            if after > close + 1 or role in ("ref", "doc", "term", "download"):
-                marks.append((length, length + inner_end - tick - 1, LINK))
-            length += inner_end - tick - 1
-        position = after
-    add(end)
+        position = _interpreted(line, start, position, tick, close, end)
+    line.copy(position, end)
+
+
+def _interpreted(
+    line: InlinePieces, line_start: int, position: int, tick: int, close: int, end: int
+) -> int:
+    """Interpreted text from ``tick`` to ``close``, with its role; where reading goes on."""
+    source = line.source
+    role_start = tick
+    if tick > line_start and source[tick - 1] == ":":
+        colon = source.rfind(":", max(line_start, tick - 40), tick - 1)
+        if colon >= 0 and " " not in source[colon:tick]:
+            role_start = colon
+    role = source[role_start + 1 : tick - 1] if role_start < tick else ""
+    line.copy(position, role_start)
+    inner_end = close
+    target = source.rfind("<", tick + 1, close)
+    if target > tick + 1 and source[close - 1] == ">":  # `text <target>`_
+        inner_end = target
+        while inner_end > tick + 1 and source[inner_end - 1] == " ":
+            inner_end -= 1
+    after = close + 1
+    while after < end and after < close + 3 and source[after] == "_":
+        after += 1
+    if role in _CODE_ROLES:
+        line.placeholder(tick)
+    else:
+        is_link = after > close + 1 or role in _LINK_ROLES
+        line.piece(tick + 1, inner_end, LINK if is_link else None)
+    return after

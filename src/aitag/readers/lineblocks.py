@@ -1,0 +1,148 @@
+"""What the line-based readers (reStructuredText, AsciiDoc) share.
+
+Both find a block's lines by looking at them, then read each line's inline markup into
+pieces: verbatim slices of the source, placeholders for code, marked link text. A
+block's lines are joined by their own line breaks and built with :func:`build_block`,
+so every character keeps its offset. Consecutive list items share a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .located import CODE, LIST_ITEM, MAX_GROUP_ITEMS, PLACEHOLDER, Block
+from .pieces import build_block
+
+
+def source_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line without its line break) of every line."""
+    result, start = [], 0
+    for line in text.split("\n"):
+        result.append((start, line.rstrip("\r")))
+        start += len(line) + 1
+    return result
+
+
+def skip_to_blank(lines: list[tuple[int, str]], i: int) -> int:
+    """The first blank line from ``i`` on (or the end)."""
+    while i < len(lines) and lines[i][1].strip():
+        i += 1
+    return i
+
+
+def text_ranges(
+    lines: list[tuple[int, str]], first: int, after: int, marker: int, hard_breaks: bool = False
+) -> list[tuple[int, int]]:
+    """Source ranges of the text of lines ``first:after``: white space around each line
+    left out, and the ``marker`` (a bullet, a label) that opens the first line.
+
+    With ``hard_breaks`` (AsciiDoc) a line's closing `` +``, a line break, is left out too.
+    """
+    ranges = []
+    for k in range(first, after):
+        line_start, content = lines[k]
+        lead = len(content) - len(content.lstrip())
+        if k == first:
+            lead += marker
+        body = content.rstrip()
+        if hard_breaks and body.endswith(" +"):
+            body = body[:-2]
+        ranges.append((line_start + lead, line_start + len(body)))
+    return ranges
+
+
+class InlinePieces:
+    """A block's pieces as its lines' inline markup is read: (text, offset, verbatim),
+    with marks in offsets of the text joined so far."""
+
+    __slots__ = ("source", "pieces", "marks", "length")
+
+    def __init__(self, source: str):
+        self.source = source
+        self.pieces: list[tuple[str, int, bool]] = []
+        self.marks: list[tuple[int, int, str]] = []
+        self.length = 0  # characters of text so far
+
+    def copy(self, start: int, end: int) -> None:
+        """The source ``start:end`` as written, if it is not empty."""
+        if end > start:
+            self.pieces.append((self.source[start:end], start, True))
+            self.length += end - start
+
+    def piece(self, start: int, end: int, mark: str | None = None) -> None:
+        """The source ``start:end`` as written (even empty), marked as ``mark`` if given."""
+        self.pieces.append((self.source[start:end], start, True))
+        if mark is not None:
+            self.marks.append((self.length, self.length + end - start, mark))
+        self.length += end - start
+
+    def placeholder(self, at: int) -> None:
+        """Inline code, anchored at where it starts."""
+        self.pieces.append((PLACEHOLDER, at, False))
+        self.marks.append((self.length, self.length + len(PLACEHOLDER), CODE))
+        self.length += len(PLACEHOLDER)
+
+    def stand_in(self, text: str, at: int) -> None:
+        """Text that is not in the source as written (a line break), anchored at ``at``."""
+        self.pieces.append((text, at, False))
+        self.length += len(text)
+
+
+#: Reads the inline markup of the source ``start:end`` (one line) into the pieces.
+InlineReader = Callable[[InlinePieces, int, int], None]
+
+
+class LineBlocks:
+    """The blocks a line-based reader has found, with list items numbered into groups."""
+
+    def __init__(self, source: str, read_inline: InlineReader):
+        self.source = source
+        self.read_inline = read_inline
+        self.blocks: list[Block] = []
+        self.previous_kind: str | None = None  # of the last block kept
+        self.items = 0  # list items in a row
+        self.group = 0
+
+    def add(self, kind: str, ranges: list[tuple[int, int]], group: int = 0) -> bool:
+        """A block of the source ranges (lines), inline markup read; False if it is empty."""
+        line = InlinePieces(self.source)
+        for number, (start, end) in enumerate(ranges):
+            if number:
+                line.stand_in("\n", start - 1)
+            self.read_inline(line, start, end)
+        block = build_block(kind, line.pieces, line.marks, group)
+        if block is None:
+            return False
+        self.blocks.append(block)
+        return True
+
+    def add_paragraph(self, kind: str, ranges: list[tuple[int, int]]) -> None:
+        """Prose or a list item. Items in a row share a group, up to MAX_GROUP_ITEMS."""
+        self.items = self.items + 1 if kind == LIST_ITEM else 0
+        if kind == LIST_ITEM and (
+            self.previous_kind != LIST_ITEM or self.items % MAX_GROUP_ITEMS == 0
+        ):
+            self.group += 1
+        if self.add(kind, ranges, self.group if kind == LIST_ITEM else 0):
+            self.previous_kind = kind
+
+
+class LineReader:
+    """A line-based reader: ``_next`` reads the construct at a line and says at which
+    line the next one starts."""
+
+    def __init__(self, text: str, read_inline: InlineReader):
+        self.lines = source_lines(text)
+        self.found = LineBlocks(text, read_inline)
+
+    def read(self) -> list[Block]:
+        i, n = self._first_line(), len(self.lines)
+        while i < n:
+            i = self._next(i)
+        return self.found.blocks
+
+    def _first_line(self) -> int:
+        return 0
+
+    def _next(self, i: int) -> int:
+        raise NotImplementedError

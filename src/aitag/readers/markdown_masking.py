@@ -1,0 +1,196 @@
+"""What CommonMark does not know, blanked out of Markdown in place before parsing.
+
+Front matter, Hugo shortcodes, Jekyll/Liquid tags and MDX ``{/* comments */}`` become
+spaces of the same length (line breaks kept), so the parser's offsets are the source's.
+The front matter's title is kept, located. MDX ``import``/``export`` statements are only
+found here; the reader drops those that open a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import chain
+
+from .located import MappedText
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
+_TITLE = re.compile(r"^\s*title\s*[:=]\s*(.*?)\s*$", re.IGNORECASE)
+# Openings and closings of Hugo shortcodes ({{< >}}, {{% %}}), Liquid tags ({% %}) and
+# output ({{ }}); paired in one pass, so unclosed ones cost nothing.
+# Template tags whose whole range (up to the matching end tag) is code, not prose:
+# {{< highlight go >}} ... {{< /highlight >}}, {% raw %} ... {% endraw %}.
+_CODE_TAGS = re.compile(
+    r"(?:\{%|\{\{[<%])\s*(?P<close>/|end)?\s*(?P<name>highlight|code|raw|comment|katex|math|mermaid)\b",
+    re.IGNORECASE,
+)
+# What opens a template tag or an MDX comment: one regex scan tells whether a file has
+# any (faster than a substring test for each).
+_BRACE_MARK = re.compile(r"\{[{%/]")
+#: A template tag longer than this is taken for a stray brace, not a tag.
+_LONGEST_TAG = 2000
+# An MDX import/export: a line that opens with the word, up to the next blank line. Lines
+# are found after their line break (a literal the regex engine scans for fast).
+_ESM_LINE = re.compile(r"\n(?=(?:import|export)\s)")
+_ESM = re.compile(r"(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
+
+
+def masked_markdown(text: str) -> tuple[str, MappedText | None]:
+    """``text`` with front matter, template tags and MDX comments blanked, and the title.
+
+    Blanking keeps every character's offset: each masked character becomes a space, and
+    line breaks stay, so the parser's offsets are the source's. MDX imports and exports
+    are not blanked here but dropped by the reader, which knows where paragraphs begin.
+    """
+    spans: list[tuple[int, int]] = []
+    title = None
+    front = _front_matter(text)
+    if front:
+        spans.append(front)
+        title = _front_title(text, *front)
+    if _BRACE_MARK.search(text):
+        spans.extend(_template_spans(text))
+        spans.extend(_jsx_comments(text))
+    if not spans:
+        return text, title
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        start = max(start, position)
+        if start >= end:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(_blank(text[start:end]))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), title
+
+
+def _jsx_comments(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of MDX comments, ``{/* ... */}``: each opening closes at the next ``*/}``."""
+    position = text.find("{/*")
+    while position != -1:
+        end = text.find("*/}", position + 3)
+        if end == -1:  # no later opening can close either
+            return
+        yield position, end + 3
+        position = text.find("{/*", end + 3)
+
+
+def esm_statements(text: str) -> dict[int, int]:
+    """Start -> end of each line that opens with ``import``/``export``, to a blank line."""
+    found: dict[int, int] = {}
+    end = -1
+    starts = (line.end() for line in _ESM_LINE.finditer(text))
+    for start in chain([0], starts) if text.startswith(("import", "export")) else starts:
+        if start >= end:  # a statement's own later lines open none
+            statement = _ESM.match(text, start)
+            if statement:
+                end = statement.end()
+                found[start] = end
+    return found
+
+
+def _blank(text: str) -> str:
+    return _NOT_NEWLINE.sub(" ", text)
+
+
+def _front_matter(text: str) -> tuple[int, int] | None:
+    """(start, end) of YAML (---) or TOML (+++) front matter opening the file, if any.
+
+    Blank lines before it are allowed: some generators write them.
+    """
+    start = len(text) - len(text.lstrip())
+    line_end = text.find("\n", start)
+    first_line = text[start : line_end if line_end != -1 else len(text)].strip()
+    if first_line not in _FRONT_FENCES:
+        return None
+    position = text.find("\n", start)
+    closers = _FRONT_FENCES[first_line]
+    while position != -1:
+        line_end = text.find("\n", position + 1)
+        line = text[position + 1 : line_end if line_end != -1 else len(text)]
+        if line.strip() in closers:
+            return start, (line_end if line_end != -1 else len(text))
+        position = line_end
+    return None
+
+
+def _front_title(text: str, start: int, end: int) -> MappedText | None:
+    offset = start
+    for line in text[start:end].split("\n"):
+        match = _TITLE.match(line)
+        if match and match.group(1):
+            value_start = offset + match.start(1)
+            value = match.group(1)
+            quote = value[:1]
+            if quote in "\"'" and value.endswith(quote) and len(value) > 1:
+                return MappedText.identity(value[1:-1], value_start + 1)
+            return MappedText.identity(value, value_start)
+        offset += len(line) + 1
+    return None
+
+
+def _template_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of template tags, and of code-like tag pairs with all they enclose."""
+    if "{{" not in text and "{%" not in text:
+        return
+    code: tuple[int, int] | None = None  # the open code tag waiting for its end tag
+    for opened, closing, end in _tags(text):
+        if closing - opened > _LONGEST_TAG:  # a stray "{{" far before: not a tag
+            continue
+        tag = _CODE_TAGS.match(text, opened)
+        if tag is None:
+            if code is None:
+                yield opened, end
+        elif tag.group("close") is None:
+            if code is None:
+                code = (opened, end)
+        elif code is not None:
+            yield code[0], end
+            code = None
+        else:
+            yield opened, end
+    if code is not None:  # never closed: only the tag itself is template
+        yield code
+
+
+def _tags(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, start of the closing, end) of each opening paired with the next closing.
+
+    Openings are ``{{<``, ``{{%``, ``{{`` and ``{%``; closings ``>}}``, ``%}}``, ``}}``
+    and ``%}``, found left to right without overlap. Each mark's next place is
+    remembered, and searched for again only once the scan has passed it: the scan is
+    linear however the marks mix.
+    """
+    nearest: dict[str, int] = {}
+    missing = len(text) + 1
+
+    def next_of(mark: str, position: int) -> int:
+        found = nearest.get(mark, -1)
+        if found < position:
+            found = text.find(mark, position)
+            nearest[mark] = found = missing if found == -1 else found
+        return found
+
+    position = 0
+    while True:
+        opened = min(next_of("{{", position), next_of("{%", position))
+        if opened == missing:
+            return
+        search = opened + (3 if text.startswith(("{{<", "{{%"), opened) else 2)
+        while True:
+            braces, percent = next_of("}}", search), next_of("%}", search)
+            if percent < braces and text[percent - 1] == "{":  # "{%}": an opening's "%"
+                search = percent + 1
+                continue
+            break
+        if percent < braces:
+            closing, end = percent, percent + (3 if text.startswith("%}}", percent) else 2)
+        elif braces != missing:
+            closing = braces - 1 if braces > search and text[braces - 1] == ">" else braces
+            end = braces + 2
+        else:
+            return
+        yield opened, closing, end
+        position = end
