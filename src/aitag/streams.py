@@ -49,7 +49,7 @@ def in_chunks(
         documents = [item for item in chunk if isinstance(item, Document)]
         try:
             with document_budget():
-                records = handle(documents)
+                records: list[dict | InputError] = list(handle(documents))
         except BudgetExceeded:
             if len(documents) == 1:  # it ran alone already
                 records = [InputError(document_name(documents[0]), over_budget_message())]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..readers import Document, text_document
 from ..streams import in_chunks
 from .claims import not_all_correct
@@ -75,7 +75,7 @@ class Auditor:
 
     def audit_documents(
         self, items: Iterable[Document | InputError], passages: bool = False
-    ) -> Iterator[dict | InputError]:
+    ) -> Iterator[dict | InputError | InputWarning]:
         """Stream one audit record per document, passing InputErrors through in their place.
 
         A record is ``{"id", "path", "findings": [finding, ...]}`` (plus ``"passages"``, the

@@ -51,7 +51,8 @@ def swap(sentence: str, left: Mention, right: Mention) -> str:
 
 def nesting(inner: str, outer: str) -> str:
     """How ``inner`` sits in ``outer``, with the whole chain."""
-    chain, label = [], "LLM"
+    chain: list[str] = []
+    label: str | None = "LLM"
     while label is not None:
         chain.append(label)
         label = PARENT[label]

@@ -101,7 +101,7 @@ def _tokens(sentence: str, lo: int, mentions: list[Mention], entities: list[Enti
     for entity in entities:
         a, b = entity.start - lo, entity.end - lo
         if entity.concept and not any(x < b and a < y for x, y in taken):
-            spans.append((a, b, ("e", entity.concept), -1))
+            spans.append((a, b, ("e", entity.concept, None), -1))
     spans.sort(key=lambda s: s[0])
     tokens: list = []
     positions = [0] * len(mentions)

@@ -11,6 +11,7 @@ matrix, intercepts and a threshold per rule, stored in the model file under ``"a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,7 @@ class MentionModel:
 
 def read_cases(folder: str | Path) -> list[dict]:
     """The written audit cases of ``folder`` (``*.jsonl``), in file order."""
-    cases = []
+    cases: list[dict] = []
     for path in sorted(Path(folder).glob("*.jsonl")):
         with open(path, encoding="utf-8") as handle:
             cases.extend(json.loads(line) for line in handle if line.strip())
@@ -178,7 +179,7 @@ def background_records(corpus: str | Path) -> list[dict]:
 def fit_mention_model(
     cases: list[dict],
     scorer,
-    background: list[dict] = (),
+    background: Sequence[dict] = (),
     C: float = 1.0,
     folds: int = 5,
     seed: int = 0,

@@ -46,7 +46,7 @@ def misnamed_products(sentence: str, mentions: list[Mention], products: list) ->
         if not any(m.start < p.end and p.start < m.end for m in mentions)
     ]
     words = slotted_words(sentence, _apart(sorted(slots)))
-    found = {}
+    found: dict = {}
     for pattern in PRODUCT_PATTERNS:
         for match in pattern.finditer(words):
             if NEGATED.search(match.group()):

@@ -11,7 +11,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from ..defaults import DEFAULT_MAX_BYTES
@@ -186,7 +186,7 @@ def parse_bytes(
     elif fmt == "text":
         yield plain_document(name, name, text)
     else:
-        reader = _BLOCK_READERS[fmt]
+        reader: Callable[..., list] = _BLOCK_READERS[fmt]
         if fmt in ("html", "wordpress"):
             reader = partial(reader, whole_page=whole_page)
         blocks = [

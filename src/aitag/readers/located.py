@@ -180,6 +180,7 @@ class LongText(MappedText):
     """
 
     __slots__ = ("_starts",)
+    _starts: list[int]
 
     def _span_at(self, index: int) -> int:
         try:

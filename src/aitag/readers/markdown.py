@@ -143,11 +143,11 @@ class _Reader:
             elif not self.items:
                 self._flush()
             return 0
-        if name.__class__ is not str:  # {"Heading": ...}, {"Link": ...}
-            name = next(iter(name))
-        if name in _PASSED_OVER:
+        # {"Heading": ...}, {"Link": ...}: the element's name is the dict's one key.
+        element = name if isinstance(name, str) else next(iter(name))
+        if element in _PASSED_OVER:
             return 0
-        return self._start(name, span) if key == "Start" else self._end(name, span)
+        return self._start(element, span) if key == "Start" else self._end(element, span)
 
     def _inline(self, key: str, span: dict) -> None:
         """Inline code and math leave a placeholder; inline HTML, a break."""

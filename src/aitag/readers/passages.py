@@ -123,7 +123,9 @@ def _marks_inside(marks: list, ranges: list[tuple[int, int]]) -> list[tuple]:
     while it overlaps a passage and once more: a paragraph of many thousand inline code
     spans, cut into hundreds of passages, costs no more than reading it.
     """
-    result, open_marks, following = [], [], 0
+    result: list = []
+    open_marks: list = []
+    following = 0
     for lo, hi in ranges:
         open_marks = [mark for mark in open_marks if mark[1] > lo]
         while following < len(marks) and marks[following][0] < hi:
@@ -141,7 +143,9 @@ def _joined_items(items: list[Block]) -> tuple[MappedText, list]:
     asked for; the bounds are the first item's start and the last one's end.
     """
     parts: list[tuple[MappedText, int, int]] = []
-    lines, marks, length = [], [], 0
+    lines: list = []
+    marks: list = []
+    length = 0
     for item in items:
         text = item.text.text
         for lo, hi in _stripped(text, 0, len(text)):
