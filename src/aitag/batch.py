@@ -3,10 +3,11 @@
 Work is cut into chunks of input files. Each worker process loads the model once and
 reads, scores and returns one chunk at a time; results come back in input order and at
 most a few chunks are in flight, so memory stays flat however many documents there are.
-A JSON Lines or CSV file larger than a chunk's share is tagged in this process as a
-stream instead, its records written as they are made, so an archive of ten million rows
-holds no more than a chunk of them in memory. Workers die with the process that started
-them, however it ends.
+A JSON Lines or CSV file larger than a chunk's share is tagged apart: a UTF-8 JSON Lines
+file is cut into ranges of whole lines for the workers (:mod:`aitag.rowranges`); any other
+(or any, with one process) is tagged in this process as a stream, its records written as
+they are made. Either way an archive of ten million rows holds no more than a few chunks
+of them in memory. Workers die with the process that started them, however it ends.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from .limits import time_limits
 from .readers import STDIN, expand_inputs
 from .readers.inputs import is_row_archive
 from .resume import ResumeState
-from .streams import read_within_budget
+from .rowranges import RowRange, range_documents, row_ranges
+from .streams import read_within_budget, within_budget
 
 #: Files handed to a worker at a time ...
 CHUNK_FILES = 64
@@ -85,17 +87,20 @@ def run_batch(
     skipper = batch.resume.skipper(batch.options.input_format) if batch.resume else None
     if skipper is not None:
         items = skipper.drop_done_files(items)
-    units = list(_units(batch, items))
-    # One chunk gains nothing from workers; stdin can be read by this process only.
-    if jobs <= 1 or len(units) < 2 or STDIN in items:
+    # Stdin can be read by this process only.
+    parallel = jobs > 1 and STDIN not in items
+    units = list(_units(batch, items, parallel))
+    # One chunk gains nothing from workers.
+    if not parallel or len(units) < 2:
         results: Iterator = (result for unit in units for result in iter_chunk(batch, unit))
     else:
         results = _tag_in_workers(batch, units, min(jobs, len(units)))
     return skipper.skip_done(results) if skipper is not None else results
 
 
-def _units(batch: Batch, items: list[str | InputError]) -> Iterator[list]:
-    """Chunks of files for workers; a large row archive is a chunk of its own, tagged here."""
+def _units(batch: Batch, items: list[str | InputError], parallel: bool) -> Iterator[_Unit]:
+    """Chunks of files for workers. A large row archive is tagged apart: cut into ranges
+    of rows for the workers when there are workers and it can be, else streamed here."""
     chunk: list = []
     row_bytes = 0
     for item in items:
@@ -103,7 +108,8 @@ def _units(batch: Batch, items: list[str | InputError]) -> Iterator[list]:
         if size > CHUNK_ROW_BYTES // 4:
             if chunk:
                 yield chunk
-            yield _Streamed([item])
+            ranges = row_ranges(str(item), batch.options.input_format) if parallel else None
+            yield from ranges or (_Streamed([item]),)
             chunk, row_bytes = [], 0
             continue
         if chunk and (len(chunk) >= CHUNK_FILES or row_bytes + size > CHUNK_ROW_BYTES):
@@ -119,6 +125,10 @@ class _Streamed(list):
     """A unit of work this process tags itself, as a stream (a large row archive)."""
 
 
+#: A unit of work: a chunk of inputs, or a range of the rows of a large archive.
+_Unit = list | RowRange
+
+
 def _row_bytes(item: str | InputError, input_format: str) -> int:
     if isinstance(item, InputError) or not is_row_archive(item, input_format):
         return 0
@@ -130,7 +140,7 @@ def _row_bytes(item: str | InputError, input_format: str) -> int:
         return 0  # reported when it is read
 
 
-def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
+def _tag_in_workers(batch: Batch, units: list[_Unit], jobs: int) -> Iterator:
     """Each unit's results, in order: chunks from ``jobs`` worker processes, large archives
     streamed here meanwhile.
 
@@ -152,24 +162,15 @@ def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(units)
-    queue: deque[tuple[list, Future | None]] = deque()
+    queue: deque[tuple[_Unit, Future | None]] = deque()
     with ProcessPoolExecutor(
         jobs, context, initializer=_worker_started, initargs=(os.getpid(),)
     ) as pool:
-
-        def fill() -> None:
-            while sum(future is not None for _, future in queue) < IN_FLIGHT * jobs:
-                unit = next(pending, None)
-                if unit is None:
-                    return
-                streamed = isinstance(unit, _Streamed)
-                queue.append((unit, None if streamed else pool.submit(tag_chunk, batch, unit)))
-
         try:
-            fill()
+            _submit_ahead(pool, batch, pending, queue, IN_FLIGHT * jobs)
             while queue:
                 unit, future = queue.popleft()
-                fill()
+                _submit_ahead(pool, batch, pending, queue, IN_FLIGHT * jobs)
                 if future is None:
                     yield from iter_chunk(batch, unit)
                 else:
@@ -185,6 +186,17 @@ def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
             for _, future in queue:
                 if future is not None:
                     future.cancel()
+
+
+def _submit_ahead(pool, batch: Batch, pending: Iterator[_Unit], queue: deque, ahead: int) -> None:
+    """Queue units until ``ahead`` of them are out with workers; a streamed unit is queued
+    without a future, to be tagged here in its turn."""
+    while sum(future is not None for _, future in queue) < ahead:
+        unit = next(pending, None)
+        if unit is None:
+            return
+        streamed = isinstance(unit, _Streamed)
+        queue.append((unit, None if streamed else pool.submit(tag_chunk, batch, unit)))
 
 
 def _worker_context():
@@ -249,26 +261,30 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputError]:
-    """Read and tag one chunk of inputs (runs in a worker process when jobs > 1)."""
+def tag_chunk(batch: Batch, chunk: _Unit) -> list[dict | InputError]:
+    """Read and tag one chunk of inputs or range of rows (in a worker when jobs > 1)."""
     return list(iter_chunk(batch, chunk))
 
 
-def iter_chunk(batch: Batch, chunk: list[str | InputError]) -> Iterator:
-    """Read and tag a chunk of inputs as a stream, each document within the time budget."""
+def iter_chunk(batch: Batch, chunk: _Unit) -> Iterator:
+    """Read and tag a chunk of inputs (or a range of rows) as a stream, each document
+    within the time budget."""
     tagger = load_tagger(batch.model_path, batch.thresholds)
-    options = batch.options
-    with time_limits(options.timeout):
-        # Unmatched specs stay in their place among the files' documents.
-        documents = read_within_budget(
-            chunk,
-            options.input_format,
-            options.text_field,
-            options.id_field,
-            options.max_bytes,
-            whole_page=options.whole_page,
-        )
+    with time_limits(batch.options.timeout):
+        documents = _documents(chunk, batch.options)
         yield from tagger.predict_documents(documents, passages=batch.passages)
+
+
+def _documents(chunk: _Unit, options: ReadOptions) -> Iterator:
+    if isinstance(chunk, RowRange):
+        rows = range_documents(chunk, options.text_field, options.id_field, options.max_bytes)
+        # A range that runs over loses the rest of its rows, not the rest of the file.
+        return within_budget(rows, chunk.name)
+    # Unmatched specs stay in their place among the files' documents.
+    return read_within_budget(
+        chunk, options.input_format, options.text_field, options.id_field, options.max_bytes,
+        whole_page=options.whole_page,
+    )  # fmt: skip
 
 
 def load_tagger(model_path: str | None, thresholds: dict[str, float]):
