@@ -12,6 +12,11 @@ each process tree. Also the cold times of ``aitag --help`` and ``aitag predict o
 gives the median time.
 
     python benchmarks/throughput.py [--sizes 10000 50000] [--archive-mb 100] [--jobs 2] [--repeat 3]
+
+``--jsonl-mb 80`` times one JSON Lines archive instead (the real documents, a row each,
+repeated up to that size): ``aitag predict archive.jsonl`` with one process and with
+``--jobs``; ``--before DIR`` times the aitag of another source tree (``DIR/src``, e.g. a
+``git archive`` of an older commit) on the same file in the same rounds.
 """
 
 from __future__ import annotations
@@ -83,10 +88,10 @@ def build_posts(folder: Path, count: int, seed: int = 0) -> int:
     return size
 
 
-def measure(command: list[str]) -> tuple[float, float]:
+def measure(command: list[str], env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB, summed over the process tree) of a command."""
     started = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0
     while process.poll() is None:
         try:
@@ -191,6 +196,57 @@ def time_systems(
         )
 
 
+def build_jsonl(path: Path, source: Path, megabytes: float) -> tuple[int, float]:
+    """The documents under ``source`` as rows of one JSON Lines file, repeated up to ``megabytes``."""
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(source.rglob("*"))
+        if p.is_file()
+    ]
+    if not texts:
+        raise SystemExit(f"no documents under {source}")
+    count = size = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while size < megabytes * 1e6:
+            for text in texts:
+                line = json.dumps({"id": str(count), "text": text}, ensure_ascii=False) + "\n"
+                out.write(line)
+                count += 1
+                size += len(line.encode("utf-8"))
+    return count, size / 1e6
+
+
+def time_jsonl(args, work: Path) -> None:
+    """``aitag predict`` on one JSON Lines archive, one process against ``--jobs``, this
+    tree against ``--before``'s; the median of ``--repeat`` rounds."""
+    archive = work / "archive.jsonl"
+    count, megabytes = build_jsonl(archive, args.archive, args.jsonl_mb)
+    model = os.environ.get("AITAG_MODEL") or str(ROOT / "models" / "aitag-default.skops")
+    trees = {"after": ROOT / "src"}
+    if args.before:
+        trees = {"before": args.before / "src", **trees}
+    systems = {}
+    for tree, src in trees.items():
+        env = {**os.environ, "AITAG_MODEL": model, "PYTHONPATH": str(src)}
+        for jobs in sorted({1, args.jobs}):
+            out = work / f"{tree}-{jobs}.jsonl"
+            command = [sys.executable, "-m", "aitag", "predict", str(archive), "-o", str(out)]
+            systems[f"{tree} -j{jobs}"] = (command + ["-q", "-j", str(jobs)], env)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in systems}
+    for _ in range(args.repeat):
+        for name, (command, env) in systems.items():
+            runs[name].append(measure(command, env))
+    print(f"\nJSON Lines archive: {count} rows, {megabytes:.0f} MB ({args.archive} repeated)")
+    print(f"{'aitag predict':<16}{'seconds':>9}{'runs':>24}{'MB/s':>7}{'peak MB':>9}")
+    for name, measured in runs.items():
+        seconds = statistics.median(elapsed for elapsed, _ in measured)
+        each = " ".join(f"{elapsed:.2f}" for elapsed, _ in measured)
+        peak = max(peak for _, peak in measured)
+        print(f"{name:<16}{seconds:>9.2f}{each:>24}{megabytes / seconds:>7.1f}{peak:>9.0f}")
+    outputs = {(work / f"{name.replace(' -j', '-')}.jsonl").read_bytes() for name in systems}
+    print("outputs identical:", len(outputs) == 1, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 50_000])
@@ -203,10 +259,17 @@ def main() -> None:
     parser.add_argument("--archive-mb", type=float, default=100, help="0: no real archive")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--repeat", type=int, default=3, help="runs per system (median)")
+    parser.add_argument(
+        "--jsonl-mb", type=float, default=0, help="time one JSON Lines archive this large, only"
+    )
+    parser.add_argument("--before", type=Path, help="with --jsonl-mb: another tree to time too")
     args = parser.parse_args()
     aitag = shutil.which("aitag") or str(Path(sys.executable).with_name("aitag"))
     work = Path(tempfile.mkdtemp(prefix="aitag-bench-"))
     try:
+        if args.jsonl_mb > 0:
+            time_jsonl(args, work)
+            return
         # fastText's speed depends on its settings: word pairs (the setting that matches
         # its best quality here, in benchmarks/quality.py) hash into a 2M-row table and
         # run several times slower than its default of words alone. Both are timed.

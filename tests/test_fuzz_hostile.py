@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aitag.batch import read_resume_state
 from aitag.errors import CorpusError, InputError, ModelError
+from aitag.resume import read_resume_state
 
 FAST = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from aitag.atomic import atomic_file, open_output
-from aitag.batch import read_resume_state
 from aitag.errors import AitagError, InputError
+from aitag.resume import read_resume_state
 
 ROWS = (
     '{"id": "ID", "text": "GPT writes code from a prompt."}\n'

@@ -156,7 +156,7 @@ def test_a_recursive_glob_through_links_to_its_own_folder_is_linear(tmp_path):
 
 
 def test_resume_state_of_a_long_output_is_linear(tmp_path):
-    from aitag.batch import read_resume_state
+    from aitag.resume import read_resume_state
 
     def make(n):
         path = tmp_path / f"out-{n}.jsonl"

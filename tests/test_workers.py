@@ -97,6 +97,182 @@ def test_records_of_an_archive_are_written_as_they_are_read(model_path, tmp_path
         assert sum(1 for _ in results) == 5999
 
 
+def archive_of_every_kind_of_row(path) -> dict[int, str]:
+    """A JSON Lines archive with a BOM, CRLF and LF line ends, blank lines, bad rows and a
+    last line without its line end; what the reader says of each bad line, by number."""
+    # A head of good rows: a file that is not UTF-8 in its first 64 KB is read whole.
+    lines = [b"\xef\xbb\xbf" + b'{"id": "first", "text": "GPT writes."}']
+    lines += [b'{"id": "h%d", "text": "%s"}' % (i, b"x" * 60) for i in range(1000)]
+    bad = {
+        1: b"[1, 2]",
+        2: b'{"id": "broken", "text": ',
+        3: b'{"id": "no-text", "body": "Diffusion models."}',
+        4: b'{"id": "latin", "text": "caf\xe9"}',
+        5: b'{"id": "long", "text": "' + b"word " * 60 + b'"}',
+    }
+    reasons = {
+        1: "is not a JSON object",
+        2: "is not valid JSON",
+        3: "has no text in field 'text'",
+        4: "is not valid UTF-8",
+        5: "is longer than the 200-byte limit",
+    }
+    expected = {}
+    for i in range(400):
+        kind = i % 9
+        if kind in bad:
+            expected[len(lines) + 1] = reasons[kind]
+            lines.append(bad[kind])
+        elif kind == 6:
+            lines += [b"", b"  \t"]  # blank lines are passed over, and still counted
+        elif kind == 7:
+            lines.append(b'{"text": "a row without an id: its line number is its id"}')
+        else:
+            lines.append(b'{"id": "%d", "text": "Diffusion models paint %d."}' % (i, i))
+    lines.append(b'{"id": "last", "text": "The last row has no line end."}')
+    ends = [b"\r\n" if number % 3 == 0 else b"\n" for number in range(len(lines))]
+    path.write_bytes(b"".join(line + end for line, end in zip(lines, ends))[: -len(ends[-1])])
+    return expected
+
+
+@pytest.fixture
+def small_ranges(monkeypatch):
+    """Row ranges of about 2 KB, any archive over 100 bytes cut, forked workers."""
+    import multiprocessing
+
+    from aitag import batch as batch_module
+    from aitag import rowranges
+
+    monkeypatch.setattr(batch_module, "CHUNK_ROW_BYTES", 400)
+    monkeypatch.setattr(rowranges, "RANGE_BYTES", 2000)
+    monkeypatch.setattr(batch_module, "default_jobs", lambda: 2)
+    # Forked even beside the test session's threads, so the workers have the patches.
+    monkeypatch.setattr(
+        batch_module, "_worker_context", lambda: multiprocessing.get_context("fork")
+    )
+
+
+def shown(results) -> list:
+    return [item if isinstance(item, dict) else str(item) for item in results]
+
+
+def test_ranges_of_an_archive_in_workers_give_what_one_process_gives(
+    model_path, tmp_path, small_ranges
+):
+    from aitag.rowranges import row_ranges
+
+    rows = tmp_path / "rows.jsonl"
+    expected = archive_of_every_kind_of_row(rows)
+    ranges = row_ranges(str(rows), "auto")
+    assert ranges is not None and len(ranges) > 20
+    batch = Batch([str(rows), str(rows)], str(model_path), options=ReadOptions(max_bytes=200))
+    one, two = shown(run_batch(batch, 1)), shown(run_batch(batch, 2))
+    assert two == one
+    errors = {}
+    for item in one[: len(one) // 2]:
+        if isinstance(item, str):
+            where, reason = item.split(": ", 1)
+            errors[int(where.rsplit(":", 1)[1])] = reason
+    assert errors.keys() == expected.keys()
+    assert all(reason.startswith(expected[number]) for number, reason in errors.items())
+    ids = [item["id"] for item in one if isinstance(item, dict)]
+    last = len(rows.read_bytes().split(b"\n"))
+    assert ids[0] == "first" and ids[-1] == "last" and last == ranges[-1].last_line
+    assert str(1 + 1000 + 1 + 7 + 1) in ids  # a row without an id is named by its line
+
+
+def test_ranges_cover_the_file_in_whole_lines_numbered_as_in_it(tmp_path, small_ranges):
+    from aitag.rowranges import row_ranges
+
+    rows = tmp_path / "rows.jsonl"
+    archive_of_every_kind_of_row(rows)
+    data = rows.read_bytes()
+    ranges = row_ranges(str(rows), "jsonl")
+    assert ranges[0].start == 3 and ranges[-1].end == len(data)  # after the BOM, to the end
+    for before, after in zip(ranges, ranges[1:]):
+        assert before.end == after.start and data[before.end - 1 : before.end] == b"\n"
+        assert after.first_line == before.last_line + 1
+    for part in ranges:
+        assert part.first_line == data.count(b"\n", 0, part.start) + 1
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("rows.csv", b"id,text\n" + b"1,GPT writes\n" * 100),  # a quoted cell may span lines
+        ("rows.jsonl", b'{"text": "caf\xe9"}\n' * 100),  # not UTF-8: read whole
+        ("rows.jsonl", b"\xff\xfe" + '{"text": "GPT"}\n'.encode("utf-16-le") * 100),
+        ("rows.jsonl", b"\n \xc2\xa0\n" * 100),  # only blank lines: the reader says empty
+    ],
+    ids=["csv", "latin-1", "utf-16", "blank"],
+)
+def test_archives_that_cannot_be_cut_are_streamed_as_before(
+    model_path, tmp_path, small_ranges, name, data
+):
+    from aitag.rowranges import row_ranges
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert row_ranges(str(path), "auto") is None
+    batch = Batch([str(path)], str(model_path))
+    assert shown(run_batch(batch, 2)) == shown(run_batch(batch, 1))
+
+
+def test_an_archive_on_stdin_is_read_by_this_process(run, tmp_path, small_ranges, monkeypatch):
+    from aitag import batch as batch_module
+
+    def never(*args):
+        raise AssertionError("stdin was cut into ranges")
+
+    monkeypatch.setattr(batch_module, "row_ranges", never)
+    rows = "".join(f'{{"id": "{i}", "text": "GPT {i}"}}\n' for i in range(300))
+    one = run("predict", "-", "--format", "jsonl", "--input-format", "jsonl", "-j", "1", input=rows)
+    two = run("predict", "-", "--format", "jsonl", "--input-format", "jsonl", "-j", "2", input=rows)
+    assert one.exit_code == two.exit_code == 0 and one.stdout == two.stdout
+    assert len(two.stdout.splitlines()) == 300
+
+
+def test_resume_continues_an_archive_tagged_in_ranges(run, tmp_path, small_ranges):
+    rows = tmp_path / "rows.jsonl"
+    archive_of_every_kind_of_row(rows)
+    full, out = tmp_path / "full.jsonl", tmp_path / "out.jsonl"
+    assert run("predict", rows, "-o", full, "-j", "1", "-q", "--max-bytes", 200).exit_code == 2
+    records = full.read_bytes().split(b"\n")
+    # Killed half way, in the middle of a record.
+    out.write_bytes(b"\n".join(records[:700]) + b"\n" + records[700][:30])
+    result = run("predict", rows, "-o", out, "-j", "2", "--resume", "--max-bytes", 200)
+    assert result.exit_code == 2 and "700 already done" in result.output  # bad rows: exit 2
+    assert out.read_bytes() == full.read_bytes()
+
+
+def test_a_range_over_its_time_budget_loses_only_its_own_rest(
+    model_path, tmp_path, small_ranges, monkeypatch
+):
+    from aitag.readers import rows as rows_module
+
+    real = rows_module.plain_document
+
+    def stalls(doc_id, path, text):
+        while "STALL" in text:
+            time.sleep(0.01)
+        return real(doc_id, path, text)
+
+    monkeypatch.setattr(rows_module, "plain_document", stalls)
+    rows = tmp_path / "rows.jsonl"
+    lines = [f'{{"id": "{i}", "text": "GPT writes {i}. {"x" * 40}"}}' for i in range(500)]
+    lines[250] = '{"id": "250", "text": "STALL"}'
+    rows.write_text("\n".join(lines) + "\n")
+    batch = Batch([str(rows)], str(model_path), options=ReadOptions(timeout=1.0))
+    results = shown(run_batch(batch, 2))
+    errors = [item for item in results if isinstance(item, str)]
+    assert len(errors) == 1 and "took longer than 1 s" in errors[0]
+    where = errors[0].split(" (after")[0].rsplit(":", 1)[1]
+    first, last = map(int, where.split("-"))
+    assert first <= 251 <= last
+    ids = {int(item["id"]) for item in results if isinstance(item, dict)}
+    assert ids == set(range(250)) | set(range(last, 500))  # rows before the stall are kept
+
+
 PEAK = (
     "import re, sys\n"
     "from aitag.cli import main\n"

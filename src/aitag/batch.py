@@ -3,31 +3,31 @@
 Work is cut into chunks of input files. Each worker process loads the model once and
 reads, scores and returns one chunk at a time; results come back in input order and at
 most a few chunks are in flight, so memory stays flat however many documents there are.
-A JSON Lines or CSV file larger than a chunk's share is tagged in this process as a
-stream instead, its records written as they are made, so an archive of ten million rows
-holds no more than a chunk of them in memory. Workers die with the process that started
-them, however it ends.
+A JSON Lines or CSV file larger than a chunk's share is tagged apart: a UTF-8 JSON Lines
+file is cut into ranges of whole lines for the workers (:mod:`aitag.rowranges`); any other
+(or any, with one process) is tagged in this process as a stream, its records written as
+they are made. Either way an archive of ten million rows holds no more than a few chunks
+of them in memory. Workers die with the process that started them, however it ends.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import BinaryIO
 
 from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-from .errors import AitagError, InputError, InputWarning, printable
+from .errors import AitagError, InputError, InputWarning
 from .limits import time_limits
 from .readers import STDIN, expand_inputs
 from .readers.inputs import is_row_archive
-from .streams import read_within_budget
+from .resume import ResumeState
+from .rowranges import RowRange, range_documents, row_ranges
+from .streams import read_within_budget, within_budget
 
 #: Files handed to a worker at a time ...
 CHUNK_FILES = 64
@@ -87,17 +87,20 @@ def run_batch(
     skipper = batch.resume.skipper(batch.options.input_format) if batch.resume else None
     if skipper is not None:
         items = skipper.drop_done_files(items)
-    units = list(_units(batch, items))
-    # One chunk gains nothing from workers; stdin can be read by this process only.
-    if jobs <= 1 or len(units) < 2 or STDIN in items:
+    # Stdin can be read by this process only.
+    parallel = jobs > 1 and STDIN not in items
+    units = list(_units(batch, items, parallel))
+    # One chunk gains nothing from workers.
+    if not parallel or len(units) < 2:
         results: Iterator = (result for unit in units for result in iter_chunk(batch, unit))
     else:
         results = _tag_in_workers(batch, units, min(jobs, len(units)))
     return skipper.skip_done(results) if skipper is not None else results
 
 
-def _units(batch: Batch, items: list[str | InputError]) -> Iterator[list]:
-    """Chunks of files for workers; a large row archive is a chunk of its own, tagged here."""
+def _units(batch: Batch, items: list[str | InputError], parallel: bool) -> Iterator[_Unit]:
+    """Chunks of files for workers. A large row archive is tagged apart: cut into ranges
+    of rows for the workers when there are workers and it can be, else streamed here."""
     chunk: list = []
     row_bytes = 0
     for item in items:
@@ -105,7 +108,8 @@ def _units(batch: Batch, items: list[str | InputError]) -> Iterator[list]:
         if size > CHUNK_ROW_BYTES // 4:
             if chunk:
                 yield chunk
-            yield _Streamed([item])
+            ranges = row_ranges(str(item), batch.options.input_format) if parallel else None
+            yield from ranges or (_Streamed([item]),)
             chunk, row_bytes = [], 0
             continue
         if chunk and (len(chunk) >= CHUNK_FILES or row_bytes + size > CHUNK_ROW_BYTES):
@@ -121,6 +125,10 @@ class _Streamed(list):
     """A unit of work this process tags itself, as a stream (a large row archive)."""
 
 
+#: A unit of work: a chunk of inputs, or a range of the rows of a large archive.
+_Unit = list | RowRange
+
+
 def _row_bytes(item: str | InputError, input_format: str) -> int:
     if isinstance(item, InputError) or not is_row_archive(item, input_format):
         return 0
@@ -132,7 +140,7 @@ def _row_bytes(item: str | InputError, input_format: str) -> int:
         return 0  # reported when it is read
 
 
-def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
+def _tag_in_workers(batch: Batch, units: list[_Unit], jobs: int) -> Iterator:
     """Each unit's results, in order: chunks from ``jobs`` worker processes, large archives
     streamed here meanwhile.
 
@@ -154,24 +162,15 @@ def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(units)
-    queue: deque[tuple[list, Future | None]] = deque()
+    queue: deque[tuple[_Unit, Future | None]] = deque()
     with ProcessPoolExecutor(
         jobs, context, initializer=_worker_started, initargs=(os.getpid(),)
     ) as pool:
-
-        def fill() -> None:
-            while sum(future is not None for _, future in queue) < IN_FLIGHT * jobs:
-                unit = next(pending, None)
-                if unit is None:
-                    return
-                streamed = isinstance(unit, _Streamed)
-                queue.append((unit, None if streamed else pool.submit(tag_chunk, batch, unit)))
-
         try:
-            fill()
+            _submit_ahead(pool, batch, pending, queue, IN_FLIGHT * jobs)
             while queue:
                 unit, future = queue.popleft()
-                fill()
+                _submit_ahead(pool, batch, pending, queue, IN_FLIGHT * jobs)
                 if future is None:
                     yield from iter_chunk(batch, unit)
                 else:
@@ -187,6 +186,17 @@ def _tag_in_workers(batch: Batch, units: list[list], jobs: int) -> Iterator:
             for _, future in queue:
                 if future is not None:
                     future.cancel()
+
+
+def _submit_ahead(pool, batch: Batch, pending: Iterator[_Unit], queue: deque, ahead: int) -> None:
+    """Queue units until ``ahead`` of them are out with workers; a streamed unit is queued
+    without a future, to be tagged here in its turn."""
+    while sum(future is not None for _, future in queue) < ahead:
+        unit = next(pending, None)
+        if unit is None:
+            return
+        streamed = isinstance(unit, _Streamed)
+        queue.append((unit, None if streamed else pool.submit(tag_chunk, batch, unit)))
 
 
 def _worker_context():
@@ -251,26 +261,30 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def tag_chunk(batch: Batch, chunk: list[str | InputError]) -> list[dict | InputError]:
-    """Read and tag one chunk of inputs (runs in a worker process when jobs > 1)."""
+def tag_chunk(batch: Batch, chunk: _Unit) -> list[dict | InputError]:
+    """Read and tag one chunk of inputs or range of rows (in a worker when jobs > 1)."""
     return list(iter_chunk(batch, chunk))
 
 
-def iter_chunk(batch: Batch, chunk: list[str | InputError]) -> Iterator:
-    """Read and tag a chunk of inputs as a stream, each document within the time budget."""
+def iter_chunk(batch: Batch, chunk: _Unit) -> Iterator:
+    """Read and tag a chunk of inputs (or a range of rows) as a stream, each document
+    within the time budget."""
     tagger = load_tagger(batch.model_path, batch.thresholds)
-    options = batch.options
-    with time_limits(options.timeout):
-        # Unmatched specs stay in their place among the files' documents.
-        documents = read_within_budget(
-            chunk,
-            options.input_format,
-            options.text_field,
-            options.id_field,
-            options.max_bytes,
-            whole_page=options.whole_page,
-        )
+    with time_limits(batch.options.timeout):
+        documents = _documents(chunk, batch.options)
         yield from tagger.predict_documents(documents, passages=batch.passages)
+
+
+def _documents(chunk: _Unit, options: ReadOptions) -> Iterator:
+    if isinstance(chunk, RowRange):
+        rows = range_documents(chunk, options.text_field, options.id_field, options.max_bytes)
+        # A range that runs over loses the rest of its rows, not the rest of the file.
+        return within_budget(rows, chunk.name)
+    # Unmatched specs stay in their place among the files' documents.
+    return read_within_budget(
+        chunk, options.input_format, options.text_field, options.id_field, options.max_bytes,
+        whole_page=options.whole_page,
+    )  # fmt: skip
 
 
 def load_tagger(model_path: str | None, thresholds: dict[str, float]):
@@ -283,154 +297,3 @@ def _tagger(model_path: str | None, thresholds: tuple[tuple[str, float], ...]):
     from .predict import Tagger
 
     return Tagger.load(model_path, dict(thresholds))
-
-
-# ---------------------------------------------------------------- resuming
-
-#: The fields of a record of ``aitag predict``; a resumed file holds nothing else.
-RECORD_KEYS = frozenset(("id", "path", "labels", "scores", "primary", "model"))
-#: How every record line begins (``json.dumps`` keeps the key order of the record).
-RECORD_START = b'{"id": '
-
-
-@dataclass
-class ResumeState:
-    """What an output already holds, per input path: how many records, and a digest of
-    their ids in order.
-
-    Outputs are written in input order, so the records of a path are its first
-    documents: resuming skips that many of them and checks that their ids are the same.
-    Kept per path, not per record, so the state of an output of ten million rows is a
-    few numbers per file.
-    """
-
-    name: str = ""
-    size: int = 0  # bytes of whole records; a torn line after them is cut off
-    counts: dict[str, int] = field(default_factory=dict)
-    digests: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def add(self, path: str, doc_id: str) -> None:
-        self.counts[path] = self.counts.get(path, 0) + 1
-        self.digests[path] = _chain(self.digests.get(path, 0), doc_id)
-
-    def skipper(self, input_format: str = "auto") -> _Skipper:
-        """What one run over the inputs leaves out (each run starts from the whole state)."""
-        return _Skipper(self, input_format)
-
-
-class _Skipper:
-    def __init__(self, state: ResumeState, input_format: str):
-        self.state = state
-        self.input_format = input_format
-        self.left = {path: count for path, count in state.counts.items() if count > 0}
-
-    def drop_done_files(self, items: list) -> list:
-        """The inputs without the files that are one document each and already done.
-
-        Those are not read again. Rows of JSON Lines and CSV files (whose ids may be
-        anything, their own file's path too) are skipped by :meth:`skip_done` instead.
-        """
-        kept = []
-        for item in items:
-            whole = isinstance(item, str) and item != STDIN
-            if whole and self.left.get(item, 0) > 0 and not is_row_archive(item, self.input_format):
-                self.left[item] -= 1
-                continue
-            kept.append(item)
-        return kept
-
-    def skip_done(self, results: Iterable) -> Iterator:
-        """``results`` without the records the output already holds (and their warnings)."""
-        left, seen = self.left, {}
-        held = None  # a warning waits for its record: both go, or both stay
-        for item in results:
-            if isinstance(item, InputWarning):
-                held = item
-                continue
-            if isinstance(item, dict) and left.get(item["path"], 0) > 0:
-                path = item["path"]
-                left[path] -= 1
-                seen[path] = _chain(seen.get(path, 0), item["id"])
-                if left[path] == 0 and seen[path] != self.state.digests[path]:
-                    raise AitagError(
-                        f"{printable(self.state.name)}: its records of {printable(path)} are "
-                        f"not the first {self.state.counts[path]} of that input any more (it "
-                        "changed since); --resume cannot continue it: write a new output"
-                    )
-                held = None
-                continue
-            if held is not None:
-                yield held
-                held = None
-            yield item
-        if held is not None:
-            yield held
-
-
-def _chain(digest: int, doc_id: str) -> int:
-    step = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return (digest * 0x100000001B3 + int.from_bytes(step, "little")) % (1 << 64)
-
-
-def read_resume_state(
-    stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_BYTES
-) -> ResumeState:
-    """The :class:`ResumeState` of a JSON Lines output, read as a stream.
-
-    Every whole line must be a record of aitag; otherwise the file is not continued
-    (nothing in it is changed). A last line without its newline was torn by a kill:
-    ``size`` ends before it, so that it is cut off and its document tagged again. A line
-    may be a few times ``max_bytes`` long (a record with its passages), no longer.
-    """
-    state = ResumeState(name)
-    longest = 4 * max_bytes + (1 << 16)
-    number = 0
-    while True:
-        line = stream.readline(longest + 1)
-        if not line:
-            return state
-        number += 1
-        if not line.endswith(b"\n"):
-            if len(line) <= longest and _torn_record(line, state):
-                return state  # torn by a kill: cut off, done again
-            raise _not_ours(name, number)
-        record = _record(line)
-        if record is None:
-            raise _not_ours(name, number)
-        state.add(record["path"], record["id"])
-        state.size += len(line)
-
-
-def _torn_record(line: bytes, state: ResumeState) -> bool:
-    """Whether a last line without its newline is the start of a record of aitag."""
-    if len(line) >= len(RECORD_START):
-        return line.startswith(RECORD_START)
-    return state.total > 0 and RECORD_START.startswith(line)
-
-
-def _record(line: bytes) -> dict | None:
-    if not line.startswith(RECORD_START):
-        return None
-    try:
-        record = json.loads(line.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return None
-    ok = (
-        isinstance(record, dict)
-        and RECORD_KEYS <= record.keys() <= RECORD_KEYS | {"passages"}
-        and isinstance(record["path"], str)
-        and isinstance(record["id"], str)
-    )
-    return record if ok else None
-
-
-def _not_ours(name: str, number: int) -> InputError:
-    return InputError(
-        f"{name}:{number}",
-        "is not a record of aitag; --resume needs the file it wrote (nothing in this one "
-        "was changed)",
-    )

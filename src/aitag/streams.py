@@ -110,18 +110,25 @@ def read_within_budget(
         documents = read_files(
             [item], input_format, text_field, id_field, max_bytes, whole_page=whole_page
         )
-        read_so_far = 0
-        while True:
-            try:
-                with document_budget():
-                    document = next(documents, None)
-            except BudgetExceeded:
-                name = "<stdin>" if item == STDIN else item
-                if read_so_far:
-                    name = f"{name} (after {read_so_far} row(s); the rest was not read)"
-                yield InputError(name, over_budget_message())
-                break
-            if document is None:
-                break
-            read_so_far += 1
-            yield document
+        yield from within_budget(documents, "<stdin>" if item == STDIN else item)
+
+
+def within_budget(
+    documents: Iterator[Document | InputError], name: str
+) -> Iterator[Document | InputError]:
+    """The documents of one reader (a file, a range of rows), each read within the time
+    budget; one that runs over ends the reader with an error naming ``name``."""
+    read_so_far = 0
+    while True:
+        try:
+            with document_budget():
+                document = next(documents, None)
+        except BudgetExceeded:
+            if read_so_far:
+                name = f"{name} (after {read_so_far} row(s); the rest was not read)"
+            yield InputError(name, over_budget_message())
+            return
+        if document is None:
+            return
+        read_so_far += 1
+        yield document

@@ -96,9 +96,9 @@ class RecordWriter:
         return self
 
     def resume_state(self, max_bytes: int = DEFAULT_MAX_BYTES):
-        """What the output already holds (see :func:`aitag.batch.read_resume_state`); a line
+        """What the output already holds (see :func:`aitag.resume.read_resume_state`); a line
         torn by a kill is cut off, and writing continues after the last whole record."""
-        from ..batch import read_resume_state
+        from ..resume import read_resume_state
 
         assert self._file is not None and self.path is not None and self.append, (
             "resume needs a JSON Lines file"

@@ -24,10 +24,14 @@ def utf8_prefix(head: bytes) -> bool:
 
 
 def binary_lines(
-    handle: io.BufferedReader, name: str, max_bytes: int
+    handle: io.BufferedIOBase, name: str, max_bytes: int, first_line: int = 1
 ) -> Iterator[tuple[int, str | InputError]]:
-    """(line number, text or error) for each line; lines end at "\\n" only."""
-    number = 0
+    """(line number, text or error) for each line; lines end at "\\n" only.
+
+    ``first_line`` is the number of the handle's first line (a range of a larger file
+    numbers its lines as in the whole file).
+    """
+    number = first_line - 1
     while True:
         raw = handle.readline(max_bytes + 1)
         if not raw:
