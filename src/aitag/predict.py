@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +27,14 @@ from .persist import load_model
 from .readers import Document, text_document
 from .scoring import NgramScorer, ScoringModel
 from .streams import in_chunks
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .readers.located import Passage
+
+#: A record: the one shape every output has (see :class:`Tagger`).
+Record = dict[str, Any]
 
 #: Passages scored in one model call.
 SLICE_PASSAGES = 4096
@@ -41,7 +50,9 @@ class Tagger:
     ['GenAI']
     """
 
-    def __init__(self, model: ScoringModel, card: dict | None = None, name: str = "model"):
+    def __init__(
+        self, model: ScoringModel, card: dict[str, Any] | None = None, name: str = "model"
+    ):
         self.model = model
         self.card = card or {}
         self.name = name
@@ -71,14 +82,16 @@ class Tagger:
 
     # ------------------------------------------------------------ public API
 
-    def predict(self, texts: str | Iterable[str], passages: bool = False) -> list[dict]:
+    def predict(self, texts: str | Iterable[str], passages: bool = False) -> list[Record]:
         """Tag plain texts; one record per text (id = its position)."""
         if isinstance(texts, str):
             texts = [texts]
         documents = [text_document(text, doc_id=str(i)) for i, text in enumerate(texts)]
         return self.score_documents(documents, passages=passages)
 
-    def predict_frame(self, frame, text_col: str = "text", id_col: str | None = None):
+    def predict_frame(
+        self, frame: pd.DataFrame, text_col: str = "text", id_col: str | None = None
+    ) -> pd.DataFrame:
         """Tag a DataFrame's text column; returns one row per input row, in order.
 
         Columns: ``id``, ``labels`` (list), ``primary``, ``score_AI`` ... ``score_GenAI``,
@@ -99,16 +112,17 @@ class Tagger:
             _flat(next(scored) if ok else self._empty_record(doc_id))
             for doc_id, ok in zip(ids, valid)
         ]
-        return pd.DataFrame(rows, index=frame.index)
+        result: pd.DataFrame = pd.DataFrame(rows, index=frame.index)
+        return result
 
     def predict_documents(
         self, items: Iterable[Document | InputError], passages: bool = False
-    ) -> Iterator[dict | InputError | InputWarning]:
+    ) -> Iterator[Record | InputError | InputWarning]:
         """Stream records for documents, passing InputErrors through in their place; an
         InputWarning comes before the record of a document without prose."""
         return in_chunks(items, lambda documents: self.score_documents(documents, passages))
 
-    def score_documents(self, documents: list[Document], passages: bool = False) -> list[dict]:
+    def score_documents(self, documents: list[Document], passages: bool = False) -> list[Record]:
         """Records for documents: passage scores, then the document decision."""
         if not documents:
             return []
@@ -138,7 +152,7 @@ class Tagger:
             records.append(record)
         return records
 
-    def score_passages(self, texts: list[str], ids: list[str]) -> list[dict]:
+    def score_passages(self, texts: list[str], ids: list[str]) -> list[Record]:
         """Records for texts that are each one passage (labelled records), decided by the
         passage thresholds: the unit the guide labels and the passage model learns."""
         probabilities = passage_probabilities(self.model.passages, texts)
@@ -162,11 +176,13 @@ class Tagger:
 
     # ------------------------------------------------------------ records
 
-    def _labels(self, scores, thresholds: dict[str, float] | None = None) -> list[str]:
+    def _labels(
+        self, scores: np.ndarray | list[float], thresholds: dict[str, float] | None = None
+    ) -> list[str]:
         thresholds = self.thresholds if thresholds is None else thresholds
         return [label for j, label in enumerate(LABELS) if scores[j] >= thresholds[label]]
 
-    def _record(self, document: Document, scores: list[float], coverage: np.ndarray) -> dict:
+    def _record(self, document: Document, scores: list[float], coverage: np.ndarray) -> Record:
         labels = self._labels(scores)
         primary = (
             max(labels, key=lambda label: coverage[LABELS.index(label)]) if labels else NO_LABEL
@@ -180,7 +196,7 @@ class Tagger:
             "model": self.name,
         }
 
-    def _passage_record(self, passage, scores: np.ndarray) -> dict:
+    def _passage_record(self, passage: Passage, scores: np.ndarray) -> Record:
         labels = self._labels(scores, self.passage_thresholds)
         primary = max(labels, key=lambda label: scores[LABELS.index(label)]) if labels else NO_LABEL
         return {
@@ -195,7 +211,7 @@ class Tagger:
             "text": passage.text,
         }
 
-    def _empty_record(self, doc_id: str, path: str = "", passages: bool = False) -> dict:
+    def _empty_record(self, doc_id: str, path: str = "", passages: bool = False) -> Record:
         record = {
             "id": doc_id,
             "path": path,
@@ -209,11 +225,11 @@ class Tagger:
         return record
 
 
-def _scores(values) -> dict[str, float]:
+def _scores(values: np.ndarray | list[float]) -> dict[str, float]:
     return {label: round(float(value), 4) for label, value in zip(LABELS, values)}
 
 
-def _flat(record: dict) -> dict:
+def _flat(record: Record) -> Record:
     row = {"id": record["id"], "labels": record["labels"], "primary": record["primary"]}
     row.update({f"score_{label}": record["scores"][label] for label in LABELS})
     row["model"] = record["model"]

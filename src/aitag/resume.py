@@ -75,7 +75,8 @@ class _Skipper:
 
     def skip_done(self, results: Iterable) -> Iterator:
         """``results`` without the records the output already holds (and their warnings)."""
-        left, seen = self.left, {}
+        left = self.left
+        seen: dict[str, int] = {}
         held = None  # a warning waits for its record: both go, or both stay
         for item in results:
             if isinstance(item, InputWarning):
