@@ -7,7 +7,7 @@ import pytest
 from conftest import RAW
 
 from aitag.labels import LABELS
-from aitag.readers import read_documents
+from aitag.readers import read_documents, text_document
 
 CLEAR_CASES = [
     (
@@ -130,3 +130,32 @@ def test_a_few_words_never_vote_alone(tagger, text):
     """A heading-like line puts all its weight on a word or two; it never decides alone."""
     (record,) = tagger.predict([text])
     assert record["labels"] == [] and max(record["scores"].values()) < 0.5
+
+
+def test_records_name_the_model_by_its_card(tagger, model_path):
+    assert tagger.card["name"] == model_path.stem == tagger.name
+    (record,) = tagger.predict(["Roast the carrots until they are soft and sweet."])
+    assert record["model"] == model_path.stem
+
+
+def test_a_frame_row_that_is_not_text_gets_an_empty_record(tagger):
+    frame = pd.DataFrame({"text": [None, "   ", 3.5], "key": ["a", "b", "c"]})
+    result = tagger.predict_frame(frame, id_col="key")
+    assert result["id"].tolist() == ["a", "b", "c"]
+    assert result["model"].tolist() == [tagger.name] * 3
+    for label in LABELS:
+        assert result[f"score_{label}"].tolist() == [0.0, 0.0, 0.0]
+    assert result["primary"].tolist() == ["none"] * 3
+
+
+def test_predict_documents_adds_passages_only_when_asked(tagger):
+    document = text_document("The model drafts replies from a prompt and the thread so far.")
+    (plain,) = tagger.predict_documents([document])
+    (detailed,) = tagger.predict_documents([document], passages=True)
+    assert "passages" not in plain and len(detailed["passages"]) == 1
+
+
+def test_passage_probabilities_of_no_texts_is_an_empty_matrix(tagger):
+    from aitag.predict import passage_probabilities
+
+    assert passage_probabilities(tagger.model.passages, []).shape == (0, len(LABELS))

@@ -242,3 +242,88 @@ def test_word_counts_logit_and_the_document_decision_by_hand():
     # (x - mean) / scale = [2, 1]; linear = 3 + intercept
     found = decision.predict_proba(np.array([[2.0, 3.0]]))
     assert found[0].tolist() == pytest.approx([1 / (1 + np.exp(-v)) for v in (4, 3, 2, 5)])
+
+
+# ------------------------------------------------------------ document features by hand
+
+
+def _lg(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def test_document_features_by_hand():
+    """Every feature of documents built to tell each rule apart: a tie at the best, a
+    passage of exactly ten words (long), short passages that score highest, a document
+    without prose, one with a single long passage, one with exactly two."""
+    from aitag.decision import FEATURE_NAMES, document_features
+
+    passages = [
+        # document 0: four passages
+        (12, [0.8, 0.3, 0.5, 0.1]),
+        (10, [0.6, 0.7, 0.5, 0.2]),  # exactly MIN_PROSE_WORDS: long
+        (5, [0.95, 0.9, 0.2, 0.99]),  # short, highest on three tags
+        (20, [0.8, 0.1, 0.4, 0.3]),  # ties the best on AI
+        # document 1 has no passages
+        # document 2: one long passage and a short one
+        (15, [0.7, 0.2, 0.9, 0.4]),
+        (3, [0.1, 0.99, 0.1, 0.1]),
+        # document 3: exactly two long passages
+        (30, [0.9, 0.9, 0.9, 0.9]),
+        (30, [0.7, 0.6, 0.2, 0.3]),
+    ]
+    words = np.array([w for w, _ in passages], dtype=np.float64)
+    probabilities = np.array([p for _, p in passages])
+    features = document_features(probabilities, words, np.array([4, 0, 2, 2]))
+    assert features.shape == (4, len(FEATURE_NAMES))
+    found = {name: features[:, k] for k, name in enumerate(FEATURE_NAMES)}
+    lg = np.vectorize(_lg)
+    expected = {
+        "best": [lg([0.8, 0.7, 0.5, 0.3]), [-9.0] * 4, lg([0.7, 0.2, 0.9, 0.4]), lg([0.9] * 4)],
+        # AI: both passages at 0.8 are set aside, so the second is 0.6; a document with
+        # one long passage has its best as its second; with two, the other one.
+        "second": [
+            lg([0.6, 0.3, 0.4, 0.2]),
+            [-9.0] * 4,
+            lg([0.7, 0.2, 0.9, 0.4]),
+            lg([0.7, 0.6, 0.2, 0.3]),
+        ],
+        "best_short": [lg([0.95, 0.9, 0.2, 0.99]), [-9.0] * 4, lg([0.1, 0.99, 0.1, 0.1]), [-9.0] * 4],
+        # Long passages above even odds: a score of exactly 0.5 does not support a tag.
+        "support": [
+            np.log1p([3, 1, 0, 0]),
+            [0.0] * 4,
+            np.log1p([1, 0, 1, 0]),
+            np.log1p([2, 2, 1, 1]),
+        ],
+    }  # fmt: skip
+    for name in ("best", "second", "best_short", "support"):
+        for j, label in enumerate(LABELS):
+            column = found[f"{name}_{label}"]
+            want = [expected[name][doc][j] for doc in range(4)]
+            assert column.tolist() == pytest.approx(want, abs=1e-9), (name, label)
+
+
+def test_temper_leaves_passages_of_ten_words_or_more_exactly_as_scored():
+    from aitag.decision import temper
+
+    scores = np.array([[1.0, 0.0, 0.9, 0.5], [0.9, 0.1, 0.99, 0.3], [0.9, 0.1, 0.99, 0.3]])
+    tempered = temper(scores, np.array([10.0, 15.0, 5.0]))
+    assert tempered[:2].tolist() == scores[:2].tolist()
+    assert tempered[2].tolist() == pytest.approx(tempered_row([0.9, 0.1, 0.99, 0.3], 5))
+
+
+def tempered_row(scores: list[float], words: int) -> list[float]:
+    return [1 / (1 + math.exp(-math.log(p / (1 - p)) * words / 10)) for p in scores]
+
+
+def test_document_thresholds_decide_documents_when_the_model_has_a_document_stage():
+    tagger = tagger_of(SCORES, documents=[0.6, 0.6, 0.6, 0.6])
+    tagger.model.document_thresholds = np.array([0.7, 0.5, 0.7, 0.5])
+    tagger = Tagger(tagger.model, name="fixed")
+    assert tagger.thresholds == {"AI": 0.7, "ML": 0.5, "LLM": 0.7, "GenAI": 0.5}
+    assert tagger.passage_thresholds == dict.fromkeys(LABELS, 0.5)
+    (record,) = tagger.predict(LONG)
+    assert record["labels"] == ["ML", "GenAI"]
+    # Without a document stage, a document is decided against the passage thresholds.
+    plain = tagger_of(SCORES)
+    assert plain.thresholds == plain.passage_thresholds
