@@ -117,12 +117,6 @@ def test_sentence_splitting_is_linear():
     check(sentence_spans, long_sentences, 3000)
 
 
-@pytest.mark.xfail(
-    reason="the audit's own steps (src/aitag/audit/) are being rewritten by the audit "
-    "engineer: each mention's prefix is searched again, and each sentence masks its "
-    "whole passage again",
-    strict=False,
-)
 def test_auditing_a_paragraph_of_long_sentences_is_linear(tagger):
     from aitag.audit import Auditor
     from aitag.readers import text_document
