@@ -64,3 +64,31 @@ def test_a_tag_without_positives_is_scored_flat():
     targets[:, 0] = 0
     model = PassageModel(folds=2).fit(texts, targets)
     assert np.all(model.predict_proba(texts[:5])[:, 0] < 0.01)
+
+
+def test_the_estimators_are_scikit_learn_estimators():
+    """clone, Pipeline and GridSearchCV take PassageModel and DocumentModel as they are."""
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+
+    from aitag.model import DocumentModel
+
+    texts, targets = small_set()
+    model = PassageModel(C=2.0, folds=2)
+    copy = clone(model)
+    assert copy is not model and copy.get_params() == model.get_params()
+    assert not hasattr(copy, "scorer_")
+
+    pipeline = Pipeline([("tag", PassageModel(folds=2))]).fit(texts, targets)
+    fitted = pipeline.named_steps["tag"]
+    assert pipeline.predict(texts[:5]).tolist() == fitted.predict(texts[:5]).tolist()
+
+    search = GridSearchCV(PassageModel(folds=2), {"C": [1.0, 4.0]}, cv=2).fit(texts, targets)
+    assert search.best_params_["C"] in (1.0, 4.0)
+    assert search.best_estimator_.predict(texts[:3]).shape == (3, targets.shape[1])
+
+    rng = np.random.default_rng(0)
+    features, labels = rng.normal(size=(60, 16)), rng.integers(0, 2, size=(60, 4))
+    decision = clone(DocumentModel(folds=2)).fit(features, labels)
+    assert decision.predict(features).shape == (60, 4)
