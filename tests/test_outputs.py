@@ -117,7 +117,7 @@ def test_atomic_writes_keep_a_link_and_refuse_a_folder(tmp_path):
 
 def test_resume_refuses_a_file_aitag_did_not_write_and_changes_nothing(run, rows, tmp_path):
     for content in (b"my notes\nno newline at the end", b"{", b'{"id": 1}\n', b"\xff\xfe\x00"):
-        notes = tmp_path / "notes.jsonl"
+        notes = tmp_path / "notes.txt"
         notes.write_bytes(content)
         result = run("predict", rows, "-o", notes, "--resume")
         assert result.exit_code == 2 and "not a record of aitag" in result.output, content
@@ -235,3 +235,13 @@ def test_jobs_are_capped_at_the_cores(model_path, tmp_path, monkeypatch):
     )
     assert len(records) == 4
     assert started == [] or started[0] <= batch_module.default_jobs()
+
+
+def test_resume_writes_json_lines_whatever_the_output_is_called(run, rows, tmp_path):
+    out = tmp_path / "tagged.txt"  # .txt alone would ask for a table
+    first = run("predict", rows, "-o", out, "--resume")
+    assert first.exit_code == 0, first.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines and all(line.startswith("{") for line in lines)
+    again = run("predict", rows, "-o", out, "--resume")
+    assert again.exit_code == 0 and out.read_text(encoding="utf-8").splitlines() == lines

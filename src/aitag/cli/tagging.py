@@ -64,7 +64,8 @@ if TYPE_CHECKING:
 @click.option(
     "--resume",
     is_flag=True,
-    help="Skip documents already in --output (JSON Lines) and append the rest.",
+    help="Skip documents already in --output and append the rest; the output is JSON Lines "
+    "whatever its name, and only a file of aitag records is continued.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option(
@@ -85,7 +86,9 @@ def predict(
     from ..batch import Batch, ReadOptions, default_jobs, load_tagger, run_batch
     from ..formats.records import RecordWriter, output_format
 
-    if fmt is None:
+    if fmt is None and resume:
+        fmt = "jsonl"  # only JSON Lines can be resumed, whatever the file is called
+    elif fmt is None:
         fmt = output_format(output) or ("table" if sys.stdout.isatty() else "jsonl")
     if resume and (output is None or fmt != "jsonl"):
         raise click.UsageError("--resume needs --output FILE in jsonl format")
