@@ -132,10 +132,20 @@ def test_a_few_words_never_vote_alone(tagger, text):
     assert record["labels"] == [] and max(record["scores"].values()) < 0.5
 
 
-def test_records_name_the_model_by_its_card(tagger, model_path):
+def test_records_name_the_model_by_its_card(model_path):
+    from aitag import Tagger
+
+    tagger = Tagger.load(model_path)
     assert tagger.card["name"] == model_path.stem == tagger.name
     (record,) = tagger.predict(["Roast the carrots until they are soft and sweet."])
     assert record["model"] == model_path.stem
+    unnamed = Tagger(tagger.model)
+    assert unnamed.card == {} and unnamed.name == "model"
+
+
+def test_a_threshold_out_of_range_is_refused_naming_its_tag(tagger):
+    with pytest.raises(ValueError, match="threshold for GenAI must be between 0 and 1"):
+        tagger.set_threshold("GenAI", 1.5)
 
 
 def test_a_frame_row_that_is_not_text_gets_an_empty_record(tagger):

@@ -186,11 +186,13 @@ def test_record_fields():
 def test_each_passage_record_has_its_own_scores_across_documents():
     third = "third passage of the first document here"
     scores = {**SCORES, third: [0.2, 0.3, 0.4, 0.5]}
-    records = tagger_of(scores).predict([f"{LONG}\n\n{SHORT}\n\n{third}", SHORT], passages=True)
+    records = tagger_of(scores).predict(
+        [f"{LONG}\n\n{SHORT}\n\n{third}", f"{third}\n\n{LONG}"], passages=True
+    )
     found = [[list(p["scores"].values()) for p in r["passages"]] for r in records]
     # Passages under ten words are tempered (five words: half the log odds; seven: 0.7).
     short, third_tempered = tempered(scores[SHORT], 5), tempered(scores[third], 7)
-    assert found == [[scores[LONG], short, third_tempered], [short]]
+    assert found == [[scores[LONG], short, third_tempered], [third_tempered, scores[LONG]]]
 
 
 def test_without_a_document_stage_a_document_scores_as_its_best_passage():

@@ -211,18 +211,16 @@ class Tagger:
             "text": passage.text,
         }
 
-    def _empty_record(self, doc_id: str, path: str = "", passages: bool = False) -> Record:
-        record = {
+    def _empty_record(self, doc_id: str) -> Record:
+        """The record of a frame row that holds no text (it has no file)."""
+        return {
             "id": doc_id,
-            "path": path,
+            "path": "",
             "labels": [],
             "scores": dict.fromkeys(LABELS, 0.0),
             "primary": NO_LABEL,
             "model": self.name,
         }
-        if passages:
-            record["passages"] = []
-        return record
 
 
 def _scores(values: np.ndarray | list[float]) -> dict[str, float]:
