@@ -23,7 +23,7 @@ import numpy as np
 from .errors import InputError, InputWarning
 from .features import ENTITY_MARK
 from .labels import LABELS
-from .predict import Tagger
+from .predict import Tagger, text_slices
 from .readers import Document
 from .streams import in_chunks
 
@@ -84,15 +84,9 @@ SLICE_CHARACTERS = 1_000_000
 
 def passage_contributions(model, texts: list[str]) -> Iterator[tuple[int, Contributions]]:
     """(index, contributions) of each text, worked out a slice of texts at a time."""
-    start = 0
-    while start < len(texts):
-        end, size = start, 0
-        while end < len(texts) and (end == start or size + len(texts[end]) <= SLICE_CHARACTERS):
-            size += len(texts[end])
-            end += 1
+    for start, end in text_slices(texts, SLICE_CHARACTERS):
         for offset, found in enumerate(contributions(model, texts[start:end])):
             yield start + offset, found
-        start = end
 
 
 class Explainer:

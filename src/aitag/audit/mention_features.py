@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..labels import LABELS, is_ancestor
+from ..predict import text_slices
 from ..sentences import sentence_spans
 from .entities import Entity
 from .mentions import Mention, mask_terms, scan_mentions
@@ -121,9 +122,16 @@ def _tokens(sentence: str, lo: int, mentions: list[Mention], entities: list[Enti
     return tokens, positions
 
 
+#: A word longer than this is cut in the features: no word the model learned is near
+#: it, and a feature key per mention would otherwise copy a word of any length.
+MAX_WORD = 40
+
+
 def _word(token, focus: str) -> str:
     if isinstance(token, str):
-        return "_neg_" if token in _NEGATIONS or token.endswith("n't") else token
+        if token in _NEGATIONS or token.endswith("n't"):
+            return "_neg_"
+        return token[:MAX_WORD]
     if token[0] == "e":
         return f"<product:{_role(focus, token[1])}>"
     if token[2] is not None:
@@ -238,7 +246,9 @@ def passage_candidates(
     passages = sorted({u[0] for u in units})
     row = {p: len(masked) + i for i, p in enumerate(passages)}
     masked += [mask_terms(texts[p][0]) for p in passages]
-    scores = scorer.predict_proba(masked)
+    # Scored a slice at a time, as prediction does: one call over a huge document's
+    # sentences and passages would hold working arrays of twenty times its size.
+    scores = np.vstack([scorer.predict_proba(masked[a:b]) for a, b in text_slices(masked)])
     candidates = []
     for k, (p, lo, hi, mentions, entities) in enumerate(units):
         sentence = texts[p][0][lo:hi]
