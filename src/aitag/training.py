@@ -98,15 +98,16 @@ def train(
         estimator.fit(data.texts, data.targets, data.known, groups, data.weights)
     except ValueError as error:  # e.g. texts of punctuation alone: no vocabulary to learn
         raise CorpusError(f"{corpus}: cannot train on these records ({error})") from None
+    record_scores = _record_scores(estimator, train_set)
     model = ScoringModel(
-        estimator.scorer_, _record_thresholds(estimator, train_set), estimator.get_params()
+        estimator.scorer_, _record_thresholds(record_scores, train_set), estimator.get_params()
     )
     model.audit = fit_audit_arrays(corpus, estimator.scorer_, folds, seed)
     card: dict = {
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "corpus": _corpus_card(corpus, records, train_set, test_set, train_docs, test_docs),
         "libraries": _versions(),
-        "cross_validation": _passage_cv(train_set, estimator, model.thresholds),
+        "cross_validation": _passage_cv(train_set, record_scores, model.thresholds),
     }
     if train_docs:
         features = _out_of_fold_features(data, estimator, train_docs, read_train)
@@ -165,10 +166,14 @@ def _passage_set(
     return _PassageSet(texts, np.vstack(targets), np.vstack(known), groups, np.concatenate(weights))
 
 
-def _record_thresholds(estimator: PassageModel, records: list[Record]) -> np.ndarray:
-    """Passage thresholds tuned on the labelled passages alone: the unit they decide,
-    scored as prediction scores them (short ones tempered)."""
-    scores = temper(estimator.oof_scores_[: len(records)], word_counts([r.text for r in records]))
+def _record_scores(estimator: PassageModel, records: list[Record]) -> np.ndarray:
+    """Out-of-fold scores of the labelled passages (the first texts the estimator was
+    fitted on), as prediction scores them: short ones tempered."""
+    return temper(estimator.oof_scores_[: len(records)], word_counts([r.text for r in records]))
+
+
+def _record_thresholds(scores: np.ndarray, records: list[Record]) -> np.ndarray:
+    """Passage thresholds tuned on the labelled passages alone: the unit they decide."""
     targets = label_matrix([r.labels for r in records])
     return np.array([best_threshold(targets[:, j], scores[:, j]) for j in range(len(LABELS))])
 
@@ -189,16 +194,15 @@ def _out_of_fold_features(
         if held_docs:
             features[held_docs] = document_inputs(scorer, [read[i] for i in held_docs])
             scored[held_docs] = True
-    # A document without prose was no training text: its features (all but its title's
-    # score) do not depend on the model.
+    # A document without prose was no training text: its features do not depend on the
+    # model.
     rest = np.flatnonzero(~scored).tolist()
     if rest:
         features[rest] = document_inputs(estimator.scorer_, [read[i] for i in rest])
     return features
 
 
-def _passage_cv(records: list[Record], estimator: PassageModel, thresholds: np.ndarray) -> dict:
-    scores = temper(estimator.oof_scores_[: len(records)], word_counts([r.text for r in records]))
+def _passage_cv(records: list[Record], scores: np.ndarray, thresholds: np.ndarray) -> dict:
     out_of_fold = [
         [label for j, label in enumerate(LABELS) if row[j] >= thresholds[j]] for row in scores
     ]
