@@ -36,11 +36,6 @@ if TYPE_CHECKING:
 #: A record: the one shape every output has (see :class:`Tagger`).
 Record = dict[str, Any]
 
-#: Characters of passages scored in one model call. The scorer's working arrays take
-#: about twenty bytes per character of text, so a slice costs about 20 MB however long
-#: a document is; an archive's chunk of ordinary posts is one or two calls.
-SLICE_CHARACTERS = 1_000_000
-
 
 class Tagger:
     """A loaded model with its thresholds, ready to tag texts and documents.
@@ -241,27 +236,11 @@ def passage_probabilities(
 ) -> np.ndarray:
     """Each text's passage score per tag, short texts tempered (:func:`decision.temper`).
 
-    Scored a slice at a time (:func:`text_slices`): slices bound memory when one huge
-    document has tens of thousands of passages. ``words`` are the texts' word counts,
-    when known already.
+    ``words`` are the texts' word counts, when known already.
     """
     if not texts:
         return np.zeros((0, len(LABELS)))
-    raw = np.vstack([scorer.predict_proba(texts[start:end]) for start, end in text_slices(texts)])
-    return temper(raw, word_counts(texts) if words is None else words)
-
-
-def text_slices(texts: list[str], limit: int = SLICE_CHARACTERS) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of consecutive slices of ``texts`` of at most ``limit`` characters
-    each (a longer text is a slice of its own)."""
-    start = 0
-    while start < len(texts):
-        end, size = start, 0
-        while end < len(texts) and (end == start or size + len(texts[end]) <= limit):
-            size += len(texts[end])
-            end += 1
-        yield start, end
-        start = end
+    return temper(scorer.predict_proba(texts), word_counts(texts) if words is None else words)
 
 
 def document_inputs(scorer: NgramScorer, documents: list[Document]) -> np.ndarray:

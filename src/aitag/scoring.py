@@ -8,6 +8,7 @@ numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,24 @@ from .decision import FEATURE_NAMES, DocumentDecision
 from .features import ENTITY_MARK
 from .labels import LABELS
 from .ngrams import NgramIndex
+
+#: Characters of text scored in one pass. The working arrays take about twenty bytes per
+#: character, so a pass costs about 20 MB however long a document is; a chunk of ordinary
+#: posts is one or two passes.
+SLICE_CHARACTERS = 1_000_000
+
+
+def text_slices(texts: list[str], limit: int = SLICE_CHARACTERS) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of consecutive slices of ``texts`` of at most ``limit`` characters
+    each (a longer text is a slice of its own)."""
+    start = 0
+    while start < len(texts):
+        end, size = start, 0
+        while end < len(texts) and (end == start or size + len(texts[end]) <= limit):
+            size += len(texts[end])
+            end += 1
+        yield start, end
+        start = end
 
 
 class NgramScorer:
@@ -96,9 +115,15 @@ class NgramScorer:
         return rows, term_ids, weights / np.where(norms > 0, norms, 1.0)[rows]
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
-        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients.
+        """Linear scores, shape (len(texts), n_labels): TF-IDF (l2) times coefficients,
+        worked out a slice of texts at a time (:func:`text_slices`), so memory stays
+        bounded however long one document is."""
+        if len(texts) <= 1 or sum(map(len, texts)) <= SLICE_CHARACTERS:
+            return self._decision_function(texts)
+        return np.vstack([self._decision_function(texts[a:b]) for a, b in text_slices(texts)])
 
-        The same arithmetic as :meth:`features` followed by a product with the
+    def _decision_function(self, texts: list[str]) -> np.ndarray:
+        """The same arithmetic as :meth:`features` followed by a product with the
         coefficients, rearranged for speed: with ``tf = 1 + log(count)``, a text's score is
         ``sum(tf * idf * coef) / sqrt(sum(tf**2 * idf**2))``. One gather of every term's
         ``idf * coef`` and one sum per run of a text's terms give every numerator.

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..labels import LABELS, is_ancestor
-from ..predict import text_slices
 from ..sentences import sentence_spans
 from .entities import Entity
 from .mentions import Mention, mask_terms, scan_mentions
@@ -246,9 +245,7 @@ def passage_candidates(
     passages = sorted({u[0] for u in units})
     row = {p: len(masked) + i for i, p in enumerate(passages)}
     masked += [mask_terms(texts[p][0]) for p in passages]
-    # Scored a slice at a time, as prediction does: one call over a huge document's
-    # sentences and passages would hold working arrays of twenty times its size.
-    scores = np.vstack([scorer.predict_proba(masked[a:b]) for a, b in text_slices(masked)])
+    scores = scorer.predict_proba(masked)
     candidates = []
     for k, (p, lo, hi, mentions, entities) in enumerate(units):
         sentence = texts[p][0][lo:hi]
