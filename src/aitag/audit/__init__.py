@@ -12,7 +12,21 @@ words and places each finding.
 
 from __future__ import annotations
 
-from .auditor import Auditor
+from typing import TYPE_CHECKING, Any
+
 from .rules import LEVELS, SEVERITY, level_at_least
 
+if TYPE_CHECKING:
+    from .auditor import Auditor
+
 __all__ = ["LEVELS", "SEVERITY", "Auditor", "level_at_least"]
+
+
+def __getattr__(name: str) -> Any:
+    # The auditor (its patterns and vetoes) is imported when asked for: loading a model
+    # file checks its mention model, and `aitag predict` should not pay for the rest.
+    if name == "Auditor":
+        from .auditor import Auditor
+
+        return Auditor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
