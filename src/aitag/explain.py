@@ -23,8 +23,9 @@ import numpy as np
 from .errors import InputError, InputWarning
 from .features import ENTITY_MARK
 from .labels import LABELS
-from .predict import Tagger, text_slices
+from .predict import Tagger
 from .readers import Document
+from .scoring import text_slices
 from .streams import in_chunks
 
 #: N-grams shown per tag and direction (pushing the score up, pushing it down).
@@ -142,14 +143,12 @@ class Explainer:
                 record["passages"][index]["explanations"] = {
                     label: found.top(label, self.top) for label in LABELS
                 }
-        # Every tag has a best passage: the document has passages, and -inf is beaten.
-        chosen = [entry for entry in best if entry is not None]
-        record["explanations"] = {
-            label: chosen[j][1].top(label, self.top) for j, label in enumerate(LABELS)
-        }
-        record["explained_by"] = {
-            label: _where(record["passages"][chosen[j][0]]) for j, label in enumerate(LABELS)
-        }
+        record["explanations"], record["explained_by"] = {}, {}
+        for label, entry in zip(LABELS, best):
+            assert entry is not None  # the document has passages: each tag has a best one
+            index, found = entry
+            record["explanations"][label] = found.top(label, self.top)
+            record["explained_by"][label] = _where(record["passages"][index])
         if not passages:
             del record["passages"]
         return record
