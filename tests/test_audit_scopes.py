@@ -12,7 +12,9 @@ import time
 import pytest
 
 from aitag.audit import Auditor
+from aitag.audit.claims import stated_nestings
 from aitag.audit.mentions import scan_mentions
+from aitag.audit.rules import INVERTED_HIERARCHY, VAGUE_TERM, WRONG_TERM
 from aitag.readers import read_documents, text_document
 
 
@@ -114,3 +116,53 @@ def test_cost_grows_linearly_on_hostile_text(auditor, unit):
     seconds(200)  # warm up
     small, large = seconds(4000), seconds(16000)
     assert large < 8 * small + 0.5, (small, large)  # 4x the text: linear, with slack
+
+
+@pytest.mark.parametrize(
+    ("sentence", "concepts"),
+    [
+        ("Machine learning is a subfield of AI.", {"ML", "AI"}),
+        ("Generative AI, in short, is a kind of machine learning.", {"GenAI", "ML"}),
+        ("AI includes machine learning.", {"AI", "ML"}),
+        ("AI is a subset of machine learning.", set()),  # inverted: not stated rightly
+        ("Machine learning is not a subfield of AI.", set()),  # negated
+        ("Is machine learning a subfield of AI?", set()),  # asked
+    ],
+)
+def test_nesting_stated_rightly_names_both_concepts(sentence, concepts):
+    mentions, _ = scan_mentions(sentence)
+    assert stated_nestings(sentence, [m for m in mentions if m.scope is None]) == concepts
+
+
+def _paragraphs(*paragraphs):
+    return text_document("\n\n".join(paragraphs))
+
+
+def test_a_loose_sibling_framing_is_not_flagged_where_the_document_states_the_nesting(auditor):
+    # The mention model reads "different things" as flattening the nesting; an author who
+    # says in the next paragraph that ML is a subfield of AI has it right.
+    loose = "Machine learning and artificial intelligence are different things."
+    right = "Machine learning is a subfield of AI that builds models which learn from data."
+    assert [f["rule"] for f in auditor.audit_text(loose)] == [INVERTED_HIERARCHY]
+    assert auditor.audit(_paragraphs(loose, right))["findings"] == []
+
+
+def test_an_umbrella_term_is_not_vague_where_the_document_names_the_concept(auditor):
+    vague = "Our AI is trained on past transactions to flag fraud and predict risky payments."
+    elsewhere = "The team chose gradient boosting after comparing three machine learning methods."
+    (finding,) = auditor.audit_text(vague)
+    assert (finding["rule"], finding["concept"]) == (VAGUE_TERM, "ML")
+    assert auditor.audit(_paragraphs(vague, "Results follow below.", elsewhere))["findings"] == []
+    # A concept named only inside a name is not the author's word for it.
+    named_only = "The fraud team moved its notebooks to Vertex AI and Core ML Tools last year."
+    assert [f["rule"] for f in auditor.audit(_paragraphs(vague, named_only))["findings"]] == [
+        VAGUE_TERM
+    ]
+
+
+def test_a_term_naming_a_running_component_is_not_a_wrong_term(auditor):
+    wrong = "Our LLM predicts customer churn from purchase history, tenure and account features."
+    (finding,) = auditor.audit_text(wrong)
+    assert finding["rule"] == WRONG_TERM
+    component = wrong.replace("Our LLM predicts", "Our LLM server predicts")
+    assert auditor.audit_text(component) == []

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from ..errors import InputError, InputWarning
 from ..readers import Document, text_document
 from ..streams import in_chunks
-from .claims import not_all_correct
+from .claims import not_all_correct, stated_nestings
 from .findings import located, place, term_finding
 from .mention_features import Candidate, passage_candidates, sentence_units
 from .mention_model import CLASSES, MentionModel, misuse_scores
 from .pattern_findings import mechanism_finding, pattern_findings, shifted
-from .rules import INVERTED_HIERARCHY, LEVELS
+from .rules import INVERTED_HIERARCHY, LEVELS, VAGUE_TERM
 from .vetoes import allowed
 
 #: Documents audited together (one model call for all their passages and sentences).
@@ -108,15 +108,21 @@ class Auditor:
                 owners.append((d, passage))
                 texts.append((passage.text, passage.marks))
         findings: list[list[dict]] = [[] for _ in documents]
-        for p, found in self._findings(texts):
+        for p, found in self._findings(texts, [d for d, _ in owners]):
             d, passage = owners[p]
             findings[d].extend(located(passage, **f) for f in found)
         return [_record(document, found, passages) for document, found in zip(documents, findings)]
 
-    def _findings(self, texts: list[tuple[str, tuple]]) -> Iterator[tuple[int, list[dict]]]:
-        """(passage index, findings) for each passage with findings."""
+    def _findings(
+        self, texts: list[tuple[str, tuple]], document_of: list[int]
+    ) -> Iterator[tuple[int, list[dict]]]:
+        """(passage index, findings) for each passage with findings; ``document_of`` gives
+        each passage's document."""
         model = self._model()
         reading = _read_patterns(texts)
+        # What the author says anywhere in a document bears on each of its passages.
+        named = _by_document(reading.named, document_of)
+        reading.nested = _by_document(reading.nested, document_of)
         scorer = getattr(self.tagger.model, "passages", self.tagger.model)
         candidates = passage_candidates(texts, scorer, reading.units)
         proba = model.predict_proba([c.features for c in candidates]) if model else None
@@ -129,7 +135,12 @@ class Auditor:
             if finding:
                 reading.claimed.add(where)
                 reading.by_passage.setdefault(candidate.passage, []).append(finding)
-        yield from sorted(reading.by_passage.items())
+        for p, found in sorted(reading.by_passage.items()):
+            # An umbrella term in a document that names, elsewhere, the very concept it is
+            # said to stand for is the author's choice of word, not a confusion of concepts.
+            kept = [f for f in found if f["rule"] != VAGUE_TERM or f["concept"] not in named[p]]
+            if kept:
+                yield p, kept
 
     def _candidate_finding(
         self, texts, candidate: Candidate, row, model, reading: _Reading
@@ -139,7 +150,16 @@ class Auditor:
         if row is not None:
             finding = self._model_finding(texts, candidate, row, model, reading.used)
             where = (candidate.passage, candidate.lo)
-            if finding and finding["rule"] == INVERTED_HIERARCHY and where in reading.correct:
+            if (
+                finding
+                and finding["rule"] == INVERTED_HIERARCHY
+                and (
+                    where in reading.correct
+                    or candidate.mention.concept in reading.nested.get(candidate.passage, ())
+                )
+            ):
+                # The document states this concept's place rightly elsewhere ("ML is a
+                # subfield of AI"): "related but distinct" beside it is loose, not wrong.
                 finding = None
         return finding or mechanism_finding(texts, candidate, reading.used)
 
@@ -164,6 +184,8 @@ class _Reading:
     claimed: set[tuple[int, int]] = field(default_factory=set)  # sentences with a finding
     correct: set[tuple[int, int]] = field(default_factory=set)  # nesting stated rightly
     used: dict[int, set[str]] = field(default_factory=dict)  # concepts each passage names
+    named: dict[int, set[str]] = field(default_factory=dict)  # ... as the author's own word
+    nested: dict[int, set[str]] = field(default_factory=dict)  # concepts placed rightly
 
 
 def _read_patterns(texts: list[tuple[str, tuple]]) -> _Reading:
@@ -174,7 +196,10 @@ def _read_patterns(texts: list[tuple[str, tuple]]) -> _Reading:
             reading.units.append((p, lo, hi, mentions, entities))
             uses = [m for m in mentions if m.scope is None]
             reading.used.setdefault(p, set()).update(m.concept for m in mentions)
-            if not_all_correct(text[lo:hi], [shifted(m, -lo) for m in uses]):
+            reading.named.setdefault(p, set()).update(m.concept for m in uses)
+            local = [shifted(m, -lo) for m in uses]
+            reading.nested.setdefault(p, set()).update(stated_nestings(text[lo:hi], local))
+            if not_all_correct(text[lo:hi], local):
                 reading.correct.add((p, lo))
                 continue
             found = pattern_findings(text, lo, hi, uses, entities)
@@ -182,6 +207,14 @@ def _read_patterns(texts: list[tuple[str, tuple]]) -> _Reading:
                 reading.claimed.add((p, lo))
                 reading.by_passage.setdefault(p, []).extend(found)
     return reading
+
+
+def _by_document(per_passage: dict[int, set[str]], document_of: list[int]) -> dict[int, set[str]]:
+    """Each passage's set widened to the union over the passages of its document."""
+    union: dict[int, set[str]] = {d: set() for d in document_of}
+    for p, concepts in per_passage.items():
+        union[document_of[p]] |= concepts
+    return {p: union[d] for p, d in enumerate(document_of)}
 
 
 def _record(document: Document, found: list[dict], passages: bool) -> dict:

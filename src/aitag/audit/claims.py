@@ -62,6 +62,29 @@ def inverted_claims(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     "X <relation> Y" between two neighbouring mentions; negated, questioned and reported
     claims are never returned.
     """
+    return [
+        (left, right, between)
+        for left, right, between, inner, outer in _nesting_claims(sentence, mentions)
+        if is_ancestor(inner.concept, outer.concept)
+    ]
+
+
+def stated_nestings(sentence: str, mentions: list[Mention]) -> set[str]:
+    """The concepts of each nesting ``sentence`` states rightly ("ML is a subfield of AI"
+    gives ML and AI)."""
+    return {
+        concept
+        for _, _, _, inner, outer in _nesting_claims(sentence, mentions)
+        if is_ancestor(outer.concept, inner.concept)
+        for concept in (inner.concept, outer.concept)
+    }
+
+
+def _nesting_claims(
+    sentence: str, mentions: list[Mention]
+) -> list[tuple[Mention, Mention, str, Mention, Mention]]:
+    """(left, right, words between, inner, outer) of each "X <relation> Y" the author makes
+    between neighbouring mentions of two concepts, right or wrong."""
     if sentence.rstrip().endswith("?") or _REPORTED.search(sentence):
         return []
     mentions = _merge_appositions(sentence, mentions)
@@ -76,13 +99,9 @@ def inverted_claims(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         ):
             continue
         if _INSIDE.search(between):
-            inner, outer = left, right
+            found.append((left, right, between, left, right))
         elif _CONTAINS.search(between):
-            inner, outer = right, left
-        else:
-            continue
-        if is_ancestor(inner.concept, outer.concept):
-            found.append((left, right, between))
+            found.append((left, right, between, right, left))
     return found
 
 

@@ -34,6 +34,14 @@ _FIELD_BEFORE = re.compile(
     r"(?:\s+the)?)\s+$",
     re.IGNORECASE,
 )
+# A term that names a part of a running system ("the LLM side", "LLM calls", "the ML
+# service's endpoint") refers to that very software: it is not a wrong word for a concept.
+_COMPONENT_AFTER = re.compile(
+    r"^(?:['’]s)?[\s-]+(?:side|servers?|serving|backends?|endpoints?|apis?|calls?|requests?"
+    r"|providers?|gateways?|prox(?:y|ies)|routers?|workers?|nodes?|clusters?|runtimes?|pods?"
+    r"|hosts?|instances?|clients?|sdks?|logs?|latency|throughput|traffic|quotas?|replicas?)\b",
+    re.IGNORECASE,
+)
 # A name that follows a hierarchy word names the category in passing (LABELS.md rule 7).
 _PARENT_NAMED = re.compile(
     r"\b(?:speciali[sz]ed|specific|particular|(?:a\s+)?(?:kind|type|form|subset|branch|part"
@@ -68,6 +76,8 @@ def allowed(
         return False
     if parent_named(before):
         return False  # "a field of AI": the category named in passing
+    if rule == WRONG_TERM and _COMPONENT_AFTER.match(after[:40]):
+        return False
     if rule == VAGUE_TERM:
         return not _umbrella_chosen(text, before, after, candidate, used)
     return True
