@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import CORPUS
+from sklearn.metrics import f1_score
 
 from aitag.corpus import load_records
 from aitag.evaluation import label_matrix
@@ -49,6 +51,39 @@ def test_best_threshold_finds_the_separating_value():
     scores = np.array([0.1, 0.2, 0.3, 0.7, 0.8, 0.9])
     threshold = best_threshold(truth, scores)
     assert 0.3 < threshold <= 0.7
+
+
+def test_best_threshold_is_the_f1_maximum_of_sklearn():
+    rng = np.random.RandomState(0)
+    truth = rng.randint(0, 2, 300)
+    scores = np.clip(truth * 0.3 + rng.rand(300) * 0.7, 0, 1)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    f1s = [f1_score(truth, scores >= t, zero_division=0) for t in grid]
+    threshold = best_threshold(truth, scores)
+    assert f1_score(truth, scores >= threshold) == pytest.approx(max(f1s))
+
+
+def test_a_tolerance_trades_a_little_f1_for_a_threshold_nearer_one_half():
+    # One negative at 0.7: above it F1 is 1.0 (strict best 0.71, the nearest to one half
+    # of 0.71-0.90); at or below it F1 is 80/81, within two hundredths, so 0.50 is chosen.
+    truth = np.array([1] * 40 + [0] * 60)
+    scores = np.array([0.9] * 40 + [0.7] + [0.1] * 59)
+    assert best_threshold(truth, scores) == 0.71
+    assert best_threshold(truth, scores, tolerance=0.02) == 0.5
+    assert best_threshold(truth, scores, tolerance=0.01) == 0.71
+
+
+def test_document_thresholds_allow_the_documented_tolerance():
+    from aitag.model import THRESHOLD_TOLERANCE, DocumentModel
+
+    rng = np.random.RandomState(1)
+    labels = rng.randint(0, 2, (120, 4))
+    features = labels * 1.5 + rng.randn(120, 4)
+    features = np.hstack([features] * 4)
+    decision = DocumentModel(folds=3).fit(features, labels)
+    for j in range(4):
+        expected = best_threshold(labels[:, j], decision.oof_scores_[:, j], THRESHOLD_TOLERANCE)
+        assert decision.thresholds_[j] == expected
 
 
 def test_training_is_deterministic_byte_for_byte():
