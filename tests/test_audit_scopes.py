@@ -35,6 +35,8 @@ def auditor(tagger):
         ("A vision-language model reads the chart.", "compound"),
         ("AI-generated content floods the feeds.", "compound"),
         ("Our AI/ML roadmap is public.", "compound"),
+        ("Rewards can be learned from preferences or from LLM-as-judge scores.", "compound"),
+        ("The contest has three categories: Generative AI, Robotics AI and PC AI.", "name"),
         ("Machine learning (ML) learns from data.", "abbreviation"),
         ('The headline "LLMs will draw our pictures" was wrong.', "quote"),
         ("People say 'AI is a subset of machine learning' and it's backwards.", "quote"),
@@ -60,6 +62,7 @@ def test_names_compounds_job_titles_and_quotes_are_not_uses(text, scope):
         "A common myth is that machine learning is not AI.",
         "Machine learning is not the same thing as AI.",
         "Not all AI is machine learning: route planners and expert systems are AI too.",
+        "Developers choose from three categories: Generative AI, Robotics AI and PC AI.",
     ],
 )
 def test_correct_uses_are_not_flagged(auditor, text):

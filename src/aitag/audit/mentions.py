@@ -43,6 +43,8 @@ _QUOTED = re.compile(
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’&+]*)([ .])$")
 _WORD_AFTER = re.compile(r"^ ([A-Za-z][\w'’&+]*)")
 _MADE_AFTER = re.compile(r"^-([a-z]+)")
+# Capitals that are not themselves a concept's name ("PC", "AWS", not "AI" or "LLM").
+_ACRONYM = re.compile(r"(?!(?:AI|ML|LLMs?|GenAI|NLP)$)[A-Z]{2,5}")
 
 #: Why a mention is out of scope (``Mention.scope``); None means the author uses the term.
 NAME, JOB, COMPOUND, LINKED, CODE, QUOTED, NUMBER, ABBREVIATION = (
@@ -185,8 +187,8 @@ def _scope(text: str, start: int, end: int, term: str, words) -> str | None:
     if term == "ML" and before.rstrip()[-1:].isdigit():
         return NUMBER  # "5 ML" of water
     made = _MADE_AFTER.match(after)
-    if made and made.group(1) in words["made_words"]:
-        return COMPOUND  # "AI-generated content": content, not the term's use
+    if made and (made.group(1) in words["made_words"] or after.startswith("-as-")):
+        return COMPOUND  # "AI-generated content", "LLM-as-judge": a thing named, not the term
     following = _WORD_AFTER.match(after)
     if following and following.group(1).lower() in words["job_words"]:
         return JOB
@@ -197,6 +199,8 @@ def _scope(text: str, start: int, end: int, term: str, words) -> str | None:
         preceding = None  # capitalised by its place: "Includes LLMs", "Traditional AI"
     if _capitalised(preceding, words) or _capitalised(following, words):
         return NAME  # "Vertex AI", "AI WebTV", "Constitutional AI", "Core ML Tools"
+    if preceding and _ACRONYM.fullmatch(preceding.group(1)) and preceding.group(2) == " ":
+        return NAME  # "PC AI", "AWS ML": an acronym and a term make a name
     return None
 
 
