@@ -173,6 +173,11 @@ def _term_matches(text: str):
 
 def _scope(text: str, start: int, end: int, term: str, words) -> str | None:
     before, after = text[max(0, start - 40) : start], text[end : end + 40]
+    return _joined_scope(before, after, term, words) or _named_scope(before, after, words)
+
+
+def _joined_scope(before: str, after: str, term: str, words) -> str | None:
+    """A term joined to its neighbours: a compound, a label, an acronym defined, a unit."""
     if before.endswith(("-", "@", "#", "_")) and before[-2:-1].isalnum():
         return COMPOUND  # "vision-language model", "non-AI", a handle or hashtag
     if (
@@ -189,6 +194,11 @@ def _scope(text: str, start: int, end: int, term: str, words) -> str | None:
     made = _MADE_AFTER.match(after)
     if made and (made.group(1) in words["made_words"] or after.startswith("-as-")):
         return COMPOUND  # "AI-generated content", "LLM-as-judge": a thing named, not the term
+    return None
+
+
+def _named_scope(before: str, after: str, words) -> str | None:
+    """A term that is part of a job title or a proper name."""
     following = _WORD_AFTER.match(after)
     if following and following.group(1).lower() in words["job_words"]:
         return JOB
