@@ -121,7 +121,7 @@ class Auditor:
         model = self._model()
         reading = _read_patterns(texts)
         # What the author says anywhere in a document bears on each of its passages.
-        named = _by_document(reading.named, document_of)
+        reading.named = _by_document(reading.named, document_of)
         reading.nested = _by_document(reading.nested, document_of)
         scorer = getattr(self.tagger.model, "passages", self.tagger.model)
         candidates = passage_candidates(texts, scorer, reading.units)
@@ -135,12 +135,7 @@ class Auditor:
             if finding:
                 reading.claimed.add(where)
                 reading.by_passage.setdefault(candidate.passage, []).append(finding)
-        for p, found in sorted(reading.by_passage.items()):
-            # An umbrella term in a document that names, elsewhere, the very concept it is
-            # said to stand for is the author's choice of word, not a confusion of concepts.
-            kept = [f for f in found if f["rule"] != VAGUE_TERM or f["concept"] not in named[p]]
-            if kept:
-                yield p, kept
+        yield from sorted(reading.by_passage.items())
 
     def _candidate_finding(
         self, texts, candidate: Candidate, row, model, reading: _Reading
@@ -161,7 +156,17 @@ class Auditor:
                 # The document states this concept's place rightly elsewhere ("ML is a
                 # subfield of AI"): "related but distinct" beside it is loose, not wrong.
                 finding = None
-        return finding or mechanism_finding(texts, candidate, reading.used)
+        finding = finding or mechanism_finding(texts, candidate, reading.used)
+        if (
+            finding
+            and finding["rule"] == VAGUE_TERM
+            and finding["concept"] in reading.named.get(candidate.passage, ())
+        ):
+            # An umbrella term in a document that names, elsewhere, the very concept it is
+            # said to stand for is the author's choice of word, not a confusion of concepts.
+            # Vetoed here, before the sentence is claimed, so its other mentions are read.
+            return None
+        return finding
 
     def _model_finding(self, texts, candidate: Candidate, row, model, used) -> dict | None:
         text = texts[candidate.passage][0]
