@@ -169,3 +169,27 @@ def test_a_term_naming_a_running_component_is_not_a_wrong_term(auditor):
     assert finding["rule"] == WRONG_TERM
     component = wrong.replace("Our LLM predicts", "Our LLM server predicts")
     assert auditor.audit_text(component) == []
+
+
+@pytest.mark.parametrize(
+    "driver",
+    [
+        "Instead of a fixed pipeline, an agent lets the LLM decide which tool to call next, "
+        "observe the result and plan the following step until the task is done.",
+        "A planner agent breaks the goal into steps, and the LLM chooses which tool each step "
+        "calls.",
+    ],
+)
+def test_the_language_model_driving_an_agent_is_named_by_its_own_term(auditor, driver):
+    # Agent documentation names the model that decides, routes and calls tools "the LLM"
+    # (LABELS.md, agents). The passage is about agents (AI), but the term is right.
+    assert auditor.audit_text(driver) == []
+
+
+def test_an_llm_said_for_ai_as_a_whole_is_still_a_wrong_term(auditor):
+    history = (
+        "LLM has gone through two winters since the 1970s, when expert systems promised "
+        "machines that reason like human specialists."
+    )
+    (finding,) = auditor.audit_text(history)
+    assert (finding["rule"], finding["concept"]) == (WRONG_TERM, "AI")

@@ -42,6 +42,16 @@ _COMPONENT_AFTER = re.compile(
     r"|hosts?|instances?|clients?|sdks?|logs?|latency|throughput|traffic|quotas?|replicas?)\b",
     re.IGNORECASE,
 )
+# What an agent's language model does (LABELS.md, agents: the text "says something about
+# the language model that drives them"): "an LLM can decide which tool to call", "a
+# router lets the LLM select one step". There the term names the model, not AI as a whole.
+# The words are an agent's software, not deciding as such: "the car's LLM decides on
+# braking" still calls a driving model an LLM.
+_DRIVES_AGENT = re.compile(
+    r"\b(?:agents?|agentic|tools?|tool[- ]calls?|rout(?:e|es|ed|ing)|routers?|control flow"
+    r"|orchestrat\w*|planners?|multi-step)\b",
+    re.IGNORECASE,
+)
 # A name that follows a hierarchy word names the category in passing (LABELS.md rule 7).
 _PARENT_NAMED = re.compile(
     r"\b(?:speciali[sz]ed|specific|particular|(?:a\s+)?(?:kind|type|form|subset|branch|part"
@@ -81,6 +91,11 @@ def allowed(
     if rule == VAGUE_TERM:
         return not _umbrella_chosen(text, before, after, candidate, used)
     return True
+
+
+def drives_agent(sentence: str) -> bool:
+    """Whether a sentence says what a language model does as an agent's driver."""
+    return bool(_DRIVES_AGENT.search(sentence))
 
 
 def _umbrella_chosen(text: str, before: str, after: str, candidate: Candidate, used) -> bool:
