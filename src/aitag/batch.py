@@ -163,6 +163,7 @@ def _tag_in_workers(batch: Batch, units: list[_Unit], jobs: int) -> Iterator:
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(units)
     queue: deque[tuple[_Unit, Future | None]] = deque()
+    interrupted = False
     with ProcessPoolExecutor(
         jobs, context, initializer=_worker_started, initargs=(os.getpid(),)
     ) as pool:
@@ -180,12 +181,18 @@ def _tag_in_workers(batch: Batch, units: list[_Unit], jobs: int) -> Iterator:
                 "a worker process died (killed, or out of memory?); the records written "
                 "so far are kept: run again with --output FILE --resume, or with --jobs 1"
             ) from None
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
-            # Interrupted or abandoned: drop the chunks not started; the pool's exit
-            # waits for the few that are.
-            for _, future in queue:
-                if future is not None:
-                    future.cancel()
+            # Abandoned: drop the chunks not started; the pool's exit waits for the few
+            # that are. Not on Ctrl-C: the workers got it too, and the pool's manager
+            # thread fails the futures of a broken pool; one cancelled here meanwhile
+            # made it print a traceback (CPython gh-107219, unfixed in 3.10 and 3.11).
+            if not interrupted:
+                for _, future in queue:
+                    if future is not None:
+                        future.cancel()
 
 
 def _submit_ahead(pool, batch: Batch, pending: Iterator[_Unit], queue: deque, ahead: int) -> None:
