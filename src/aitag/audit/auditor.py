@@ -26,8 +26,8 @@ from .findings import located, place, term_finding
 from .mention_features import Candidate, passage_candidates, sentence_units
 from .mention_model import CLASSES, MentionModel, misuse_scores
 from .pattern_findings import mechanism_finding, pattern_findings, shifted
-from .rules import INVERTED_HIERARCHY, LEVELS, VAGUE_TERM, WRONG_TERM
-from .vetoes import allowed, drives_agent
+from .rules import INVERTED_HIERARCHY, LEVELS, VAGUE_TERM
+from .vetoes import allowed, names_agent_driver
 
 #: Documents audited together (one model call for all their passages and sentences).
 CHUNK_DOCUMENTS = 64
@@ -178,16 +178,8 @@ class Auditor:
         ):
             return None
         finding = term_finding(rule, text, sentence, candidate, score)
-        if (
-            rule == WRONG_TERM
-            and candidate.mention.concept == "LLM"
-            and finding["concept"] == "AI"
-            and drives_agent(sentence)
-        ):
-            # "An LLM can decide which tool to call": the language model that drives an
-            # agent is named by its own term, though the passage is about agents (AI).
-            return None
-        return finding
+        # Vetoed after the finding is made: it needs the concept the term is read as.
+        return None if names_agent_driver(finding, sentence) else finding
 
 
 @dataclass

@@ -93,9 +93,16 @@ def allowed(
     return True
 
 
-def drives_agent(sentence: str) -> bool:
-    """Whether a sentence says what a language model does as an agent's driver."""
-    return bool(_DRIVES_AGENT.search(sentence))
+def names_agent_driver(finding: dict, sentence: str) -> bool:
+    """Whether a WrongTerm finding reads "LLM" as AI where the term names the language
+    model that drives an agent ("an LLM can decide which tool to call"): the passage is
+    about agents (AI), but the term is right."""
+    return (
+        finding["rule"] == WRONG_TERM
+        and finding["mention"].concept == "LLM"
+        and finding["concept"] == "AI"
+        and bool(_DRIVES_AGENT.search(sentence))
+    )
 
 
 def _umbrella_chosen(text: str, before: str, after: str, candidate: Candidate, used) -> bool:
