@@ -120,3 +120,33 @@ def test_docutils_is_not_imported_to_read_rst():
 
     read(RST, "guide.rst")
     assert "docutils" not in sys.modules
+
+
+RST_WRAPPED = """\
+Tuning guide
+============
+
+Before tuning, read the :ref:`section on warm
+starts <warm-starts>` and the `release
+notes`_; older builds ran on `Python 3.8
+and later <https://example.com/py>`_ and used ``a literal that
+wraps``.
+
+.. _notes: https://example.com/notes
+"""
+
+
+def test_rst_inline_markup_that_wraps_to_the_next_line_is_read_as_one():
+    # reST lets a role, a link or a literal run across a paragraph's lines; read line by
+    # line, the targets ("<warm-starts>`") and backquotes stayed in the text.
+    (passage,) = read(RST_WRAPPED, "tuning.rst").passages
+    assert passage.text == (
+        "Before tuning, read the section on warm\nstarts and the release\nnotes;"
+        " older builds ran on Python 3.8\nand later and used ‹…›."
+    )
+    links = [passage.text[a:b] for a, b, kind in passage.marks if kind == "link"]
+    assert links == ["section on warm\nstarts", "release\nnotes", "Python 3.8\nand later"]
+    lines = read(RST_WRAPPED, "tuning.rst").line_index()
+    for word, expected in (("starts", (5, 1)), ("notes;", (6, 1)), ("later", (7, 5))):
+        offset, line, column = passage.locate(passage.text.index(word), lines)
+        assert (line, column) == expected and RST_WRAPPED[offset:].startswith(word.rstrip(";"))

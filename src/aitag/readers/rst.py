@@ -40,7 +40,7 @@ def read_rst_blocks(text: str, name: str = "") -> list[Block]:
 
 class _RstReader(LineReader):
     def __init__(self, text: str):
-        super().__init__(text, inline_pieces)
+        super().__init__(text, inline_pieces, across_lines=True)
 
     def _next(self, i: int) -> int:
         line = self.lines[i][1]
@@ -232,7 +232,7 @@ def _interpreted(
     target = source.rfind("<", tick + 1, close)
     if target > tick + 1 and source[close - 1] == ">":  # `text <target>`_
         inner_end = target
-        while inner_end > tick + 1 and source[inner_end - 1] == " ":
+        while inner_end > tick + 1 and source[inner_end - 1] in " \n":
             inner_end -= 1
     after = close + 1
     while after < end and after < close + 3 and source[after] == "_":
