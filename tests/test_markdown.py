@@ -92,6 +92,27 @@ def test_import_lines_in_code_do_not_hide_the_prose_after_them():
         ]
 
 
+def test_admonition_fences_are_markup_and_their_prose_is_read():
+    # Docusaurus, Starlight and MyST admonitions: ":::note" stayed as a passage of its own
+    # or opened the note's first paragraph.
+    text = (
+        "Set the base path first.\n\n"
+        ":::note\n  Leave the base empty when the site sits at the root.\n:::\n\n"
+        ":::tip[Use your own domain]\nPut a CNAME file in the public folder.\n:::\n\n"
+        "- Step one\n\n  ::::caution\n  Every internal link needs the prefix.\n  ::::\n\n"
+        "A sentence that says a::: stays whole.\n\n```md\n:::note\nshown as code\n:::\n```\n"
+    )
+    document = read(text, "deploy.mdx")
+    assert [p.text for p in document.passages] == [
+        "Set the base path first.",
+        "Leave the base empty when the site sits at the root.",
+        "Put a CNAME file in the public folder.",
+        "Step one\nEvery internal link needs the prefix.",
+        "A sentence that says a::: stays whole.",
+    ]
+    assert_located(document)
+
+
 def test_headings_are_context_and_list_items_read_together():
     text = (
         "# Title\n\nIntro paragraph.\n\n## Serving\n\n"
@@ -183,6 +204,8 @@ def test_blocks_are_located_without_computing_every_character():
         "`a` " * 100_000,
         "| a | b |\n|---|---|\n" + "| x | y |\n" * 200_000,
         "import x\n" * 200_000,
+        ":::note\n" * 200_000,
+        ":" * 300_000,
         "# h\n\np\n\n" * 50_000,
     ],
     ids=lambda text: repr(text[:12]),

@@ -1,7 +1,7 @@
 """What CommonMark does not know, blanked out of Markdown in place before parsing.
 
-Front matter, Hugo shortcodes, Jekyll/Liquid tags and MDX ``{/* comments */}`` become
-spaces of the same length (line breaks kept), so the parser's offsets are the source's.
+Front matter, Hugo shortcodes, Jekyll/Liquid tags, MDX ``{/* comments */}`` and
+``:::`` admonition fences become spaces of the same length (line breaks kept), so the parser's offsets are the source's.
 The front matter's title is kept, located. MDX ``import``/``export`` statements are only
 found here; the reader drops those that open a paragraph.
 """
@@ -34,6 +34,10 @@ _LONGEST_TAG = 2000
 # are found after their line break (a literal the regex engine scans for fast).
 _ESM_LINE = re.compile(r"\n(?=(?:import|export)\s)")
 _ESM = re.compile(r"(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
+# A directive fence of three colons or more on a line of its own, as Docusaurus,
+# Starlight, VitePress and MyST write admonitions (":::note", ":::tip[Title]", ":::"):
+# markup around prose, not prose (the prose between the fences is read).
+_COLON_FENCE = re.compile(r"^[ \t]*:{3,}(?:[ \t]*[{\w][^\n]*)?[ \t]*$", re.MULTILINE)
 
 
 def masked_markdown(text: str) -> tuple[str, MappedText | None]:
@@ -52,6 +56,8 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
     if _BRACE_MARK.search(text):
         spans.extend(_template_spans(text))
         spans.extend(_jsx_comments(text))
+    if ":::" in text:
+        spans.extend(match.span() for match in _COLON_FENCE.finditer(text))
     if not spans:
         return text, title
     pieces, position = [], 0
