@@ -150,3 +150,45 @@ def test_rst_inline_markup_that_wraps_to_the_next_line_is_read_as_one():
     for word, expected in (("starts", (5, 1)), ("notes;", (6, 1)), ("later", (7, 5))):
         offset, line, column = passage.locate(passage.text.index(word), lines)
         assert (line, column) == expected and RST_WRAPPED[offset:].startswith(word.rstrip(";"))
+
+
+ADOC_ATTRIBUTES = """\
+= Health checks
+:product: Example Server
+
+== Overview
+
+{product} has built-in health checks, which this {doc-kind} explains.
+Read {docs-url}/health/probes.html[the probe guide] and the {ops-url}[operations notes];
+the setting javadoc:org.example.HealthConfig[] is read at start, and {not an attribute}.
+
+=====
+A forwarding setup may list both kinds of server.
+=====
+
+______
+Checks run every {interval} seconds.
+______
+"""
+
+
+def test_asciidoc_attribute_references_links_from_attributes_and_long_delimiters():
+    # Real guides write the product name as {product}, links as {url-attribute}[text],
+    # macros as name:target[] and example blocks with five "="; all stayed in the text.
+    document = read(ADOC_ATTRIBUTES, "health.adoc")
+    assert [p.text for p in document.passages] == [
+        "‹…› has built-in health checks, which this ‹…› explains.\n"
+        "Read the probe guide and the operations notes;\n"
+        "the setting ‹…› is read at start, and {not an attribute}.",
+        "A forwarding setup may list both kinds of server.",
+        "Checks run every ‹…› seconds.",
+    ]
+    first = document.passages[0]
+    links = [first.text[a:b] for a, b, kind in first.marks if kind == "link"]
+    assert links == ["the probe guide", "operations notes"]
+    lines = document.line_index()
+    for word, expected in (("the probe", (7, 36)), ("operations", (7, 71)), ("is read", (8, 48))):
+        offset, line, column = first.locate(first.text.index(word), lines)
+        assert (line, column) == expected and ADOC_ATTRIBUTES[offset:].startswith(word)
+    offset, line, column = first.locate(0, lines)  # the placeholder sits on its reference
+    assert (line, column) == (6, 1) and ADOC_ATTRIBUTES[offset:].startswith("{product}")

@@ -11,14 +11,20 @@ offset; inline code is a placeholder and link text is marked, as in reStructured
 
 from __future__ import annotations
 
+import re
+
 from .lineblocks import InlinePieces, LineReader, skip_to_blank, text_ranges
 from .located import HEADING, LINK, LIST_ITEM, PROSE, TITLE, Block
 
 #: Delimiters of blocks whose content is not prose.
 _DROPPED = ("----", "....", "++++", "////", "|===", ",===", ":===", "!===", "```")
-#: Delimiters of blocks whose content is read (quote, example, sidebar, open block).
-_READ = ("____", "====", "****", "--")
 _ADMONITIONS = ("NOTE: ", "TIP: ", "IMPORTANT: ", "WARNING: ", "CAUTION: ")
+#: ``{name}``: a reference to a document attribute.
+_ATTRIBUTE_REFERENCE = re.compile(r"\{[A-Za-z0-9_][A-Za-z0-9_-]*\}")
+#: Characters of an address an attribute starts (``{docs-url}/a/b.html``) looked through.
+_LONGEST_ADDRESS = 500
+#: ``name:target`` before ``[]``: an inline macro (``kbd:``, ``javadoc:``, ``footnote:``).
+_INLINE_MACRO = re.compile(r"[a-z][a-z0-9_-]*:\S+")
 
 
 def read_asciidoc_blocks(text: str, name: str = "") -> list[Block]:
@@ -36,7 +42,12 @@ class _AsciidocReader(LineReader):
     def _next(self, i: int) -> int:
         line = self.lines[i][1]
         stripped = line.strip()
-        if not stripped or stripped in _READ or stripped == "+" or _is_attribute(stripped):
+        if (
+            not stripped
+            or _is_read_delimiter(stripped)
+            or stripped == "+"
+            or _is_attribute(stripped)
+        ):
             return i + 1
         delimiter = _delimiter(stripped)
         if delimiter is not None:
@@ -101,6 +112,14 @@ def _delimiter(stripped: str) -> str | None:
     return None
 
 
+def _is_read_delimiter(stripped: str) -> bool:
+    """A line that opens or closes a quote, example, sidebar or open block: four or more
+    of ``_``, ``=`` or ``*`` (a longer run nests one block in another), or ``--``."""
+    return stripped == "--" or (
+        len(stripped) >= 4 and stripped[0] in "_=*" and stripped == stripped[0] * len(stripped)
+    )
+
+
 def _is_attribute(stripped: str) -> bool:
     """An attribute entry (``:toc: left``), never prose."""
     if not stripped.startswith(":"):
@@ -143,7 +162,7 @@ def _breaks(stripped: str) -> bool:
         _item_marker(stripped) > 0
         or stripped == "+"
         or _delimiter(stripped) is not None
-        or stripped in _READ
+        or _is_read_delimiter(stripped)
         or stripped.startswith(("//", "=="))
         or (stripped.startswith("[") and stripped.endswith("]"))
     )
@@ -155,7 +174,7 @@ def _inline(line: InlinePieces, start: int, end: int) -> None:
     position = start
     # The next of each token, searched again only once passed: a line of a million
     # "[" is read in one pass, not rescanned for "`" once per bracket.
-    following = {"`": -2, "[": -2, "<<": -2}
+    following = {"`": -2, "[": -2, "<<": -2, "{": -2}
     while position < end:
         for token, at in following.items():
             if at != -1 and at < position:
@@ -166,6 +185,8 @@ def _inline(line: InlinePieces, start: int, end: int) -> None:
         at = min(candidates)
         if at == following["`"]:
             after = _code(line, position, at, end)
+        elif at == following["{"]:
+            after = _attribute(line, position, at, end)
         elif at == following["<<"]:
             after = _cross_reference(line, position, at, end)
         else:
@@ -183,6 +204,28 @@ def _code(line: InlinePieces, position: int, tick: int, end: int) -> int:
     line.copy(position, tick)
     line.placeholder(tick)
     return close + 1
+
+
+def _attribute(line: InlinePieces, position: int, brace: int, end: int) -> int:
+    """``{name}``, an attribute reference: its value is set elsewhere (often in another
+    file), so it stands as a placeholder; ``{name}/path[text]`` is a link and keeps its
+    text. Any other ``{`` is text."""
+    source = line.source
+    match = _ATTRIBUTE_REFERENCE.match(source, brace, end)
+    if match is None:
+        line.copy(position, brace + 1)
+        return brace + 1
+    # The link's address runs to the next white space; looked for within a bound, so a
+    # line of a million references is read in linear time.
+    run_end, limit = brace, min(end, brace + _LONGEST_ADDRESS)
+    while run_end < limit and not source[run_end].isspace():
+        run_end += 1
+    bracket = source.find("[", match.end(), run_end)
+    if bracket >= 0:  # a URL that an attribute holds, with its link text
+        return _bracket(line, position, bracket, end)
+    line.copy(position, brace)
+    line.placeholder(brace)
+    return match.end()
 
 
 def _cross_reference(line: InlinePieces, position: int, angle: int, end: int) -> int:
@@ -208,11 +251,19 @@ def _bracket(line: InlinePieces, position: int, bracket: int, end: int) -> int:
     target = source[head:bracket]
     if close < 0:
         return -1
-    if "://" in target or target.startswith(("link:", "xref:", "mailto:")):
+    if (
+        "://" in target
+        or target.startswith(("link:", "xref:", "mailto:"))
+        or _ATTRIBUTE_REFERENCE.match(target)
+    ):
         line.copy(position, head)
         text_end = source.find(",", bracket + 1, close)
         text_end = close if text_end < 0 else text_end
         line.piece(bracket + 1, text_end, LINK)
+    elif close == bracket + 1 and _INLINE_MACRO.fullmatch(target):
+        # ``javadoc:org.example.Type[]``: a name the macro renders, like inline code.
+        line.copy(position, head)
+        line.placeholder(head)
     else:
         line.piece(position, close + 1)
     return close + 1
