@@ -93,14 +93,15 @@ def test_import_lines_in_code_do_not_hide_the_prose_after_them():
 
 
 def test_admonition_fences_are_markup_and_their_prose_is_read():
-    # Docusaurus, Starlight and MyST admonitions: ":::note" stayed as a passage of its own
-    # or opened the note's first paragraph.
+    # Docusaurus, Starlight and MyST admonitions and GitHub alerts: ":::note" and
+    # "[!TIP]" stayed as a passage of their own or opened the note's first paragraph.
     text = (
         "Set the base path first.\n\n"
         ":::note\n  Leave the base empty when the site sits at the root.\n:::\n\n"
         ":::tip[Use your own domain]\nPut a CNAME file in the public folder.\n:::\n\n"
         "- Step one\n\n  ::::caution\n  Every internal link needs the prefix.\n  ::::\n\n"
         "A sentence that says a::: stays whole.\n\n```md\n:::note\nshown as code\n:::\n```\n"
+        "\n> [!TIP]\n> Run the checker before you push.\n\n> A quote that says [!TIP] stays.\n"
     )
     document = read(text, "deploy.mdx")
     assert [p.text for p in document.passages] == [
@@ -109,6 +110,8 @@ def test_admonition_fences_are_markup_and_their_prose_is_read():
         "Put a CNAME file in the public folder.",
         "Step one\nEvery internal link needs the prefix.",
         "A sentence that says a::: stays whole.",
+        "Run the checker before you push.",
+        "A quote that says [!TIP] stays.",
     ]
     assert_located(document)
 

@@ -1,7 +1,7 @@
 """What CommonMark does not know, blanked out of Markdown in place before parsing.
 
-Front matter, Hugo shortcodes, Jekyll/Liquid tags, MDX ``{/* comments */}`` and
-``:::`` admonition fences become spaces of the same length (line breaks kept), so the parser's offsets are the source's.
+Front matter, Hugo shortcodes, Jekyll/Liquid tags, MDX ``{/* comments */}``, ``:::``
+admonition fences and GitHub alert labels (``> [!NOTE]``) become spaces of the same length (line breaks kept), so the parser's offsets are the source's.
 The front matter's title is kept, located. MDX ``import``/``export`` statements are only
 found here; the reader drops those that open a paragraph.
 """
@@ -38,6 +38,9 @@ _ESM = re.compile(r"(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
 # Starlight, VitePress and MyST write admonitions (":::note", ":::tip[Title]", ":::"):
 # markup around prose, not prose (the prose between the fences is read).
 _COLON_FENCE = re.compile(r"^[ \t]*:{3,}(?:[ \t]*[{\w][^\n]*)?[ \t]*$", re.MULTILINE)
+# The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
+# (the quote's text is read).
+_ALERT = re.compile(r"^[ \t]*>[ \t]*(\[![A-Za-z]+\])[ \t]*$", re.MULTILINE)
 
 
 def masked_markdown(text: str) -> tuple[str, MappedText | None]:
@@ -58,6 +61,8 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
         spans.extend(_jsx_comments(text))
     if ":::" in text:
         spans.extend(match.span() for match in _COLON_FENCE.finditer(text))
+    if "[!" in text:
+        spans.extend(match.span(1) for match in _ALERT.finditer(text))
     if not spans:
         return text, title
     pieces, position = [], 0
