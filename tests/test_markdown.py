@@ -133,6 +133,19 @@ def test_headings_are_context_and_list_items_read_together():
     assert_located(document)
 
 
+def test_a_heading_of_a_paragraphs_length_is_prose():
+    # An about page set its whole text in one <h4>; as a heading it was context only,
+    # and the page had no prose at all.
+    about = " ".join(["I write about compilers and the tools around them."] * 4)
+    text = f"# About\n\n#### {about}\n\n## Contact\n\nWrite to me by email.\n"
+    document = read(text)
+    assert [(p.kind, p.heading, p.text) for p in document.passages] == [
+        (PROSE, "About", about),
+        (PROSE, "Contact", "Write to me by email."),
+    ]
+    assert_located(document)
+
+
 def test_link_only_lines_code_tables_images_and_math_are_dropped():
     text = (
         "Read more: [the guide](https://a.b/c)\n\n- [One](https://x)\n- [Two](https://y)\n\n"

@@ -18,6 +18,7 @@ from .located import (
     LINK,
     LIST,
     LIST_ITEM,
+    PROSE,
     TITLE,
     Block,
     Document,
@@ -31,6 +32,8 @@ from .located import (
 MAX_PASSAGE_WORDS = 400
 #: ... into passages of about this many words.
 TARGET_PASSAGE_WORDS = 250
+#: A heading of at least this many words is read as prose: no heading is this long.
+MIN_HEADING_PROSE_WORDS = 30
 
 _WORD = re.compile(r"\S+")
 _ALNUM = re.compile(r"[^\W_]")
@@ -50,7 +53,7 @@ def document_of(
     index, count = 0, len(blocks)
     while index < count:
         block = blocks[index]
-        kind, text, marks = block.kind, block.text, block.marks
+        kind, text, marks = _reading_kind(block), block.text, block.marks
         index += 1
         if kind == LIST_ITEM:
             items = [block]
@@ -109,6 +112,15 @@ def document_of(
                 )
             )
     return Document(doc_id, name, source, passages, fmt, title)
+
+
+def _reading_kind(block: Block) -> str:
+    """The block's kind, but prose for a "heading" of a paragraph's length: a page that
+    sets its prose in a heading's style (an about page's whole text in one ``<h4>``)
+    means it as prose."""
+    if block.kind == HEADING and len(block.text.text.split()) >= MIN_HEADING_PROSE_WORDS:
+        return PROSE
+    return block.kind
 
 
 def _shifted(marks: list, lo: int, hi: int) -> tuple:
