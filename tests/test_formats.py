@@ -192,3 +192,18 @@ def test_asciidoc_attribute_references_links_from_attributes_and_long_delimiters
         assert (line, column) == expected and ADOC_ATTRIBUTES[offset:].startswith(word)
     offset, line, column = first.locate(0, lines)  # the placeholder sits on its reference
     assert (line, column) == (6, 1) and ADOC_ATTRIBUTES[offset:].startswith("{product}")
+
+
+def test_rst_transitions_and_paragraphs_of_substitutions_are_not_prose():
+    # Real posts end with a "----" transition before their footnotes, and set images as
+    # paragraphs of substitution references; both were read as passages.
+    text = (
+        "Notes\n=====\n\nFirst paragraph of prose.\n\n----\n\n|team-photo| |badge|_\n\n"
+        "A sentence that names |project| stays.\n\n.. |team-photo| image:: team.png\n"
+    )
+    document = read(text, "notes.rst")
+    assert [p.text for p in document.passages] == [
+        "First paragraph of prose.",
+        "A sentence that names |project| stays.",
+    ]
+    assert document.title == "Notes"

@@ -94,6 +94,7 @@ SHAPES = {
     "rst paragraphs": ("a.rst", lambda n: b"Title\n=====\n\n" + b"A model ``x`` writes.\n\n" * n, 5_000),
     "rst unmatched backquotes": ("a.rst", lambda n: b"Text " + b"`` ` " * n + b"\n", 20_000),
     "rst list items": ("a.rst", lambda n: b"* item about models\n" * n, 5_000),
+    "rst substitution references": ("a.rst", lambda n: b"|a| " * n + b"x\n\n" + b"|" * n + b"\n", 20_000),
     "rst markup across lines": ("a.rst", lambda n: b"A `link\n" + b"word ``x\n" * n + b"`\n", 20_000),
     "adoc paragraphs": ("a.adoc", lambda n: b"= T\n\n" + b"A model `x` writes [text].\n\n" * n, 5_000),
     "adoc unmatched brackets": ("a.adoc", lambda n: b"Text " + b"[ ` << " * n + b"\n", 20_000),

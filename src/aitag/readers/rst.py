@@ -12,6 +12,8 @@ placeholder anchored at its start, link targets are left out (emphasis marks sta
 
 from __future__ import annotations
 
+import re
+
 from .lineblocks import InlinePieces, LineReader, skip_to_blank, text_ranges
 from .located import HEADING, LINK, LIST_ITEM, PROSE, Block
 
@@ -31,6 +33,8 @@ _CODE_ROLES = {
 }  # fmt: skip
 #: Roles whose text is a link even without a trailing ``_``.
 _LINK_ROLES = ("ref", "doc", "term", "download")
+#: A line of nothing but substitution references (``|logo| |badge|_``).
+_SUBSTITUTIONS_ONLY = re.compile(r"(?:\|[^|\s](?:[^|]*[^|\s])?\|_{0,2}\s*)+")
 
 
 def read_rst_blocks(text: str, name: str = "") -> list[Block]:
@@ -82,13 +86,22 @@ class _RstReader(LineReader):
         return _skip_indented(self.lines, i + 1, indent)
 
     def _markup(self, i: int, stripped: str, indent: int) -> int | None:
-        """A literal block's ``::``, a table or a field list: dropped."""
+        """A literal block's ``::``, a table, a field list, a transition (``----`` alone)
+        or a paragraph of substitution references (``|logo|``, mostly images): dropped."""
+        if _is_adornment(stripped) and len(stripped) >= 4:
+            return i + 1  # not a title's underline or overline: _title looked first
+        if _SUBSTITUTIONS_ONLY.fullmatch(stripped) and self._alone(i):
+            return i + 1
         if not (stripped == "::" or _is_table_line(stripped) or _is_field(stripped)):
             return None
         i = skip_to_blank(self.lines, i) if not _is_field(stripped) else i + 1
         if stripped == "::":
             i = _skip_indented(self.lines, i, indent)
         return i
+
+    def _alone(self, i: int) -> bool:
+        """Whether line ``i`` is a paragraph of its own (blank or no line after it)."""
+        return i + 1 >= len(self.lines) or not self.lines[i + 1][1].strip()
 
     def _term(self, i: int, stripped: str, indent: int) -> int | None:
         """A definition list's term: the context of the definition indented below it."""
