@@ -133,6 +133,29 @@ def test_headings_are_context_and_list_items_read_together():
     assert_located(document)
 
 
+def test_mkdocs_admonitions_and_tabs_keep_their_indented_bodies_as_prose():
+    # MkDocs writes a note's body indented four spaces, often after a blank line, which
+    # CommonMark reads as code: the note's prose was lost and '!!! tip' read alone.
+    text = (
+        "Export the lockfile first.\n\n"
+        '!!! note "Before you start"\n\n    The command prints to standard output.\n\n'
+        "    ```console\n    $ tool export\n    ```\n\n"
+        "??? tip\n    Collapsed until the reader opens it.\n\n"
+        'After the notes.\n\n=== "Linux"\n\n    Install it with the package manager.\n\n'
+        "Closing words.\n\n    indented code stays code\n"
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "Export the lockfile first.",
+        "note  Before you start\nThe command prints to standard output.\n"
+        "tip\nCollapsed until the reader opens it.",
+        "After the notes.",
+        '"Linux\nInstall it with the package manager.',
+        "Closing words.",
+    ]
+    assert_located(document)
+
+
 def test_a_heading_of_a_paragraphs_length_is_prose():
     # An about page set its whole text in one <h4>; as a heading it was context only,
     # and the page had no prose at all.
@@ -221,6 +244,8 @@ def test_blocks_are_located_without_computing_every_character():
         "| a | b |\n|---|---|\n" + "| x | y |\n" * 200_000,
         "import x\n" * 200_000,
         ":::note\n" * 200_000,
+        "!!! note\n" * 200_000,
+        "=== " * 200_000,
         ":" * 300_000,
         "# h\n\np\n\n" * 50_000,
     ],

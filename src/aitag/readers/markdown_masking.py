@@ -38,6 +38,13 @@ _ESM = re.compile(r"(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
 # Starlight, VitePress and MyST write admonitions (":::note", ":::tip[Title]", ":::"):
 # markup around prose, not prose (the prose between the fences is read).
 _COLON_FENCE = re.compile(r"^[ \t]*:{3,}(?:[ \t]*[{\w][^\n]*)?[ \t]*$", re.MULTILINE)
+# Python-Markdown (MkDocs) admonitions, collapsible blocks and content tabs: the marker
+# line ('!!! note "Title"', '??? tip', '=== "Python"') opens a body indented four spaces,
+# which CommonMark would read as code once a blank line comes between. The marker is
+# rewritten in place as a list item whose text starts at the body's indent ("+   note
+# Title"), so the body is read as the item's paragraphs, as MkDocs renders it. Only a
+# marker followed by one space and a word or a quote lines up so; others stay text.
+_MKDOCS_BLOCK = re.compile(r"^( *)(?:!!!|\?\?\?|===) (?=[A-Za-z\"])([^\n]*)$", re.MULTILINE)
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
 # (the quote's text is read).
 _ALERT = re.compile(r"^[ \t]*>[ \t]*(\[![A-Za-z]+\])[ \t]*$", re.MULTILINE)
@@ -63,8 +70,16 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
         spans.extend(match.span() for match in _COLON_FENCE.finditer(text))
     if "[!" in text:
         spans.extend(match.span(1) for match in _ALERT.finditer(text))
+    bullets: list[int] = []
+    if "!!! " in text or "??? " in text or "=== " in text:
+        bullets = _mkdocs_blocks(text, spans)
     if not spans:
         return text, title
+    return _blanked(text, spans, bullets), title
+
+
+def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str:
+    """``text`` with the spans blanked and a list bullet at each of ``bullets``."""
     pieces, position = [], 0
     for start, end in sorted(spans):
         start = max(start, position)
@@ -74,7 +89,30 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
         pieces.append(_blank(text[start:end]))
         position = end
     pieces.append(text[position:])
-    return "".join(pieces), title
+    masked = "".join(pieces)
+    if bullets:
+        chars = list(masked)
+        for at in bullets:
+            chars[at] = "+"
+        masked = "".join(chars)
+    return masked
+
+
+def _mkdocs_blocks(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Blank each MkDocs marker and the quotes of its title (added to ``spans``); the
+    offsets where a list bullet takes the marker's place."""
+    bullets = []
+    for match in _MKDOCS_BLOCK.finditer(text):
+        marker = match.start() + len(match.group(1))
+        spans.append((marker, marker + 3))
+        bullets.append(marker)
+        rest, rest_start = match.group(2), match.start(2)
+        if rest.startswith('"'):  # a tab's label: its opening quote is the item's text
+            rest, rest_start = rest[1:], rest_start + 1
+        for quote in (rest.find('"'), rest.rfind('"')):
+            if quote >= 0:
+                spans.append((rest_start + quote, rest_start + quote + 1))
+    return bullets
 
 
 def _jsx_comments(text: str) -> Iterator[tuple[int, int]]:
