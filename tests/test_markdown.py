@@ -156,6 +156,26 @@ def test_mkdocs_admonitions_and_tabs_keep_their_indented_bodies_as_prose():
     assert_located(document)
 
 
+def test_myst_prose_directives_are_read_and_code_directives_are_not():
+    # MyST fences a note like code ("```{note}"): CommonMark read its prose as code.
+    text = (
+        "Intro paragraph.\n\n```{note}\n:class: dropdown\nThe model loads once per process.\n"
+        "\n```python\nx = 1\n```\n\nIt stays loaded.\n```\n\n"
+        "````{margin}\nA side remark about caching.\n````\n\n"
+        "```{code-cell} python\nprint('code')\n```\n\n"
+        "````md\n```{tip}\nshown as code\n```\n````\n\nEnd.\n"
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "Intro paragraph.",
+        "The model loads once per process.",
+        "It stays loaded.",
+        "A side remark about caching.",
+        "End.",
+    ]
+    assert_located(document)
+
+
 def test_a_heading_of_a_paragraphs_length_is_prose():
     # An about page set its whole text in one <h4>; as a heading it was context only,
     # and the page had no prose at all.
@@ -245,6 +265,8 @@ def test_blocks_are_located_without_computing_every_character():
         "import x\n" * 200_000,
         ":::note\n" * 200_000,
         "!!! note\n" * 200_000,
+        "```{note}\n" * 100_000 + "````\n" * 100_000,
+        "```{note}\n" + ":a: b\n" * 200_000,
         "=== " * 200_000,
         ":" * 300_000,
         "# h\n\np\n\n" * 50_000,

@@ -45,6 +45,15 @@ _COLON_FENCE = re.compile(r"^[ \t]*:{3,}(?:[ \t]*[{\w][^\n]*)?[ \t]*$", re.MULTI
 # Title"), so the body is read as the item's paragraphs, as MkDocs renders it. Only a
 # marker followed by one space and a word or a quote lines up so; others stay text.
 _MKDOCS_BLOCK = re.compile(r"^( *)(?:!!!|\?\?\?|===) (?=[A-Za-z\"])([^\n]*)$", re.MULTILINE)
+# A MyST directive whose body is prose, fenced like code ("```{note}" ... "```"): its
+# fences and options (":class: tip") are blanked, so the body is read.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+_MYST_PROSE = re.compile(
+    r"\{(?:admonition|attention|caution|danger|dropdown|epigraph|error|hint|important"
+    r"|margin|note|seealso|sidebar|tip|topic|warning)\}",
+    re.IGNORECASE,
+)
+_MYST_OPTION = re.compile(r"[ \t]*:[\w-]+:[^\n]*\n")
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
 # (the quote's text is read).
 _ALERT = re.compile(r"^[ \t]*>[ \t]*(\[![A-Za-z]+\])[ \t]*$", re.MULTILINE)
@@ -70,6 +79,8 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
         spans.extend(match.span() for match in _COLON_FENCE.finditer(text))
     if "[!" in text:
         spans.extend(match.span(1) for match in _ALERT.finditer(text))
+    if "{" in text and ("```" in text or "~~~" in text):
+        spans.extend(_myst_prose_fences(text))
     bullets: list[int] = []
     if "!!! " in text or "??? " in text or "=== " in text:
         bullets = _mkdocs_blocks(text, spans)
@@ -96,6 +107,33 @@ def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str
             chars[at] = "+"
         masked = "".join(chars)
     return masked
+
+
+def _myst_prose_fences(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the fences and options of MyST directives whose body is prose.
+
+    One pass over the fence lines, with a stack of the open fences: a prose directive's
+    body is Markdown (a fence in it opens), a code block's is not (only its closing
+    fence counts), as CommonMark reads them.
+    """
+    open_fences: list[tuple[str, int, bool, int, int]] = []  # char, length, prose, span
+    for line in _FENCE.finditer(text):
+        fence, info = line.group(1), line.group(2).strip()
+        top = open_fences[-1] if open_fences else None
+        if top and not info and fence[0] == top[0] and len(fence) >= top[1]:
+            open_fences.pop()
+            if top[2]:
+                yield top[3], top[4]
+                yield line.start(), line.end()
+        elif top is None or top[2]:
+            prose = _MYST_PROSE.match(info) is not None
+            open_fences.append((fence[0], len(fence), prose, line.start(), line.end()))
+            if prose:
+                options = body = line.end() + 1
+                while (option := _MYST_OPTION.match(text, options)) is not None:
+                    options = option.end()
+                if options > body:
+                    yield body, options
 
 
 def _mkdocs_blocks(text: str, spans: list[tuple[int, int]]) -> list[int]:
