@@ -54,6 +54,8 @@ _MYST_PROSE = re.compile(
     re.IGNORECASE,
 )
 _MYST_OPTION = re.compile(r"[ \t]*:[\w-]+:[^\n]*\n")
+# A MyST role's name before its backquoted content ("{ref}`intro`"): markup.
+_MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}(?=`)")
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
 # (the quote's text is read).
 _ALERT = re.compile(r"^[ \t]*>[ \t]*(\[![A-Za-z]+\])[ \t]*$", re.MULTILINE)
@@ -81,6 +83,8 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
         spans.extend(match.span(1) for match in _ALERT.finditer(text))
     if "{" in text and ("```" in text or "~~~" in text):
         spans.extend(_myst_prose_fences(text))
+    if "}`" in text:
+        spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
     bullets: list[int] = []
     if "!!! " in text or "??? " in text or "=== " in text:
         bullets = _mkdocs_blocks(text, spans)
