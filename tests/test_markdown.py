@@ -176,6 +176,30 @@ def test_myst_prose_directives_are_read_and_code_directives_are_not():
     assert_located(document)
 
 
+def test_myst_cell_breaks_directive_options_and_math_environments_are_not_prose():
+    # A MyST notebook's "+++" cell breaks, a colon-fenced tip's options and an amsmath
+    # environment outside "$$" were all read as prose.
+    text = (
+        '+++ {"cell": 1}\n\nWe solve the filtering problem.\n\n'
+        "\\begin{align*}\nA^* & = A - BF \\\\\nB^* & = B\n\\end{align*}\n\nThe gain follows.\n\n"
+        ":::{tip}\n:class: dropdown\n:name: a-tip\nA hint for readers.\n:::\n\n+++\n\n"
+        "A sentence that writes \\begin{x} inline stays.\n\n\\begin{never-closed}\n\nStill read.\n\n"
+        "Display math keeps its own:\n\n$$\nf(s) =\n\\begin{cases}\n1 & x\n\\end{cases}\n$$\n\nLast words.\n"
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "We solve the filtering problem.",
+        "The gain follows.",
+        "A hint for readers.",
+        "A sentence that writes \\begin{x} inline stays.",
+        "\\begin{never-closed}",
+        "Still read.",
+        "Display math keeps its own:",
+        "Last words.",
+    ]
+    assert_located(document)
+
+
 def test_a_heading_of_a_paragraphs_length_is_prose():
     # An about page set its whole text in one <h4>; as a heading it was context only,
     # and the page had no prose at all.
@@ -267,6 +291,8 @@ def test_blocks_are_located_without_computing_every_character():
         "!!! note\n" * 200_000,
         "```{note}\n" * 100_000 + "````\n" * 100_000,
         "```{note}\n" + ":a: b\n" * 200_000,
+        "\\begin{a}\n" * 100_000 + "\\begin{b}\n\\end{b}\n" * 50_000,
+        "+++\n" * 200_000,
         "=== " * 200_000,
         ":" * 300_000,
         "# h\n\np\n\n" * 50_000,

@@ -54,6 +54,10 @@ _MYST_PROSE = re.compile(
     re.IGNORECASE,
 )
 _MYST_OPTION = re.compile(r"[ \t]*:[\w-]+:[^\n]*\n")
+_CELL_BREAK = re.compile(r"^\+\+\+(?:[ \t]*\{[^\n]*)?[ \t]*$", re.MULTILINE)
+# A LaTeX environment on lines of its own (MyST's amsmath: "\begin{align*}"): math.
+# Only one that opens a block (after a blank line): inside "$$" it is the math's own.
+_BEGIN = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(\\begin\{([A-Za-z]+\*?)\})")
 # A MyST role's name before its backquoted content ("{ref}`intro`"): markup.
 _MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}(?=`)")
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
@@ -74,23 +78,35 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
     if front:
         spans.append(front)
         title = _front_title(text, *front)
-    if _BRACE_MARK.search(text):
-        spans.extend(_template_spans(text))
-        spans.extend(_jsx_comments(text))
-    if ":::" in text:
-        spans.extend(match.span() for match in _COLON_FENCE.finditer(text))
-    if "[!" in text:
-        spans.extend(match.span(1) for match in _ALERT.finditer(text))
-    if "{" in text and ("```" in text or "~~~" in text):
-        spans.extend(_myst_prose_fences(text))
-    if "}`" in text:
-        spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
+    spans.extend(_markup_spans(text))
     bullets: list[int] = []
     if "!!! " in text or "??? " in text or "=== " in text:
         bullets = _mkdocs_blocks(text, spans)
     if not spans:
         return text, title
     return _blanked(text, spans, bullets), title
+
+
+def _markup_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the markup CommonMark does not know. Each kind is looked for only when a
+    substring test finds its mark: most files have none."""
+    spans: list[tuple[int, int]] = []
+    if _BRACE_MARK.search(text):
+        spans.extend(_template_spans(text))
+        spans.extend(_jsx_comments(text))
+    if ":::" in text:
+        spans.extend(_colon_fences(text))
+    if "+++" in text:  # a MyST notebook's cell break ("+++" or "+++ {metadata}")
+        spans.extend(match.span() for match in _CELL_BREAK.finditer(text))
+    if "\\begin{" in text:
+        spans.extend(_math_environments(text))
+    if "[!" in text:
+        spans.extend(match.span(1) for match in _ALERT.finditer(text))
+    if "{" in text and ("```" in text or "~~~" in text):
+        spans.extend(_myst_prose_fences(text))
+    if "}`" in text:
+        spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
+    return spans
 
 
 def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str:
@@ -111,6 +127,38 @@ def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str
             chars[at] = "+"
         masked = "".join(chars)
     return masked
+
+
+def _colon_fences(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``:::`` fences, and of the options (``:class: tip``) after an opening."""
+    for fence in _COLON_FENCE.finditer(text):
+        yield fence.span()
+        if fence.group().strip(" \t:"):  # an opening names its directive
+            options = body = fence.end() + 1
+            while (option := _MYST_OPTION.match(text, options)) is not None:
+                options = option.end()
+            if options > body:
+                yield body, options
+
+
+def _math_environments(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of LaTeX environments from ``\\begin{name}`` opening a block to the line of
+    its ``\\end{name}``; an environment never closed is left as it is."""
+    absent: set[str] = set()  # ends not found after some position: not after a later one
+    position = 0
+    for begin in _BEGIN.finditer(text):
+        if begin.start(1) < position:
+            continue
+        closing = "\\end{" + begin.group(2) + "}"
+        if closing in absent:
+            continue
+        end = text.find(closing, begin.end())
+        if end == -1:
+            absent.add(closing)
+            continue
+        line_end = text.find("\n", end)
+        position = len(text) if line_end == -1 else line_end
+        yield begin.start(1), position
 
 
 def _myst_prose_fences(text: str) -> Iterator[tuple[int, int]]:
