@@ -11,6 +11,11 @@ from aitag.readers.located import LIST, PROSE
 from aitag.readers.markdown import PLACEHOLDER, read_markdown_blocks
 
 
+def _letters(number: int) -> str:
+    """A name of letters only for ``number`` (LaTeX environment names have no digits)."""
+    return "".join(chr(ord("a") + int(digit)) for digit in str(number))
+
+
 def read(text: str, name: str = "post.md"):
     (document,) = parse_bytes(text.encode("utf-8"), name)
     return document
@@ -291,7 +296,9 @@ def test_blocks_are_located_without_computing_every_character():
         "!!! note\n" * 200_000,
         "```{note}\n" * 100_000 + "````\n" * 100_000,
         "```{note}\n" + ":a: b\n" * 200_000,
-        "\\begin{a}\n" * 100_000 + "\\begin{b}\n\\end{b}\n" * 50_000,
+        # many environments, each closed only at the very end: a lookup, not a search each
+        "".join(f"\n\n\\begin{{{_letters(i)}}}" for i in range(30_000))
+        + "".join(f"\\end{{{_letters(i)}}}" for i in range(30_000)),
         "+++\n" * 200_000,
         "=== " * 200_000,
         ":" * 300_000,

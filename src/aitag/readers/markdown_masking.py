@@ -1,7 +1,10 @@
 """What CommonMark does not know, blanked out of Markdown in place before parsing.
 
 Front matter, Hugo shortcodes, Jekyll/Liquid tags, MDX ``{/* comments */}``, ``:::``
-admonition fences and GitHub alert labels (``> [!NOTE]``) become spaces of the same length (line breaks kept), so the parser's offsets are the source's.
+admonition fences, GitHub alert labels (``> [!NOTE]``) and MyST's markup around prose
+(directive fences and options, cell breaks, role names, LaTeX environments) become
+spaces of the same length (line breaks kept), so the parser's offsets are the source's;
+MkDocs admonition markers become list items in place, so their indented bodies are prose.
 The front matter's title is kept, located. MDX ``import``/``export`` statements are only
 found here; the reader drops those that open a paragraph.
 """
@@ -9,6 +12,7 @@ found here; the reader drops those that open a paragraph.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import chain
 
@@ -58,6 +62,7 @@ _CELL_BREAK = re.compile(r"^\+\+\+(?:[ \t]*\{[^\n]*)?[ \t]*$", re.MULTILINE)
 # A LaTeX environment on lines of its own (MyST's amsmath: "\begin{align*}"): math.
 # Only one that opens a block (after a blank line): inside "$$" it is the math's own.
 _BEGIN = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(\\begin\{([A-Za-z]+\*?)\})")
+_END = re.compile(r"\\end\{([A-Za-z]+\*?)\}")
 # A MyST role's name before its backquoted content ("{ref}`intro`"): markup.
 _MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}(?=`)")
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
@@ -143,20 +148,21 @@ def _colon_fences(text: str) -> Iterator[tuple[int, int]]:
 
 def _math_environments(text: str) -> Iterator[tuple[int, int]]:
     """Spans of LaTeX environments from ``\\begin{name}`` opening a block to the line of
-    its ``\\end{name}``; an environment never closed is left as it is."""
-    absent: set[str] = set()  # ends not found after some position: not after a later one
+    its ``\\end{name}``; an environment never closed is left as it is.
+
+    Every ``\\end{...}`` is found once, in one scan; each opening looks up the first end
+    of its name after it, so the reading stays linear however the names mix.
+    """
+    ends: dict[str, list[int]] = {}
+    for end in _END.finditer(text):
+        ends.setdefault(end.group(1), []).append(end.start())
     position = 0
     for begin in _BEGIN.finditer(text):
-        if begin.start(1) < position:
+        found = ends.get(begin.group(2), [])
+        after = bisect_left(found, begin.end())
+        if begin.start(1) < position or after == len(found):
             continue
-        closing = "\\end{" + begin.group(2) + "}"
-        if closing in absent:
-            continue
-        end = text.find(closing, begin.end())
-        if end == -1:
-            absent.add(closing)
-            continue
-        line_end = text.find("\n", end)
+        line_end = text.find("\n", found[after])
         position = len(text) if line_end == -1 else line_end
         yield begin.start(1), position
 
