@@ -205,6 +205,22 @@ def test_myst_cell_breaks_directive_options_and_math_environments_are_not_prose(
     assert_located(document)
 
 
+def test_abbreviation_definitions_are_not_prose():
+    # MkDocs pages end with "*[HTML]: Hyper Text Markup Language" lines; read as prose,
+    # "language" and "text" tagged a page about tables as discussing language models.
+    text = (
+        "Tables render as HTML by default.\n\n"
+        "*[HTML]: Hyper Text Markup Language\n*[W3C]: World Wide Web Consortium\n\n"
+        "A list item may say *[emphasis]* and stays.\n"
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "Tables render as HTML by default.",
+        "A list item may say [emphasis] and stays.",
+    ]
+    assert_located(document)
+
+
 def test_a_heading_of_a_paragraphs_length_is_prose():
     # An about page set its whole text in one <h4>; as a heading it was context only,
     # and the page had no prose at all.

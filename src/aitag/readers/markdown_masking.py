@@ -1,7 +1,8 @@
 """What CommonMark does not know, blanked out of Markdown in place before parsing.
 
 Front matter, Hugo shortcodes, Jekyll/Liquid tags, MDX ``{/* comments */}``, ``:::``
-admonition fences, GitHub alert labels (``> [!NOTE]``) and MyST's markup around prose
+admonition fences, GitHub alert labels (``> [!NOTE]``), abbreviation definitions
+(``*[HTML]: ...``) and MyST's markup around prose
 (directive fences and options, cell breaks, role names, LaTeX environments) become
 spaces of the same length (line breaks kept), so the parser's offsets are the source's;
 MkDocs admonition markers become list items in place, so their indented bodies are prose.
@@ -65,6 +66,9 @@ _BEGIN = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(\\begin\{([A-Za-z]+\*?)\})")
 _END = re.compile(r"\\end\{([A-Za-z]+\*?)\}")
 # A MyST role's name before its backquoted content ("{ref}`intro`"): markup.
 _MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}(?=`)")
+# An abbreviation's definition (Python-Markdown, PHP Markdown Extra):
+# "*[HTML]: Hyper Text Markup Language", a glossary line the page never shows as text.
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
 # (the quote's text is read).
 _ALERT = re.compile(r"^[ \t]*>[ \t]*(\[![A-Za-z]+\])[ \t]*$", re.MULTILINE)
@@ -111,6 +115,8 @@ def _markup_spans(text: str) -> list[tuple[int, int]]:
         spans.extend(_myst_prose_fences(text))
     if "}`" in text:
         spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
+    if "*[" in text:
+        spans.extend(match.span() for match in _ABBREVIATION.finditer(text))
     return spans
 
 
