@@ -147,7 +147,8 @@ def test_mkdocs_admonitions_and_tabs_keep_their_indented_bodies_as_prose():
         "    ```console\n    $ tool export\n    ```\n\n"
         "??? tip\n    Collapsed until the reader opens it.\n\n"
         'After the notes.\n\n=== "Linux"\n\n    Install it with the package manager.\n\n'
-        "Closing words.\n\n    indented code stays code\n"
+        "Closing words.\n\n    indented code stays code\n\n"
+        "???+ warning\n\n    Open until the reader closes it.\n"
     )
     document = read(text)
     assert [p.text for p in document.passages] == [
@@ -157,6 +158,7 @@ def test_mkdocs_admonitions_and_tabs_keep_their_indented_bodies_as_prose():
         "After the notes.",
         '"Linux\nInstall it with the package manager.',
         "Closing words.",
+        "?  warning\nOpen until the reader closes it.",
     ]
     assert_located(document)
 

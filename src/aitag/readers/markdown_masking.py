@@ -46,10 +46,12 @@ _COLON_FENCE = re.compile(r"^[ \t]*:{3,}(?:[ \t]*[{\w][^\n]*)?[ \t]*$", re.MULTI
 # Python-Markdown (MkDocs) admonitions, collapsible blocks and content tabs: the marker
 # line ('!!! note "Title"', '??? tip', '=== "Python"') opens a body indented four spaces,
 # which CommonMark would read as code once a blank line comes between. The marker is
-# rewritten in place as a list item whose text starts at the body's indent ("+   note
-# Title"), so the body is read as the item's paragraphs, as MkDocs renders it. Only a
-# marker followed by one space and a word or a quote lines up so; others stay text.
-_MKDOCS_BLOCK = re.compile(r"^( *)(?:!!!|\?\?\?|===) (?=[A-Za-z\"])([^\n]*)$", re.MULTILINE)
+# rewritten in place as a list item whose text starts no further right than the body's
+# indent ("+   note Title"), so the body is read as the item's paragraphs, as MkDocs
+# renders it. A four-character marker ('???+ tip', '===! "Tab"') keeps its second
+# character as the item's text ("+ ? tip"), for its word starts a column too far right.
+# A marker not followed by one space and a word or a quote stays text.
+_MKDOCS_BLOCK = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===!?) (?=[A-Za-z\"])([^\n]*)$", re.MULTILINE)
 # A MyST directive whose body is prose, fenced like code ("```{note}" ... "```"): its
 # fences and options (":class: tip") are blanked, so the body is read.
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
@@ -206,7 +208,11 @@ def _mkdocs_blocks(text: str, spans: list[tuple[int, int]]) -> list[int]:
     bullets = []
     for match in _MKDOCS_BLOCK.finditer(text):
         marker = match.start() + len(match.group(1))
-        spans.append((marker, marker + 3))
+        width = match.start(2) - 1 - marker
+        if width == 4:  # "???+": keep "?" at the item's text column, blank the rest
+            spans.extend([(marker, marker + 2), (marker + 3, marker + 4)])
+        else:
+            spans.append((marker, marker + 3))
         bullets.append(marker)
         rest, rest_start = match.group(2), match.start(2)
         if rest.startswith('"'):  # a tab's label: its opening quote is the item's text
