@@ -74,6 +74,11 @@ _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
 # (the quote's text is read).
 _ALERT = re.compile(r"^[ \t]*>[ \t]*(\[![A-Za-z]+\])[ \t]*$", re.MULTILINE)
+# What opens a line of any of the marks above (after spaces or a quote's ">"): found in
+# one scan from each line break, which the regex engine looks for fast.
+_MARKS = r"[ \t>]*(:::|\+\+\+|!!!|\?\?\?|===|\*\[|\\begin\{|\[!|```[ \t]*\{|~~~[ \t]*\{)"
+_LINE_MARK = re.compile(r"\n" + _MARKS)
+_LINE_MARK_AT_START = re.compile(_MARKS)
 
 
 def masked_markdown(text: str) -> tuple[str, MappedText | None]:
@@ -89,37 +94,61 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
     if front:
         spans.append(front)
         title = _front_title(text, *front)
-    spans.extend(_markup_spans(text))
     bullets: list[int] = []
-    if "!!! " in text or "??? " in text or "=== " in text:
-        bullets = _mkdocs_blocks(text, spans)
+    spans.extend(_markup_spans(text, bullets))
     if not spans:
         return text, title
     return _blanked(text, spans, bullets), title
 
 
-def _markup_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the markup CommonMark does not know. Each kind is looked for only when a
-    substring test finds its mark: most files have none."""
+def _markup_spans(text: str, bullets: list[int]) -> list[tuple[int, int]]:
+    """Spans of the markup CommonMark does not know, and (into ``bullets``) where MkDocs
+    markers become list items.
+
+    Most files have none of it: one scan finds the lines that open with any of the marks
+    (faster than a substring test for each), and each kind is then matched only at its
+    own lines.
+    """
     spans: list[tuple[int, int]] = []
     if _BRACE_MARK.search(text):
         spans.extend(_template_spans(text))
         spans.extend(_jsx_comments(text))
-    if ":::" in text:
-        spans.extend(_colon_fences(text))
-    if "+++" in text:  # a MyST notebook's cell break ("+++" or "+++ {metadata}")
-        spans.extend(match.span() for match in _CELL_BREAK.finditer(text))
-    if "\\begin{" in text:
+    lines = _marked_lines(text)
+    for kind, starts in lines.items():
+        if kind in ("!!!", "???", "==="):
+            bullets.extend(_mkdocs_blocks(text, starts, spans))
+        elif kind in _AT_LINE:
+            collect = _AT_LINE[kind]
+            for start in starts:
+                spans.extend(collect(text, start))
+    if "\\be" in lines:
         spans.extend(_math_environments(text))
-    if "[!" in text:
-        spans.extend(match.span(1) for match in _ALERT.finditer(text))
-    if "{" in text and ("```" in text or "~~~" in text):
+    if "```" in lines or "~~~" in lines:
         spans.extend(_myst_prose_fences(text))
     if "}`" in text:
         spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
-    if "*[" in text:
-        spans.extend(match.span() for match in _ABBREVIATION.finditer(text))
     return spans
+
+
+def _marked_lines(text: str) -> dict[str, list[int]]:
+    """Where each line opening with a mark starts, by the mark's first three characters."""
+    lines: dict[str, list[int]] = {}
+    first = _LINE_MARK_AT_START.match(text)
+    if first:
+        lines.setdefault(first.group(1)[:3], []).append(0)
+    for mark in _LINE_MARK.finditer(text):
+        lines.setdefault(mark.group(1)[:3], []).append(mark.start() + 1)
+    return lines
+
+
+def _matched(pattern: re.Pattern, group: int = 0):
+    """A collector of the span (or a group's span) of ``pattern`` matched at a line."""
+
+    def collect(text: str, start: int) -> list[tuple[int, int]]:
+        match = pattern.match(text, start)
+        return [match.span(group)] if match else []
+
+    return collect
 
 
 def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str:
@@ -142,16 +171,20 @@ def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str
     return masked
 
 
-def _colon_fences(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of ``:::`` fences, and of the options (``:class: tip``) after an opening."""
-    for fence in _COLON_FENCE.finditer(text):
-        yield fence.span()
-        if fence.group().strip(" \t:"):  # an opening names its directive
-            options = body = fence.end() + 1
-            while (option := _MYST_OPTION.match(text, options)) is not None:
-                options = option.end()
-            if options > body:
-                yield body, options
+def _colon_fence(text: str, start: int) -> list[tuple[int, int]]:
+    """The span of a ``:::`` fence at a line, and of the options (``:class: tip``) after
+    an opening."""
+    fence = _COLON_FENCE.match(text, start)
+    if fence is None:
+        return []
+    spans = [fence.span()]
+    if fence.group().strip(" \t:"):  # an opening names its directive
+        options = body = fence.end() + 1
+        while (option := _MYST_OPTION.match(text, options)) is not None:
+            options = option.end()
+        if options > body:
+            spans.append((body, options))
+    return spans
 
 
 def _math_environments(text: str) -> Iterator[tuple[int, int]]:
@@ -202,11 +235,14 @@ def _myst_prose_fences(text: str) -> Iterator[tuple[int, int]]:
                     yield body, options
 
 
-def _mkdocs_blocks(text: str, spans: list[tuple[int, int]]) -> list[int]:
-    """Blank each MkDocs marker and the quotes of its title (added to ``spans``); the
-    offsets where a list bullet takes the marker's place."""
+def _mkdocs_blocks(text: str, starts: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """Blank each MkDocs marker at these lines and the quotes of its title (added to
+    ``spans``); the offsets where a list bullet takes the marker's place."""
     bullets = []
-    for match in _MKDOCS_BLOCK.finditer(text):
+    for line in starts:
+        match = _MKDOCS_BLOCK.match(text, line)
+        if match is None:
+            continue
         marker = match.start() + len(match.group(1))
         width = match.start(2) - 1 - marker
         if width == 4:  # "???+": keep "?" at the item's text column, blank the rest
@@ -351,3 +387,13 @@ def _tags(text: str) -> Iterator[tuple[int, int, int]]:
             return
         yield opened, closing, end
         position = end
+
+
+#: The collectors of the marks matched at their own lines (by the mark's first three
+#: characters); MkDocs markers, math and MyST fences are handled apart.
+_AT_LINE = {
+    ":::": _colon_fence,
+    "+++": _matched(_CELL_BREAK),
+    "*[": _matched(_ABBREVIATION),
+    "[!": _matched(_ALERT, 1),
+}
