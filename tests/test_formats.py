@@ -207,3 +207,20 @@ def test_rst_transitions_and_paragraphs_of_substitutions_are_not_prose():
         "A sentence that names |project| stays.",
     ]
     assert document.title == "Notes"
+
+
+RST_LINE_BLOCK = "Release\n=======\n\n| Shipped on a Monday,\n|    fixed by Friday\n| with no regrets.\n\n| Alone.\n"
+
+
+def test_rst_line_blocks_lose_the_bar_that_opens_each_line():
+    # Addresses and verses are written as line blocks; the "|" of each line stayed in the
+    # prose, a token of its own in every line.
+    document = read(RST_LINE_BLOCK, "release.rst")
+    assert [p.text for p in document.passages] == [
+        "Shipped on a Monday,\nfixed by Friday\nwith no regrets.",
+        "Alone.",
+    ]
+    passage, lines = document.passages[0], document.line_index()
+    for word, expected in (("Shipped", (4, 3)), ("fixed", (5, 6)), ("with", (6, 3))):
+        offset, line, column = passage.locate(passage.text.index(word), lines)
+        assert (line, column) == expected and RST_LINE_BLOCK[offset:].startswith(word)

@@ -124,6 +124,8 @@ class _RstReader(LineReader):
                 break
             j += 1
         ranges = text_ranges(lines, i, j, bullet)
+        if _is_line_block(stripped):
+            ranges = _without_line_bars(lines, i, ranges)
         literal_next = lines[j - 1][1].rstrip().endswith("::")
         if literal_next:  # "text::" shows as "text:"; the indented block after is code
             last = ranges[-1]
@@ -137,6 +139,27 @@ def _is_adornment(stripped: str) -> bool:
     return (
         len(stripped) >= 2 and stripped[0] in _ADORNMENT and stripped == stripped[0] * len(stripped)
     )
+
+
+def _is_line_block(stripped: str) -> bool:
+    """Whether a paragraph opening with ``stripped`` is a line block (``| a verse line``)."""
+    return stripped == "|" or stripped.startswith("| ")
+
+
+def _without_line_bars(
+    lines: list[tuple[int, str]], first: int, ranges: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """A line block's ranges without the ``|`` that opens each of its lines: markup, not
+    text (a line without one continues the line above)."""
+    kept = []
+    for k, (start, end) in enumerate(ranges):
+        line_start, content = lines[first + k]
+        if content[start - line_start : start - line_start + 1] == "|":
+            start += 1
+            while start < end and content[start - line_start] == " ":
+                start += 1
+        kept.append((start, end))
+    return kept
 
 
 def _is_table_line(stripped: str) -> bool:
