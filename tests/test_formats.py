@@ -224,3 +224,40 @@ def test_rst_line_blocks_lose_the_bar_that_opens_each_line():
     for word, expected in (("Shipped", (4, 3)), ("fixed", (5, 6)), ("with", (6, 3))):
         offset, line, column = passage.locate(passage.text.index(word), lines)
         assert (line, column) == expected and RST_LINE_BLOCK[offset:].startswith(word)
+
+
+ADOC_TEMPLATED = """\
+<#import "/templates/guide.adoc" as tmpl>
+
+<@tmpl.guide
+title="Vault"
+summary="Secrets kept outside the configuration.">
+
+The server reads secrets from a vault, as the <@links.server id="all-config"/> guide says.
+<#if product == "community">
+Community builds ship a file vault.
+</#if>
+
+</@tmpl.guide>
+"""
+
+
+def test_asciidoc_template_directives_and_macro_calls_are_not_prose():
+    # Real server guides are FreeMarker templates around AsciiDoc: the directives, the
+    # guide macro with its title and summary, and inline macro calls were read as prose.
+    document = read(ADOC_TEMPLATED, "vault.adoc")
+    assert [p.text for p in document.passages] == [
+        "The server reads secrets from a vault, as the ‹…› guide says.",
+        "Community builds ship a file vault.",
+    ]
+    passage, lines = document.passages[0], document.line_index()
+    offset, line, column = passage.locate(passage.text.index("‹…›"), lines)
+    assert (line, column) == (7, 47) and ADOC_TEMPLATED[offset:].startswith("<@links")
+    offset, line, column = passage.locate(passage.text.index("guide says"), lines)
+    assert (line, column) == (7, 80)
+
+
+def test_asciidoc_template_tag_left_open_does_not_swallow_the_guide():
+    text = "<#if ready\n\n" + "A paragraph of the guide that must be kept.\n\n" * 30
+    document = read(text, "open.adoc")
+    assert len(document.passages) == 30

@@ -100,6 +100,7 @@ SHAPES = {
     "adoc unmatched brackets": ("a.adoc", lambda n: b"Text " + b"[ ` << " * n + b"\n", 20_000),
     "adoc unclosed listing": ("a.adoc", lambda n: b"----\n" + b"code\n" * n, 20_000),
     "adoc attribute references": ("a.adoc", lambda n: b"Text " + b"{a}{b" * n + b"\n", 20_000),
+    "adoc template tags": ("a.adoc", lambda n: b"Text <@a/> <@b " * n + b"\n" + b"<#x\n" * n, 20_000),
 }  # fmt: skip
 
 CSV_SHAPES = {

@@ -25,6 +25,10 @@ _ATTRIBUTE_REFERENCE = re.compile(r"\{[A-Za-z0-9_][A-Za-z0-9_-]*\}")
 _LONGEST_ADDRESS = 500
 #: ``name:target`` before ``[]``: an inline macro (``kbd:``, ``javadoc:``, ``footnote:``).
 _INLINE_MACRO = re.compile(r"[a-z][a-z0-9_-]*:\S+")
+#: FreeMarker directives and macro calls (``<#import ...>``, ``<@tmpl.guide ...>``): guides
+#: that a template engine renders before AsciiDoc does are written with them.
+_TEMPLATE_TAGS = ("<#", "</#", "<@", "</@")
+_LONGEST_TEMPLATE_TAG = 20
 
 
 def read_asciidoc_blocks(text: str, name: str = "") -> list[Block]:
@@ -54,6 +58,8 @@ class _AsciidocReader(LineReader):
             return self._past_delimited(i + 1, delimiter)
         if _is_markup_line(stripped):
             return i + 1
+        if stripped.startswith(_TEMPLATE_TAGS):
+            return self._past_template_tag(i)
         if _is_block_macro(stripped) or line[:1] in (" ", "\t"):
             return skip_to_blank(self.lines, i) if line[:1] in (" ", "\t") else i + 1
         level = len(stripped) - len(stripped.lstrip("="))
@@ -66,6 +72,14 @@ class _AsciidocReader(LineReader):
         while i < len(self.lines) and self.lines[i][1].strip() != delimiter:
             i += 1
         return i + 1
+
+    def _past_template_tag(self, i: int) -> int:
+        """Past the line that closes a template tag opening line ``i`` (its attributes,
+        such as a guide's title and summary, may run over several lines). A tag left
+        open for more than :data:`_LONGEST_TEMPLATE_TAG` lines is one line of markup."""
+        last = min(len(self.lines), i + _LONGEST_TEMPLATE_TAG)
+        closing = next((k for k in range(i, last) if ">" in self.lines[k][1]), i)
+        return closing + 1
 
     def _heading(self, i: int, level: int) -> int:
         start, line = self.lines[i]
@@ -163,7 +177,7 @@ def _breaks(stripped: str) -> bool:
         or stripped == "+"
         or _delimiter(stripped) is not None
         or _is_read_delimiter(stripped)
-        or stripped.startswith(("//", "=="))
+        or stripped.startswith(("//", "==") + _TEMPLATE_TAGS)
         or (stripped.startswith("[") and stripped.endswith("]"))
     )
 
@@ -174,7 +188,7 @@ def _inline(line: InlinePieces, start: int, end: int) -> None:
     position = start
     # The next of each token, searched again only once passed: a line of a million
     # "[" is read in one pass, not rescanned for "`" once per bracket.
-    following = {"`": -2, "[": -2, "<<": -2, "{": -2}
+    following = {"`": -2, "[": -2, "<<": -2, "{": -2, "<@": -2}
     while position < end:
         for token, at in following.items():
             if at != -1 and at < position:
@@ -189,6 +203,8 @@ def _inline(line: InlinePieces, start: int, end: int) -> None:
             after = _attribute(line, position, at, end)
         elif at == following["<<"]:
             after = _cross_reference(line, position, at, end)
+        elif at == following["<@"]:
+            after = _template_call(line, position, at, end)
         else:
             after = _bracket(line, position, at, end)
         if after < 0:  # not closed on this line: the rest is text
@@ -226,6 +242,17 @@ def _attribute(line: InlinePieces, position: int, brace: int, end: int) -> int:
     line.copy(position, brace)
     line.placeholder(brace)
     return match.end()
+
+
+def _template_call(line: InlinePieces, position: int, angle: int, end: int) -> int:
+    """``<@links.server id="x"/>``, a template macro call in a sentence: what it renders
+    (often a link to another guide) stands as a placeholder."""
+    close = line.source.find(">", angle + 2, end)
+    if close < 0:
+        return -1
+    line.copy(position, angle)
+    line.placeholder(angle)
+    return close + 1
 
 
 def _cross_reference(line: InlinePieces, position: int, angle: int, end: int) -> int:
