@@ -9,7 +9,8 @@ from sklearn.metrics import f1_score
 
 from aitag.corpus import load_records
 from aitag.evaluation import label_matrix
-from aitag.model import PassageModel, best_threshold
+from aitag.labels import LABELS
+from aitag.model import PassageModel, best_threshold, plateau_threshold
 from aitag.persist import model_bytes
 
 
@@ -43,7 +44,27 @@ def test_thresholds_come_from_cross_validation_not_a_blanket_half():
     assert model.oof_scores_.shape == targets.shape
     assert all(0.05 <= t <= 0.95 for t in model.thresholds_)
     for j in range(4):
-        assert model.thresholds_[j] == best_threshold(targets[:, j], model.oof_scores_[:, j])
+        assert model.thresholds_[j] == plateau_threshold(targets[:, j], model.oof_scores_[:, j])
+
+
+def test_plateau_threshold_is_the_middle_of_the_near_best_thresholds_of_sklearn():
+    rng = np.random.RandomState(0)
+    truth = rng.randint(0, 2, 400)
+    scores = np.clip(truth * 0.35 + rng.rand(400) * 0.65, 0, 1)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    f1s = np.array([f1_score(truth, scores >= t, zero_division=0) for t in grid])
+    for tolerance in (0.0, 0.005, 0.03):
+        near = grid[f1s >= f1s.max() - tolerance - 1e-12]
+        assert plateau_threshold(truth, scores, tolerance) == round((near[0] + near[-1]) / 2, 3)
+    assert len(grid[f1s >= f1s.max() - 0.03]) > 3  # the tolerances above did differ
+
+
+def test_plateau_threshold_of_separated_scores_is_halfway_between_them():
+    # Every threshold from 0.21 to 0.80 separates the two sides perfectly.
+    truth = np.array([0] * 30 + [1] * 20)
+    scores = np.array([0.2] * 30 + [0.8] * 20)
+    assert plateau_threshold(truth, scores) == 0.505
+    assert best_threshold(truth, scores) == 0.5
 
 
 def test_best_threshold_finds_the_separating_value():
@@ -127,3 +148,21 @@ def test_the_estimators_are_scikit_learn_estimators():
     features, labels = rng.normal(size=(60, 16)), rng.integers(0, 2, size=(60, 4))
     decision = clone(DocumentModel(folds=2)).fit(features, labels)
     assert decision.predict(features).shape == (60, 4)
+
+
+def test_training_sets_each_passage_threshold_at_the_middle_of_its_plateau():
+    from aitag.corpus import Record
+    from aitag.training import _record_thresholds
+
+    rng = np.random.RandomState(2)
+    targets = rng.randint(0, 2, (300, 4))
+    scores = np.clip(targets * 0.3 + rng.rand(300, 4) * 0.7, 0, 1)
+    records = [
+        Record(
+            str(i), "text", tuple(tag for j, tag in enumerate(LABELS) if row[j]), "none", "written"
+        )
+        for i, row in enumerate(targets)
+    ]
+    expected = [plateau_threshold(targets[:, j], scores[:, j]) for j in range(4)]
+    assert _record_thresholds(scores, records).tolist() == expected
+    assert expected != [best_threshold(targets[:, j], scores[:, j]) for j in range(4)]

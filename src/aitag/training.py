@@ -34,7 +34,7 @@ from .defaults import DISTRIBUTION
 from .errors import CorpusError, InputError
 from .evaluation import evaluate, evaluate_documents, label_matrix, metrics, untagged_tagged
 from .labels import LABELS
-from .model import DocumentModel, PassageModel, best_threshold
+from .model import DocumentModel, PassageModel, plateau_threshold
 from .persist import save_model
 from .predict import Tagger, document_inputs
 from .readers import Document, read_documents
@@ -175,7 +175,7 @@ def _record_scores(estimator: PassageModel, records: list[Record]) -> np.ndarray
 def _record_thresholds(scores: np.ndarray, records: list[Record]) -> np.ndarray:
     """Passage thresholds tuned on the labelled passages alone: the unit they decide."""
     targets = label_matrix([r.labels for r in records])
-    return np.array([best_threshold(targets[:, j], scores[:, j]) for j in range(len(LABELS))])
+    return np.array([plateau_threshold(targets[:, j], scores[:, j]) for j in range(len(LABELS))])
 
 
 def _out_of_fold_features(
