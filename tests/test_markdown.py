@@ -121,6 +121,27 @@ def test_admonition_fences_are_markup_and_their_prose_is_read():
     assert_located(document)
 
 
+def test_docfx_block_extensions_are_markup():
+    # Microsoft Learn pages end sections with '> [!div class="nextstepaction"]' and embed
+    # includes and videos on lines of their own; they were read as prose ("[!div
+    # class=...] Agent Skills" scored 0.68 for AI).
+    text = (
+        "The judge model scores each answer.\n\n"
+        "[!INCLUDE [preview](../includes/preview.md)]\n\n"
+        '> [!div class="nextstepaction"]\n> [Agent Skills](skills.md)\n\n'
+        "> [!VIDEO https://example.com/embed/123]\n\n"
+        "> [!note]\n> Scores are kept with the run.\n\n"
+        "A paragraph with [!not a label] in it stays.\n"
+    )
+    document = read(text, "evaluation.md")
+    assert [p.text for p in document.passages] == [
+        "The judge model scores each answer.",
+        "Scores are kept with the run.",
+        "A paragraph with [!not a label] in it stays.",
+    ]
+    assert_located(document)
+
+
 def test_headings_are_context_and_list_items_read_together():
     text = (
         "# Title\n\nIntro paragraph.\n\n## Serving\n\n"
@@ -318,6 +339,9 @@ def test_blocks_are_located_without_computing_every_character():
         "".join(f"\n\n\\begin{{{_letters(i)}}}" for i in range(30_000))
         + "".join(f"\\end{{{_letters(i)}}}" for i in range(30_000)),
         "+++\n" * 200_000,
+        "> [!div " + "a " * 200_000,
+        "[!INCLUDE [" * 100_000,
+        "[!x]\n" * 200_000,
         "=== " * 200_000,
         ":" * 300_000,
         "# h\n\np\n\n" * 50_000,
