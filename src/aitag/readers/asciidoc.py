@@ -214,12 +214,21 @@ def _inline(line: InlinePieces, start: int, end: int) -> None:
 
 
 def _code(line: InlinePieces, position: int, tick: int, end: int) -> int:
-    close = line.source.find("`", tick + 1, end)
+    """Inline code, between backquotes: a placeholder."""
+    return _placeholder_through(line, position, tick, "`", tick + 1, end)
+
+
+def _placeholder_through(
+    line: InlinePieces, position: int, start: int, closer: str, search: int, end: int
+) -> int:
+    """From ``start`` through the next ``closer`` (looked for from ``search``, on this
+    line) as a placeholder; -1 when the line does not close it."""
+    close = line.source.find(closer, search, end)
     if close < 0:
         return -1
-    line.copy(position, tick)
-    line.placeholder(tick)
-    return close + 1
+    line.copy(position, start)
+    line.placeholder(start)
+    return close + len(closer)
 
 
 def _attribute(line: InlinePieces, position: int, brace: int, end: int) -> int:
@@ -247,12 +256,7 @@ def _attribute(line: InlinePieces, position: int, brace: int, end: int) -> int:
 def _template_call(line: InlinePieces, position: int, angle: int, end: int) -> int:
     """``<@links.server id="x"/>``, a template macro call in a sentence: what it renders
     (often a link to another guide) stands as a placeholder."""
-    close = line.source.find(">", angle + 2, end)
-    if close < 0:
-        return -1
-    line.copy(position, angle)
-    line.placeholder(angle)
-    return close + 1
+    return _placeholder_through(line, position, angle, ">", angle + 2, end)
 
 
 def _cross_reference(line: InlinePieces, position: int, angle: int, end: int) -> int:
