@@ -209,7 +209,10 @@ def test_rst_transitions_and_paragraphs_of_substitutions_are_not_prose():
     assert document.title == "Notes"
 
 
-RST_LINE_BLOCK = "Release\n=======\n\n| Shipped on a Monday,\n|    fixed by Friday\n| with no regrets.\n\n| Alone.\n"
+RST_LINE_BLOCK = (
+    "Release\n=======\n\n| Shipped on a Monday,\n|    fixed by Friday\n| with no regrets.\n\n"
+    "|\n| Alone, after an empty line.\n"
+)
 
 
 def test_rst_line_blocks_lose_the_bar_that_opens_each_line():
@@ -218,7 +221,7 @@ def test_rst_line_blocks_lose_the_bar_that_opens_each_line():
     document = read(RST_LINE_BLOCK, "release.rst")
     assert [p.text for p in document.passages] == [
         "Shipped on a Monday,\nfixed by Friday\nwith no regrets.",
-        "Alone.",
+        "Alone, after an empty line.",
     ]
     passage, lines = document.passages[0], document.line_index()
     for word, expected in (("Shipped", (4, 3)), ("fixed", (5, 6)), ("with", (6, 3))):
@@ -258,6 +261,7 @@ def test_asciidoc_template_directives_and_macro_calls_are_not_prose():
 
 
 def test_asciidoc_template_tag_left_open_does_not_swallow_the_guide():
+    # ... even when a ">" comes much later (a comparison in a sentence).
     text = "<#if ready\n\n" + "A paragraph of the guide that must be kept.\n\n" * 30
-    document = read(text, "open.adoc")
-    assert len(document.passages) == 30
+    document = read(text + "Latency > throughput here.\n", "open.adoc")
+    assert len(document.passages) == 31

@@ -128,6 +128,7 @@ def test_docfx_block_extensions_are_markup():
     text = (
         "The judge model scores each answer.\n\n"
         "[!INCLUDE [preview](../includes/preview.md)]\n\n"
+        "> [!include [limits](../includes/limits.md)]\n\n"
         '> [!div class="nextstepaction"]\n> [Agent Skills](skills.md)\n\n'
         "> [!VIDEO https://example.com/embed/123]\n\n"
         "> [!note]\n> Scores are kept with the run.\n\n"

@@ -59,6 +59,16 @@ def test_plateau_threshold_is_the_middle_of_the_near_best_thresholds_of_sklearn(
     assert len(grid[f1s >= f1s.max() - 0.03]) > 3  # the tolerances above did differ
 
 
+def test_passage_thresholds_allow_half_a_hundredth_of_f1():
+    # The documented plateau: within 0.005 of the best F1 (wider and the middle drifts
+    # to thresholds a hundredth of F1 worse; narrower and it wanders as the argmax does).
+    rng = np.random.RandomState(0)
+    truth = rng.randint(0, 2, 400)
+    scores = np.clip(truth * 0.35 + rng.rand(400) * 0.65, 0, 1)
+    assert plateau_threshold(truth, scores) == plateau_threshold(truth, scores, 0.005)
+    assert plateau_threshold(truth, scores) != plateau_threshold(truth, scores, 0.01)
+
+
 def test_plateau_threshold_of_separated_scores_is_halfway_between_them():
     # Every threshold from 0.21 to 0.80 separates the two sides perfectly.
     truth = np.array([0] * 30 + [1] * 20)

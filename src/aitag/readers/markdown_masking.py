@@ -74,11 +74,12 @@ _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
 # The type of a GitHub alert, "> [!NOTE]" on a quote's first line: a label, not prose
 # (the quote's text is read). DocFX (Microsoft Learn) writes more on such lines: a
 # styled block ("> [!div class="nextstepaction"]"), a video ("> [!VIDEO url]") and an
-# include ("[!INCLUDE [title](path)]", in a quote or not): markup, never shown as text.
+# include ("> [!INCLUDE [title](path)]"): markup, never shown as text. (An include on
+# a line of its own outside a quote is a line of a link alone, context already.)
 _ALERT = re.compile(
-    r"^[ \t]*(?:>[ \t]*)?"
+    r"^[ \t]*>[ \t]*"
     r"(\[!INCLUDE[ \t]*\[[^\]\n]*\]\([^)\n]*\)\]|\[![A-Za-z]+(?:[ \t]+[^\]\n]*)?\])[ \t]*$",
-    re.MULTILINE | re.IGNORECASE,
+    re.MULTILINE,
 )
 # What opens a line of any of the marks above (after spaces or a quote's ">"): found in
 # one scan from each line break, which the regex engine looks for fast.
