@@ -284,10 +284,16 @@ def _fit_scorer(
 def best_threshold(truth: np.ndarray, scores: np.ndarray, tolerance: float = 0.0) -> float:
     """The threshold with the best F1 on these scores; among those within ``tolerance`` of
     the best F1 (and on a tie), the one nearest 0.5."""
+    near_best = _near_best(truth, scores, tolerance)
+    return float(near_best[np.argmin(np.abs(near_best - 0.5))])
+
+
+def _near_best(truth: np.ndarray, scores: np.ndarray, tolerance: float) -> np.ndarray:
+    """The thresholds of a 0.01 grid from 0.05 to 0.95 whose F1 is within ``tolerance``
+    of the best."""
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
     f1s = np.array([_f1(truth, scores >= threshold) for threshold in grid])
-    near_best = grid[f1s >= f1s.max() - tolerance - 1e-12]
-    return float(near_best[np.argmin(np.abs(near_best - 0.5))])
+    return grid[f1s >= f1s.max() - tolerance - 1e-12]
 
 
 #: How far below the best F1 a passage threshold still counts as on the plateau.
@@ -306,9 +312,7 @@ def plateau_threshold(
     0.06 with it. Over two such slices the middle of the plateau moved 0.115 where the
     argmax moved 0.19 (the largest change of a tag's threshold, summed).
     """
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    f1s = np.array([_f1(truth, scores >= threshold) for threshold in grid])
-    plateau = grid[f1s >= f1s.max() - tolerance - 1e-12]
+    plateau = _near_best(truth, scores, tolerance)
     return round(float(plateau.min() + plateau.max()) / 2, 3)
 
 
