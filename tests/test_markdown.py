@@ -274,6 +274,53 @@ def test_link_only_lines_code_tables_images_and_math_are_dropped():
     assert_located(document)
 
 
+def test_latex_math_the_parser_does_not_know_is_not_prose():
+    # MathJax and KaTeX render "\(x\)", "\[x\]" and "$ x_1 $"; CommonMark reads them as
+    # text, so a research blog's equations ("\mathbb{E}[...]", "17_{b}=1\cdot b") were
+    # prose. Inline math leaves a placeholder, as "$x$" does; displayed math goes, as it
+    # goes from the rendered text's flow.
+    # Escaped brackets and prices that do not read as math stay, and so does what
+    # inline code, front matter or an unclosed opening holds.
+    long_words = "and more words " * 30
+    text = (
+        "---\ntitle: Let \\(x\\) be\n---\n\n"
+        "The base must satisfy \\(b>9\\), written \\\\(b>9\\\\) for another renderer.\n\n"
+        "So\n\\[\n17_{b}=1\\cdot b+7\n\\]\nand \\[\n1,\\;2\n\\] hence.\n\n"
+        "See \\[1\\] and \\[Edit: fixed\\]. If $ \\mathbb{E}[x]=0 $ then, for $ 5 and $ 10.\n\n"
+        "With $a$ or y_1 $, and $ b_1 $, and `code \\(z\\)` and \\(never closed.\n\n"
+        "Tickets cost $ 5, and $x_1$ counts them, $ 10 at the door.\n\n"
+        "```python\nx = 1\n```\n\nA lone backquote (`) opens no code.\n\n"
+        "Then `a \\(z\\) b` is code, and \\(w\\) is math; `f`\\(v\\) is not.\n\n"
+        "Wrapped \\(a +\nb\\) and nested \\(c \\(d\\) math.\n\n"
+        f"An opening \\( too far {long_words} from its \\) close is text.\n"
+    )
+    document = read(text)
+    assert document.title == "Let \\(x\\) be"
+    assert [p.text for p in document.passages] == [
+        f"The base must satisfy {PLACEHOLDER}, written {PLACEHOLDER} for another renderer.",
+        "So",  # displayed math, blanked, leaves blank lines: the paragraph breaks there
+        "and",
+        "hence.",
+        f"See [1] and [Edit: fixed]. If {PLACEHOLDER} then, for $ 5 and $ 10.",
+        # The "$ " that closes "$a$" opens nothing; nor does math run across another "$".
+        f"With {PLACEHOLDER} or y_1 $, and {PLACEHOLDER}, and {PLACEHOLDER} and (never closed.",
+        f"Tickets cost $ 5, and {PLACEHOLDER} counts them, $ 10 at the door.",
+        "A lone backquote (`) opens no code.",  # nor does it make the next line's math code
+        f"Then {PLACEHOLDER} is code, and {PLACEHOLDER} is math; {PLACEHOLDER}(v) is not.",
+        f"Wrapped {PLACEHOLDER} and nested {PLACEHOLDER} math.",
+        f"An opening ( too far {long_words} from its ) close is text.",
+    ]
+    assert [kind for _, _, kind in document.passages[0].marks] == ["code", "code"]
+    assert_located(document)
+    # Each placeholder stands for the math it replaced.
+    first = document.passages[0]
+    start, end, _ = first.marks[1]
+    assert document.source[first.mapped.source_offset(start) :].startswith("\\\\(b>9\\\\)")
+    # An opening inside front matter is the front matter's: the prose after it stays.
+    spilled = read("---\ntitle: T\nsummary: a \\(x\n---\nProse with y\\) here.\n")
+    assert [p.text for p in spilled.passages] == ["Prose with y) here."]
+
+
 def test_html_blocks_are_read_for_their_visible_text():
     text = (
         "Para one.\n\n<details>\n<summary>Click to see</summary>\n\n"
@@ -346,6 +393,10 @@ def test_blocks_are_located_without_computing_every_character():
         "=== " * 200_000,
         ":" * 300_000,
         "# h\n\np\n\n" * 50_000,
+        "\\(" * 100_000,
+        "\\[" * 100_000,
+        "$ a " * 100_000,
+        "\\(x\\)`" * 100_000,
     ],
     ids=lambda text: repr(text[:12]),
 )

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Callable, Iterator
+from itertools import accumulate, chain
+from typing import NamedTuple
 
 from .located import MappedText
 
@@ -86,6 +87,56 @@ _ALERT = re.compile(
 _MARKS = r"[ \t>]*(:::|\+\+\+|!!!|\?\?\?|===|\*\[|\\begin\{|\[!|```[ \t]*\{|~~~[ \t]*\{)"
 _LINE_MARK = re.compile(r"\n" + _MARKS)
 _LINE_MARK_AT_START = re.compile(_MARKS)
+# LaTeX math as MathJax and KaTeX find it in a rendered page, which CommonMark does not
+# know: inline "\(x\)" and displayed "\[x\]" (written "\\(" where the Markdown
+# renderer eats a backslash), and "$ x_1 $" with a space after the opening, which the
+# parser's "$" math refuses. Each stays within a paragraph (no blank line) and a bounded length.
+# "\[" alone is also an escaped bracket ("\[1\]", "\[Edit: ...\]"), and "$ ... $" may
+# be two prices, so those two count as math only when their content reads as math.
+# What math never spans: a backquote (code's), a blank line; "$ ... $", a line break or
+# another "$" (the "$ " that closes "$x$" in "$x$ and $y$" is no opening).
+_PARAGRAPH_BREAK = re.compile(r"`|\n[ \t]*\n")
+_DOLLAR_BREAK = re.compile(r"[`\n$]")
+
+
+class _MathKind(NamedTuple):
+    """One way of writing math: an ``opening`` closed by the first ``closing`` after it."""
+
+    sign: str  # a text without this character has none (a fast test, done first)
+    marks: tuple[str, ...]  # nor, without one of these, any of this kind
+    opening: str
+    closing: str
+    longest: int  # characters of content at most
+    never_spanned: re.Pattern  # what the content never holds
+    inline: bool  # inline math leaves a placeholder; displayed math goes
+    must_read_as_math: bool
+
+
+_MATH_KINDS = (
+    _MathKind(
+        "\\", ("\\(",), r"(?<!\\)\\{1,2}\(", r"\\{1,2}\)", 400, _PARAGRAPH_BREAK, True, False
+    ),
+    _MathKind(
+        "\\", ("\\[",), r"(?<!\\)\\{1,2}\[", r"\\{1,2}\]", 2000, _PARAGRAPH_BREAK, False, True
+    ),
+    # The literal "$" first in each pattern: a regex opening with a lookbehind or a class
+    # tries every position, and is many times slower.
+    _MathKind(
+        "$",
+        ("$ ", "$\t"),
+        r"\$(?<![^\s(\[]\$)[ \t]+",
+        r"\$(?![\w$])",
+        400,
+        _DOLLAR_BREAK,
+        True,
+        True,
+    ),
+)
+# Backquotes and line breaks: a line's backquotes tell whether inline code is open.
+_LINE_BREAK = re.compile(r"[`\n]")
+# Content that reads as math: a command ("\frac", or spacing: "\,", "\;"), a sub- or
+# superscript, braces, an equation.
+_MATHY = re.compile(r"\\[A-Za-z,;:!]|[\^_{}=]")
 
 
 def masked_markdown(text: str) -> tuple[str, MappedText | None]:
@@ -101,16 +152,18 @@ def masked_markdown(text: str) -> tuple[str, MappedText | None]:
     if front:
         spans.append(front)
         title = _front_title(text, *front)
-    bullets: list[int] = []
-    spans.extend(_markup_spans(text, bullets))
+    written: list[tuple[int, str]] = []
+    spans.extend(_markup_spans(text, written))
+    _add_latex_math(text, spans, written)
     if not spans:
         return text, title
-    return _blanked(text, spans, bullets), title
+    return _blanked(text, spans, written), title
 
 
-def _markup_spans(text: str, bullets: list[int]) -> list[tuple[int, int]]:
-    """Spans of the markup CommonMark does not know, and (into ``bullets``) where MkDocs
-    markers become list items.
+def _markup_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """Spans of the markup CommonMark does not know, and (into ``written``) the
+    characters written over some of them: the bullet of a MkDocs marker's list item, the
+    backquotes that make inline LaTeX math a code span.
 
     Most files have none of it: one scan finds the lines that open with any of the marks
     (faster than a substring test for each), and each kind is then matched only at its
@@ -123,7 +176,7 @@ def _markup_spans(text: str, bullets: list[int]) -> list[tuple[int, int]]:
     lines = _marked_lines(text)
     for kind, starts in lines.items():
         if kind in ("!!!", "???", "==="):
-            bullets.extend(_mkdocs_blocks(text, starts, spans))
+            written.extend((at, "+") for at in _mkdocs_blocks(text, starts, spans))
         elif kind in _AT_LINE:
             collect = _AT_LINE[kind]
             for start in starts:
@@ -135,6 +188,91 @@ def _markup_spans(text: str, bullets: list[int]) -> list[tuple[int, int]]:
     if "}`" in text:
         spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
     return spans
+
+
+def _add_latex_math(
+    text: str, spans: list[tuple[int, int]], written: list[tuple[int, str]]
+) -> None:
+    """Add the spans of LaTeX math that CommonMark does not know to ``spans``.
+
+    Displayed math is blanked. Inline math becomes an empty code span of its own length
+    (backquotes at its two ends, in ``written``), so the parser leaves a placeholder
+    where it was, as for ``$x$``. Math that overlaps other markup (front matter, a
+    template tag) is left to that markup; math inside inline code, or touching a
+    backquote, is code's.
+    """
+    found = []
+    for kind in _MATH_KINDS:
+        if kind.sign not in text or not any(mark in text for mark in kind.marks):
+            continue
+        for start, end, content in _paired(text, kind):
+            if not kind.must_read_as_math or _MATHY.search(content):
+                found.append((start, end, kind.inline))
+    if not found:
+        return
+    taken = sorted(spans)
+    starts = [start for start, _ in taken]
+    reach = list(accumulate((end for _, end in taken), max))  # furthest end so far
+    in_code = _code_span_test(text)
+    for start, end, inline in found:
+        before = bisect_left(starts, end) - 1  # the last span opening before ``end``
+        if before >= 0 and reach[before] > start:
+            continue
+        if in_code(start) or "`" in text[start - 1 : start] + text[end : end + 1]:
+            continue
+        spans.append((start, end))
+        if inline:
+            written.extend([(start, "`"), (end - 1, "`")])
+
+
+def _paired(text: str, kind: _MathKind) -> Iterator[tuple[int, int, str]]:
+    """(start, end, content) of each math of this kind: an opening closed by the first
+    closing after it, within the longest content and with nothing it never spans between.
+
+    The first closing is searched for again only once an opening lies past it, so the
+    text is read once however many openings are never closed.
+    """
+    closings = re.compile(kind.closing)
+    breaks: list[int] | None = None  # where ``never_spanned`` matches, once there is a pair
+    closer: re.Match | None = None
+    position = 0  # where the last math ended: an opening inside it is its content
+    for found in re.finditer(kind.opening, text):
+        start, inner = found.span()
+        if start < position:
+            continue
+        if closer is None or closer.start() < inner:
+            closer = closings.search(text, inner)
+            if closer is None:  # nor can any later opening close
+                return
+        if not 0 < closer.start() - inner <= kind.longest:
+            continue
+        if breaks is None:
+            breaks = [hit.start() for hit in kind.never_spanned.finditer(text)]
+        if bisect_left(breaks, closer.start()) > bisect_left(breaks, inner):
+            continue
+        position = closer.end()
+        yield start, position, text[inner : closer.start()]
+
+
+def _code_span_test(text: str) -> Callable[[int], bool]:
+    """A test of whether an offset follows an odd number of backquotes on its line, that
+    is, lies inside inline code: counted once for the whole text, then each test is a
+    lookup."""
+    line_breaks = [found.start() for found in _LINE_BREAK.finditer(text)]  # and backquotes
+    ticks, at_line_start, count, line_count = [0], [0], 0, 0
+    for offset in line_breaks:
+        if text[offset] == "`":
+            count += 1
+        else:
+            line_count = count
+        ticks.append(count)
+        at_line_start.append(line_count)
+
+    def inside(at: int) -> bool:
+        index = bisect_left(line_breaks, at)
+        return (ticks[index] - at_line_start[index]) % 2 == 1
+
+    return inside
 
 
 def _marked_lines(text: str) -> dict[str, list[int]]:
@@ -158,8 +296,8 @@ def _matched(pattern: re.Pattern, group: int = 0):
     return collect
 
 
-def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str:
-    """``text`` with the spans blanked and a list bullet at each of ``bullets``."""
+def _blanked(text: str, spans: list[tuple[int, int]], written: list[tuple[int, str]]) -> str:
+    """``text`` with the spans blanked, then each of ``written``'s characters at its offset."""
     pieces, position = [], 0
     for start, end in sorted(spans):
         start = max(start, position)
@@ -170,10 +308,10 @@ def _blanked(text: str, spans: list[tuple[int, int]], bullets: list[int]) -> str
         position = end
     pieces.append(text[position:])
     masked = "".join(pieces)
-    if bullets:
+    if written:
         chars = list(masked)
-        for at in bullets:
-            chars[at] = "+"
+        for at, character in written:
+            chars[at] = character
         masked = "".join(chars)
     return masked
 
