@@ -16,6 +16,7 @@ from conftest import RAW
 
 from aitag.batch import tag_chunk
 from aitag.cli import main
+from aitag.labels import LABELS
 
 
 def test_predict_jsonl_one_record_per_document(run, tmp_path):
@@ -126,6 +127,34 @@ def test_evaluate_json_keys(run, tmp_path):
     figures = json.loads(result.stdout)
     assert {"macro_f1", "micro_f1", "exact_match", "primary_accuracy", "per_label"} <= set(figures)
     assert figures["per_label"]["GenAI"]["support"] == 1
+
+
+def test_evaluate_prints_intervals_when_asked(run):
+    data = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "d10-mixed"
+    text = run("evaluate", data, "--intervals", "--resamples", "200")
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    heading = lines.index("95% intervals, 200 bootstrap resamples of the 50 items (seed 0):")
+    assert lines[heading + 1].split() == ["tag", "precision", "recall", "f1"]
+    assert [line.split()[0] for line in lines[heading + 2 : heading + 6]] == list(LABELS)
+    assert lines[-1].startswith("untagged documents given a tag: ")
+    figures = json.loads(
+        run("evaluate", data, "--intervals", "--resamples", "200", "--format", "json").stdout
+    )
+    bounds = figures["intervals"]
+    assert (bounds["level"], bounds["resamples"], bounds["seed"]) == (0.95, 200, 0)
+    for label, line in zip(LABELS, lines[heading + 2 : heading + 6]):
+        row = bounds["per_label"][label]
+        assert line.split()[1:] == [
+            "-" if row[key] is None else f"{row[key][0]:.3f}-{row[key][1]:.3f}"
+            for key in ("precision", "recall", "f1")
+        ]
+    default = json.loads(run("evaluate", data, "--intervals", "--format", "json").stdout)
+    assert default["intervals"]["resamples"] == 1000
+    plain = json.loads(run("evaluate", data, "--format", "json").stdout)
+    assert "intervals" not in plain and "intervals" not in run("evaluate", data).stdout
+    few = run("evaluate", data, "--intervals", "--resamples", "10")
+    assert few.exit_code == 2 and "--resamples" in few.output
 
 
 def test_train_writes_model_and_card(tmp_path):

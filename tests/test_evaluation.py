@@ -11,10 +11,12 @@ from aitag.corpus import load_records
 from aitag.evaluation import (
     evaluate,
     evaluate_documents,
+    intervals,
     label_matrix,
     metrics,
     predict_labelled_documents,
     predict_records,
+    resample_indices,
     threshold_tradeoffs,
     untagged_tagged,
 )
@@ -309,3 +311,134 @@ def test_precision_recall_curve_by_hand():
     assert thresholds.tolist() == [0.9, 0.8, 0.1]
     assert precision.tolist() == pytest.approx([0.0, 1 / 3, 0.25])  # ties pass together
     assert recall.tolist() == [0.0, 1.0, 1.0]
+
+
+# ------------------------------------------------------------ bootstrap intervals
+
+
+def sklearn_intervals(gold, guessed, gold_primary, guessed_primary, drawn, level=0.95) -> dict:
+    """Each figure of every resample by scikit-learn, then the central ``level`` of them:
+    what :func:`aitag.evaluation.intervals` must give for the same resamples."""
+    truth, guess = label_matrix(gold), label_matrix(guessed)
+    gold_primary, guessed_primary = np.array(gold_primary), np.array(guessed_primary)
+    rows: dict = {"precision": [], "recall": [], "f1": []}
+    macro, micro, exact, primary, untagged = [], [], [], [], []
+    for rows_of in drawn:
+        t, g = truth[rows_of], guess[rows_of]
+        # NaN where a tag has nothing to divide by: those resamples leave that interval.
+        p, r, _, _ = precision_recall_fscore_support(
+            t, g, average=None, labels=range(len(LABELS)), zero_division=np.nan
+        )
+        f = f1_score(t, g, average=None, labels=range(len(LABELS)), zero_division=np.nan)
+        rows["precision"].append(p)
+        rows["recall"].append(r)
+        rows["f1"].append(f)
+        macro.append(f1_score(t, g, average="macro", zero_division=0))
+        micro.append(f1_score(t, g, average="micro", zero_division=0))
+        exact.append(accuracy_score(t, g))
+        primary.append(accuracy_score(gold_primary[rows_of], guessed_primary[rows_of]))
+        none = t.sum(axis=1) == 0
+        untagged.append(g[none].any(axis=1).mean() if none.any() else np.nan)
+    q = [50 * (1 - level), 50 * (1 + level)]
+
+    def bounds(values):
+        values = np.asarray(values, dtype=float)
+        values = values[~np.isnan(values)]
+        return list(np.percentile(values, q)) if len(values) else None
+
+    return {
+        "per_label": {
+            label: {key: bounds(np.array(rows[key])[:, j]) for key in rows}
+            for j, label in enumerate(LABELS)
+        },
+        "macro_f1": bounds(macro),
+        "micro_f1": bounds(micro),
+        "exact_match": bounds(exact),
+        "primary_accuracy": bounds(primary),
+        "untagged_tagged": bounds(untagged),
+    }
+
+
+def assert_same_bounds(found, expected, where=""):
+    if expected is None:
+        assert found is None, where
+    else:
+        assert found == pytest.approx(expected, **CLOSE), where
+
+
+def test_intervals_equal_scikit_learn_percentiles_on_real_predictions(tagger):
+    from aitag.corpus import load_labelled_documents
+
+    documents = load_labelled_documents(CORPUS / UNSEEN_DOCUMENTS)
+    predictions = predict_labelled_documents(tagger, documents)
+    gold, guessed = [d.labels for d in documents], [p["labels"] for p in predictions]
+    gold_primary = [d.primary for d in documents]
+    guessed_primary = [p["primary"] for p in predictions]
+    assert_discriminating(gold, guessed)
+    found = intervals(gold, guessed, gold_primary, guessed_primary, resamples=300, seed=7)
+    drawn = resample_indices(len(gold), 300, seed=7)
+    expected = sklearn_intervals(gold, guessed, gold_primary, guessed_primary, drawn)
+    assert (found["level"], found["resamples"], found["seed"]) == (0.95, 300, 7)
+    for label in LABELS:
+        for key in ("precision", "recall", "f1"):
+            assert_same_bounds(
+                found["per_label"][label][key], expected["per_label"][label][key], (label, key)
+            )
+    for key in ("macro_f1", "micro_f1", "exact_match", "primary_accuracy", "untagged_tagged"):
+        assert_same_bounds(found[key], expected[key], key)
+    # Each interval holds the figure itself, and is narrower than everything.
+    figures = metrics(gold, guessed, gold_primary, guessed_primary)
+    low, high = found["macro_f1"]
+    assert low <= figures["macro_f1"] <= high and (low, high) != (0.0, 1.0)
+
+
+def test_intervals_leave_out_resamples_where_a_figure_is_undefined():
+    # GenAI is never gold and never predicted: no resample has a value for it. AI has
+    # one gold item: resamples that miss it have no recall and are left out (were they
+    # counted as 0, the interval would reach 0).
+    gold = [["AI"], ["ML"], ["ML"], [], [], ["LLM"]]
+    guessed = [["AI"], ["ML"], [], [], ["ML"], ["LLM"]]
+    found = intervals(gold, guessed, resamples=500)
+    assert found["per_label"]["GenAI"] == {"precision": None, "recall": None, "f1": None}
+    assert found["per_label"]["AI"]["recall"] == [1.0, 1.0]
+    assert found["primary_accuracy"] is None  # no primaries given
+    drawn = resample_indices(len(gold), 500, seed=0)
+    expected = sklearn_intervals(gold, guessed, ["x"] * 6, ["x"] * 6, drawn)
+    assert_same_bounds(found["untagged_tagged"], expected["untagged_tagged"])
+    # Macro F1 is the mean over all four tags, an undefined F1 counting 0, as reported.
+    assert_same_bounds(found["macro_f1"], expected["macro_f1"])
+    assert found["macro_f1"][1] <= 0.75
+    assert_same_bounds(
+        found["per_label"]["ML"]["precision"], expected["per_label"]["ML"]["precision"]
+    )
+
+
+def test_intervals_follow_the_seed_and_the_level():
+    gold, guessed = [g for g, _ in CASES] * 3, [p for _, p in CASES] * 3
+    first = intervals(gold, guessed, resamples=400, seed=1)
+    assert intervals(gold, guessed, resamples=400, seed=1) == first
+    other = intervals(gold, guessed, resamples=400, seed=2)
+    assert other["seed"] == 2 and other["per_label"] != first["per_label"]
+    narrow = intervals(gold, guessed, resamples=400, seed=1, level=0.5)
+    assert (
+        first["macro_f1"][0] < narrow["macro_f1"][0] <= narrow["macro_f1"][1] < first["macro_f1"][1]
+    )
+
+
+def test_evaluate_adds_intervals_only_when_asked(tagger, unseen_records):
+    records = unseen_records[:80]
+    plain = evaluate(tagger, records)
+    assert "intervals" not in plain
+    with_intervals = evaluate(tagger, records, resamples=200)
+    assert {k: v for k, v in with_intervals.items() if k != "intervals"} == plain
+    predictions = predict_records(tagger, records)
+    assert with_intervals["intervals"] == intervals(
+        [r.labels for r in records],
+        [p["labels"] for p in predictions],
+        [r.primary for r in records],
+        [p["primary"] for p in predictions],
+        resamples=200,
+    )
+    documents = evaluate_documents(tagger, CORPUS / UNSEEN_DOCUMENTS, resamples=200)
+    low, high = documents["intervals"]["untagged_tagged"]
+    assert low <= documents["untagged_tagged"] <= high

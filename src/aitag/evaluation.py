@@ -82,6 +82,89 @@ def metrics(
     return result
 
 
+#: Defaults of :func:`intervals`: percentile bootstrap, 95%, resamples drawn with seed 0.
+INTERVAL_LEVEL = 0.95
+INTERVAL_SEED = 0
+
+
+def resample_indices(n: int, resamples: int, seed: int = INTERVAL_SEED) -> np.ndarray:
+    """Bootstrap resamples of ``n`` items: shape (resamples, n), drawn with replacement."""
+    return np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+
+
+def intervals(
+    gold: TagLists,
+    predicted: TagLists,
+    gold_primary: Sequence[str] | None = None,
+    predicted_primary: Sequence[str] | None = None,
+    resamples: int = 1000,
+    level: float = INTERVAL_LEVEL,
+    seed: int = INTERVAL_SEED,
+) -> Figures:
+    """Bootstrap intervals of the figures of :func:`metrics` (and of ``untagged_tagged``).
+
+    The items are resampled with replacement ``resamples`` times; each figure is computed
+    on every resample as :func:`metrics` computes it, and its interval is the central
+    ``level`` of those values (percentiles). A tag's precision, recall or F1 has no value
+    on a resample where it has nothing to divide by (no gold or no predicted positives),
+    so such resamples are left out of that interval; an interval with no value at all is
+    None. With a few dozen items an interval is wide: that is what it is for, as a tag
+    with two positives is judged by two items.
+    """
+    truth, guess = label_matrix(gold), label_matrix(predicted)
+    n = len(truth)
+    if n == 0:
+        raise ValueError("intervals need at least one item")
+    drawn = resample_indices(n, resamples, seed)
+    truths, guesses = truth[drawn].astype(bool), guess[drawn].astype(bool)  # (R, n, tags)
+    tp = np.sum(truths & guesses, axis=1)
+    fp = np.sum(~truths & guesses, axis=1)
+    fn = np.sum(truths & ~guesses, axis=1)
+    precision, recall = _rates(tp, tp + fp), _rates(tp, tp + fn)
+    f1 = _rates(2 * tp, 2 * tp + fp + fn)
+    low, high = 50 * (1 - level), 50 * (1 + level)
+
+    def bounds(values: np.ndarray) -> list[float] | None:
+        kept = values[~np.isnan(values)]
+        if not len(kept):
+            return None
+        return [round(float(v), 4) for v in np.percentile(kept, [low, high])]
+
+    wrong = np.sum(truths != guesses, axis=(1, 2))
+    pooled_tp = tp.sum(axis=1)
+    result: Figures = {
+        "level": level,
+        "resamples": resamples,
+        "seed": seed,
+        "per_label": {
+            label: {
+                "precision": bounds(precision[:, j]),
+                "recall": bounds(recall[:, j]),
+                "f1": bounds(f1[:, j]),
+            }
+            for j, label in enumerate(LABELS)
+        },
+        "macro_f1": bounds(np.nan_to_num(f1, nan=0.0).mean(axis=1)),
+        "micro_f1": bounds(np.nan_to_num(_rates(2 * pooled_tp, 2 * pooled_tp + wrong))),
+        "exact_match": bounds(np.all(truths == guesses, axis=2).mean(axis=1)),
+        "primary_accuracy": None,
+        "untagged_tagged": None,
+    }
+    if gold_primary is not None and predicted_primary is not None:
+        hits = np.array([g == p for g, p in zip(gold_primary, predicted_primary)])
+        result["primary_accuracy"] = bounds(hits[drawn].mean(axis=1))
+    untagged = ~truths.any(axis=2)
+    given = untagged & guesses.any(axis=2)
+    result["untagged_tagged"] = bounds(_rates(given.sum(axis=1), untagged.sum(axis=1)))
+    return result
+
+
+def _rates(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray:
+    """Ratios, NaN where there is nothing to divide by."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominators > 0, numerators / np.maximum(denominators, 1), np.nan)
+
+
 def _ratio(numerator: int, denominator: int) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
@@ -95,10 +178,11 @@ def predict_records(tagger: Tagger, records: list[Record]) -> list[Prediction]:
     return tagger.score_passages([r.text for r in records], [r.id for r in records])
 
 
-def evaluate(tagger: Tagger, data: str | Path | list[Record]) -> Figures:
-    """Score a labelled JSON Lines file (or records) with a tagger and return the figures."""
+def evaluate(tagger: Tagger, data: str | Path | list[Record], resamples: int = 0) -> Figures:
+    """Score a labelled JSON Lines file (or records) with a tagger and return the figures;
+    with ``resamples``, their bootstrap :func:`intervals` too (under ``"intervals"``)."""
     records = load_records(data) if isinstance(data, (str, Path)) else data
-    return figures(tagger, records, predict_records(tagger, records))
+    return figures(tagger, records, predict_records(tagger, records), resamples)
 
 
 def predict_labelled_documents(
@@ -114,7 +198,9 @@ def predict_labelled_documents(
     return predictions
 
 
-def evaluate_documents(tagger: Tagger, data: str | Path | list[LabelledDocument]) -> Figures:
+def evaluate_documents(
+    tagger: Tagger, data: str | Path | list[LabelledDocument], resamples: int = 0
+) -> Figures:
     """Figures of a tagger on labelled whole documents (a folder with ``labels.jsonl``).
 
     Besides the figures of :func:`evaluate`: ``untagged_tagged``, the share of documents
@@ -122,17 +208,16 @@ def evaluate_documents(tagger: Tagger, data: str | Path | list[LabelledDocument]
     """
     documents = load_labelled_documents(data) if isinstance(data, (str, Path)) else data
     predictions = predict_labelled_documents(tagger, documents)
-    result = metrics(
+    result = _figures_of(
+        tagger,
         [d.labels for d in documents],
-        [p["labels"] for p in predictions],
         [d.primary for d in documents],
-        [p["primary"] for p in predictions],
+        predictions,
+        resamples,
     )
     result["untagged_tagged"] = untagged_tagged(
         [d.labels for d in documents], [p["labels"] for p in predictions]
     )
-    result["model"] = tagger.name
-    result["thresholds"] = dict(tagger.thresholds)
     return result
 
 
@@ -142,16 +227,29 @@ def untagged_tagged(gold: TagLists, guessed: TagLists) -> float | None:
     return round(sum(untagged) / len(untagged), 4) if untagged else None
 
 
-def figures(tagger: Tagger, records: list[Record], predictions: list[Prediction]) -> Figures:
+def figures(
+    tagger: Tagger, records: list[Record], predictions: list[Prediction], resamples: int = 0
+) -> Figures:
     """The dict ``evaluate`` returns, for predictions already made (plots reuse them)."""
-    result = metrics(
-        [r.labels for r in records],
-        [p["labels"] for p in predictions],
-        [r.primary for r in records],
-        [p["primary"] for p in predictions],
+    return _figures_of(
+        tagger, [r.labels for r in records], [r.primary for r in records], predictions, resamples
     )
+
+
+def _figures_of(
+    tagger: Tagger,
+    gold: TagLists,
+    gold_primary: Sequence[str],
+    predictions: list[Prediction],
+    resamples: int,
+) -> Figures:
+    guessed = [p["labels"] for p in predictions]
+    guessed_primary = [p["primary"] for p in predictions]
+    result = metrics(gold, guessed, gold_primary, guessed_primary)
     result["model"] = tagger.name
     result["thresholds"] = dict(tagger.thresholds)
+    if resamples and len(gold):
+        result["intervals"] = intervals(gold, guessed, gold_primary, guessed_primary, resamples)
     return result
 
 

@@ -36,7 +36,9 @@ REPORT_FILES = {
 }
 
 
-def write_report(tagger, data: str | Path | list[Record], directory: str | Path) -> dict:
+def write_report(
+    tagger, data: str | Path | list[Record], directory: str | Path, resamples: int = 0
+) -> dict:
     """Evaluate ``tagger`` on labelled data and write metrics and plots to ``directory``.
 
     Returns the figures ``evaluate`` returns, plus ``tag_matrix`` (gold rows, predicted
@@ -46,7 +48,7 @@ def write_report(tagger, data: str | Path | list[Record], directory: str | Path)
     _figure_class()  # fail early, before any work, when the extra is missing
     records = load_records(data) if isinstance(data, (str, Path)) else data
     predictions = predict_records(tagger, records)
-    result = figures(tagger, records, predictions)
+    result = figures(tagger, records, predictions, resamples)
     gold = [r.labels for r in records]
     result["tag_matrix"] = tag_matrix(gold, [p["labels"] for p in predictions]).tolist()
     truth, scores = label_matrix(gold), score_matrix(predictions)

@@ -88,8 +88,20 @@ def train(corpus, out, seed, folds, fmt):
     type=click.Path(file_okay=False),
     help=f"Also write metrics.json and PNG plots here (pip install '{DISTRIBUTION}[plots]').",
 )
+@click.option(
+    "--intervals",
+    is_flag=True,
+    help="Add 95% bootstrap intervals of every figure (resampled items, seed 0).",
+)
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=100),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for --intervals.",
+)
 @library_errors
-def evaluate(data, model_path, fmt, thresholds, report_dir):
+def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples):
     """Measure a model on labelled data: passages (JSON Lines in the format of LABELS.md)
     or whole documents (a folder with labels.jsonl giving each file's path and labels)."""
     from pathlib import Path
@@ -100,14 +112,15 @@ def evaluate(data, model_path, fmt, thresholds, report_dir):
     from ..predict import Tagger
 
     tagger = Tagger.load(model_path, parse_thresholds(thresholds))
+    resamples = resamples if intervals else 0
     if Path(data).is_dir():
-        result = evaluate_documents(tagger, data)
+        result = evaluate_documents(tagger, data, resamples)
     elif report_dir:
         from ..report import write_report
 
-        result = write_report(tagger, data, report_dir)
+        result = write_report(tagger, data, report_dir, resamples)
     else:
-        result = evaluate_model(tagger, data)
+        result = evaluate_model(tagger, data, resamples)
     if fmt == "json":
         click.echo(safe_json(result, indent=2))
     else:

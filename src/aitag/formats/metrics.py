@@ -20,4 +20,35 @@ def format_metrics(result: dict) -> str:
     lines[-1] += f"   (n={result['n']})"
     if result.get("untagged_tagged") is not None:
         lines.append(f"untagged documents given a tag: {result['untagged_tagged']:.1%}")
+    if result.get("intervals"):
+        lines.extend(["", *_interval_lines(result)])
     return "\n".join(lines)
+
+
+def _interval_lines(result: dict) -> list[str]:
+    bounds = result["intervals"]
+    lines = [
+        f"{bounds['level']:.0%} intervals, {bounds['resamples']:,} bootstrap resamples of the "
+        f"{result['n']:,} items (seed {bounds['seed']}):",
+        f"{'tag':<8} {'precision':>13} {'recall':>13} {'f1':>13}",
+    ]
+    for label, row in bounds["per_label"].items():
+        lines.append(
+            f"{label:<8} {_span(row['precision']):>13} {_span(row['recall']):>13} "
+            f"{_span(row['f1']):>13}"
+        )
+    lines.append("")
+    lines.append(
+        f"macro F1 {_span(bounds['macro_f1'])}   micro F1 {_span(bounds['micro_f1'])}   "
+        f"exact match {_span(bounds['exact_match'])}"
+    )
+    if result.get("primary_accuracy") is not None:
+        lines[-1] += f"   primary accuracy {_span(bounds['primary_accuracy'])}"
+    if result.get("untagged_tagged") is not None:
+        lines.append(f"untagged documents given a tag: {_span(bounds['untagged_tagged'], '.1%')}")
+    return lines
+
+
+def _span(bounds: list[float] | None, form: str = ".3f") -> str:
+    """``low-high``, or ``-`` for a figure no resample could compute."""
+    return "-" if bounds is None else f"{bounds[0]:{form}}-{bounds[1]:{form}}"
