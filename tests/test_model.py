@@ -176,3 +176,59 @@ def test_training_sets_each_passage_threshold_at_the_middle_of_its_plateau():
     expected = [plateau_threshold(targets[:, j], scores[:, j]) for j in range(4)]
     assert _record_thresholds(scores, records).tolist() == expected
     assert expected != [best_threshold(targets[:, j], scores[:, j]) for j in range(4)]
+
+
+def test_document_folds_keep_the_rows_of_one_document_together():
+    # The document decision learns from each document's features under several fold
+    # splits: its rows must share a fold, or a document is judged by a model that saw it.
+    from aitag.model import DocumentModel, _fit_decision, fold_indices
+
+    rng = np.random.RandomState(4)
+    labels = rng.randint(0, 2, (60, 4))
+    features = np.hstack([labels] * 4) + rng.randn(60, 16)
+    stacked = np.vstack([features, features + 0.01 * rng.randn(60, 16)])
+    targets, groups = np.vstack([labels, labels]), np.tile(np.arange(60), 2)
+    decision = DocumentModel(folds=3, seed=5).fit(stacked, targets, groups)
+    expected = np.zeros(targets.shape)
+    for train, held in fold_indices(120, 3, 5, groups):
+        assert not set(groups[train]) & set(groups[held])
+        part = _fit_decision(stacked[train], targets[train], decision.get_params())
+        expected[held] = part.predict_proba(stacked[held])
+    assert np.allclose(decision.oof_scores_, expected)
+    ungrouped = DocumentModel(folds=3, seed=5).fit(stacked, targets)
+    assert not np.allclose(ungrouped.oof_scores_, expected)
+
+
+def test_fold_scorers_of_another_seed_are_that_seeds_split():
+    texts, targets = small_set()
+    model = PassageModel(folds=2, seed=3).fit(texts, targets)
+    known, weights = np.ones(targets.shape, dtype=bool), np.ones(len(texts))
+    again = PassageModel(folds=2, seed=0).fold_scorers(texts, targets, known, None, weights, 3)
+    for (held, scorer), (held_again, scorer_again) in zip(model.fold_scorers_, again):
+        assert held.tolist() == held_again.tolist()
+        assert np.array_equal(
+            scorer.predict_proba(texts[:20]), scorer_again.predict_proba(texts[:20])
+        )
+    other = PassageModel(folds=2, seed=0).fold_scorers(texts, targets, known, None, weights, 4)
+    assert other[0][0].tolist() != model.fold_scorers_[0][0].tolist()
+
+
+def test_the_document_decision_learns_from_several_fold_splits(sub_corpus, monkeypatch):
+    from aitag import training
+
+    seen: dict = {}
+    fit = training.DocumentModel.fit
+
+    def spy(self, X, y, groups=None):
+        seen.update(features=np.asarray(X), targets=np.asarray(y), groups=np.asarray(groups))
+        return fit(self, X, y, groups)
+
+    monkeypatch.setattr(training.DocumentModel, "fit", spy)
+    card = training.train(sub_corpus, folds=2)
+    n, splits = card["corpus"]["documents_train"], training.DOCUMENT_SPLITS
+    assert splits >= 2 and seen["features"].shape[0] == splits * n
+    assert seen["groups"].tolist() == list(range(n)) * splits
+    blocks = seen["features"].reshape(splits, n, -1)
+    assert not np.allclose(blocks[0], blocks[1])  # each split its own fold draw
+    assert (seen["targets"].reshape(splits, n, -1) == seen["targets"][:n]).all()
+    assert card["document_cross_validation"]["n"] == n

@@ -107,18 +107,25 @@ class PassageModel(ClassifierMixin, BaseEstimator):
         scores = np.zeros(targets.shape, dtype=np.float64)
         #: (held-out indices, the scorer fitted without them) per fold, for a second
         #: stage that needs out-of-fold scores of more than these texts.
-        self.fold_scorers_ = []
-        for train, held in fold_indices(len(texts), self.folds, self.seed, groups):
-            scorer = _fit_scorer(
-                [texts[i] for i in train],
-                targets[train],
-                known[train],
-                weights[train],
-                self.get_params(),
-            )
+        self.fold_scorers_ = self.fold_scorers(texts, targets, known, groups, weights, self.seed)
+        for held, scorer in self.fold_scorers_:
             scores[held] = scorer.predict_proba([texts[i] for i in held])
-            self.fold_scorers_.append((held, scorer))
         return scores
+
+    def fold_scorers(
+        self, texts, targets, known, groups, weights, seed: int
+    ) -> list[tuple[np.ndarray, NgramScorer]]:
+        """(held-out indices, the scorer fitted without them) for each fold of the split
+        that ``seed`` draws, with this model's parameters (its solver is deterministic, so
+        the seed changes only the split)."""
+        params = self.get_params()
+        fitted = []
+        for train, held in fold_indices(len(texts), self.folds, seed, groups):
+            scorer = _fit_scorer(
+                [texts[i] for i in train], targets[train], known[train], weights[train], params
+            )
+            fitted.append((held, scorer))
+        return fitted
 
     def scoring_model(self) -> ScoringModel:
         """The fitted arrays and thresholds, as prediction and model files use them."""
@@ -177,13 +184,15 @@ class DocumentModel(ClassifierMixin, BaseEstimator):
         self.folds = folds
         self.seed = seed
 
-    def fit(self, X, y) -> DocumentModel:
+    def fit(self, X, y, groups=None) -> DocumentModel:
+        """Fit on document features ``X`` and 0/1 tags ``y``; rows of one group (one
+        document's features from several fold splits) share a cross-validation fold."""
         features = np.asarray(X, dtype=np.float64)
         targets = np.asarray(y, dtype=np.int8).reshape(len(features), len(LABELS))
         self.classes_ = np.arange(len(LABELS))
         self.oof_scores_ = np.zeros(targets.shape)
         if self.folds > 1:
-            for train, held in fold_indices(len(features), self.folds, self.seed):
+            for train, held in fold_indices(len(features), self.folds, self.seed, groups):
                 part = _fit_decision(features[train], targets[train], self.get_params())
                 self.oof_scores_[held] = part.predict_proba(features[held])
             self.thresholds_ = np.array(
