@@ -157,6 +157,17 @@ def test_evaluate_prints_intervals_when_asked(run):
     assert few.exit_code == 2 and "--resamples" in few.output
 
 
+def test_intervals_of_a_single_item_say_so(run, tmp_path):
+    data = tmp_path / "one.jsonl"
+    record = {"id": "1", "text": "Midjourney creates images from prompts.", "labels": ["GenAI"]}
+    data.write_text(json.dumps({**record, "primary": "GenAI", "source": "written"}) + "\n")
+    result = run("evaluate", data, "--intervals", "--resamples", "100")
+    assert result.exit_code == 0, result.output
+    assert "95% intervals, 100 bootstrap resamples of the 1 item (seed 0):" in result.stdout
+    # Tags never gold and never guessed have no interval at all.
+    assert any(line.split() == ["AI", "-", "-", "-"] for line in result.stdout.splitlines())
+
+
 def test_train_writes_model_and_card(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     from aitag.corpus import load_records

@@ -29,7 +29,7 @@ def _interval_lines(result: dict) -> list[str]:
     bounds = result["intervals"]
     lines = [
         f"{bounds['level']:.0%} intervals, {bounds['resamples']:,} bootstrap resamples of the "
-        f"{result['n']:,} items (seed {bounds['seed']}):",
+        f"{result['n']:,} item{'' if result['n'] == 1 else 's'} (seed {bounds['seed']}):",
         f"{'tag':<8} {'precision':>13} {'recall':>13} {'f1':>13}",
     ]
     for label, row in bounds["per_label"].items():
