@@ -90,7 +90,8 @@ _LINE_MARK_AT_START = re.compile(_MARKS)
 # LaTeX math as MathJax and KaTeX find it in a rendered page, which CommonMark does not
 # know: inline "\(x\)" and displayed "\[x\]" (written "\\(" where the Markdown
 # renderer eats a backslash), and "$ x_1 $" with a space after the opening, which the
-# parser's "$" math refuses. Each stays within a paragraph (no blank line) and a bounded length.
+# parser's "$" math refuses. Each stays within a paragraph (no blank line) and a bounded
+# length.
 # "\[" alone is also an escaped bracket ("\[1\]", "\[Edit: ...\]"), and "$ ... $" may
 # be two prices, so those two count as math only when their content reads as math.
 # What math never spans: a backquote (code's), a blank line; "$ ... $", a line break or
@@ -104,8 +105,8 @@ class _MathKind(NamedTuple):
 
     sign: str  # a text without this character has none (a fast test, done first)
     marks: tuple[str, ...]  # nor, without one of these, any of this kind
-    opening: str
-    closing: str
+    opening: re.Pattern
+    closing: re.Pattern
     longest: int  # characters of content at most
     never_spanned: re.Pattern  # what the content never holds
     inline: bool  # inline math leaves a placeholder; displayed math goes
@@ -114,18 +115,32 @@ class _MathKind(NamedTuple):
 
 _MATH_KINDS = (
     _MathKind(
-        "\\", ("\\(",), r"(?<!\\)\\{1,2}\(", r"\\{1,2}\)", 400, _PARAGRAPH_BREAK, True, False
+        "\\",
+        ("\\(",),
+        re.compile(r"(?<!\\)\\{1,2}\("),
+        re.compile(r"\\{1,2}\)"),
+        400,
+        _PARAGRAPH_BREAK,
+        True,
+        False,
     ),
     _MathKind(
-        "\\", ("\\[",), r"(?<!\\)\\{1,2}\[", r"\\{1,2}\]", 2000, _PARAGRAPH_BREAK, False, True
+        "\\",
+        ("\\[",),
+        re.compile(r"(?<!\\)\\{1,2}\["),
+        re.compile(r"\\{1,2}\]"),
+        2000,
+        _PARAGRAPH_BREAK,
+        False,
+        True,
     ),
     # The literal "$" first in each pattern: a regex opening with a lookbehind or a class
     # tries every position, and is many times slower.
     _MathKind(
         "$",
         ("$ ", "$\t"),
-        r"\$(?<![^\s(\[]\$)[ \t]+",
-        r"\$(?![\w$])",
+        re.compile(r"\$(?<![^\s(\[]\$)[ \t]+"),
+        re.compile(r"\$(?![\w$])"),
         400,
         _DOLLAR_BREAK,
         True,
@@ -232,16 +247,15 @@ def _paired(text: str, kind: _MathKind) -> Iterator[tuple[int, int, str]]:
     The first closing is searched for again only once an opening lies past it, so the
     text is read once however many openings are never closed.
     """
-    closings = re.compile(kind.closing)
     breaks: list[int] | None = None  # where ``never_spanned`` matches, once there is a pair
     closer: re.Match | None = None
     position = 0  # where the last math ended: an opening inside it is its content
-    for found in re.finditer(kind.opening, text):
+    for found in kind.opening.finditer(text):
         start, inner = found.span()
         if start < position:
             continue
         if closer is None or closer.start() < inner:
-            closer = closings.search(text, inner)
+            closer = kind.closing.search(text, inner)
             if closer is None:  # nor can any later opening close
                 return
         if not 0 < closer.start() - inner <= kind.longest:
