@@ -168,6 +168,14 @@ def test_intervals_of_a_single_item_say_so(run, tmp_path):
     assert any(line.split() == ["AI", "-", "-", "-"] for line in result.stdout.splitlines())
 
 
+def test_resamples_alone_asks_for_the_intervals(run, tmp_path):
+    data = tmp_path / "one.jsonl"
+    record = {"id": "1", "text": "Midjourney creates images from prompts.", "labels": ["GenAI"]}
+    data.write_text(json.dumps({**record, "primary": "GenAI", "source": "written"}) + "\n")
+    figures = json.loads(run("evaluate", data, "--resamples", "300", "--format", "json").stdout)
+    assert figures["intervals"]["resamples"] == 300
+
+
 def test_train_writes_model_and_card(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     from aitag.corpus import load_records

@@ -82,7 +82,9 @@ def metrics(
     return result
 
 
-#: Defaults of :func:`intervals`: percentile bootstrap, 95%, resamples drawn with seed 0.
+#: Defaults of :func:`intervals`: percentile bootstrap, 95%, 1,000 resamples drawn with
+#: seed 0.
+INTERVAL_RESAMPLES = 1000
 INTERVAL_LEVEL = 0.95
 INTERVAL_SEED = 0
 
@@ -97,7 +99,7 @@ def intervals(
     predicted: TagLists,
     gold_primary: Sequence[str] | None = None,
     predicted_primary: Sequence[str] | None = None,
-    resamples: int = 1000,
+    resamples: int = INTERVAL_RESAMPLES,
     level: float = INTERVAL_LEVEL,
     seed: int = INTERVAL_SEED,
 ) -> Figures:

@@ -96,9 +96,8 @@ def train(corpus, out, seed, folds, fmt):
 @click.option(
     "--resamples",
     type=click.IntRange(min=100),
-    default=1000,
-    show_default=True,
-    help="Bootstrap resamples for --intervals.",
+    default=None,
+    help="Bootstrap resamples for the intervals (1000 unless given; implies --intervals).",
 )
 @library_errors
 def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples):
@@ -106,13 +105,14 @@ def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples
     or whole documents (a folder with labels.jsonl giving each file's path and labels)."""
     from pathlib import Path
 
+    from ..evaluation import INTERVAL_RESAMPLES, evaluate_documents
     from ..evaluation import evaluate as evaluate_model
-    from ..evaluation import evaluate_documents
     from ..formats.metrics import format_metrics
     from ..predict import Tagger
 
     tagger = Tagger.load(model_path, parse_thresholds(thresholds))
-    resamples = resamples if intervals else 0
+    # Asking for a number of resamples is asking for the intervals they make.
+    resamples = resamples or (INTERVAL_RESAMPLES if intervals else 0)
     if Path(data).is_dir():
         result = evaluate_documents(tagger, data, resamples)
     elif report_dir:
