@@ -99,7 +99,9 @@ def test_passage_figures_equal_scikit_learn_on_real_predictions(tagger, unseen_r
     )
     found = evaluate(tagger, unseen_records)
     assert_same_figures(found, expected)
-    assert found["model"] == tagger.name and found["thresholds"] == tagger.thresholds
+    # Passages are decided by the passage thresholds: those are the ones reported.
+    assert tagger.passage_thresholds != tagger.thresholds
+    assert found["model"] == tagger.name and found["thresholds"] == tagger.passage_thresholds
 
 
 def test_evaluate_reads_a_jsonl_file_as_its_records(tagger):
@@ -442,3 +444,42 @@ def test_evaluate_adds_intervals_only_when_asked(tagger, unseen_records):
     documents = evaluate_documents(tagger, CORPUS / UNSEEN_DOCUMENTS, resamples=200)
     low, high = documents["intervals"]["untagged_tagged"]
     assert low <= documents["untagged_tagged"] <= high
+
+
+def test_cli_threshold_overrides_what_decides_the_data(
+    model_path, tagger, unseen_records, tmp_path
+):
+    """``--threshold`` moves the passage threshold for labelled passages and the document
+    threshold for a folder of documents, and the figures follow it."""
+    import json
+
+    from click.testing import CliRunner
+
+    from aitag import Tagger
+    from aitag.cli import main
+
+    data = tmp_path / "passages.jsonl"
+    data.write_text("".join(json.dumps(r.to_json()) + "\n" for r in unseen_records))
+    env = {"AITAG_MODEL": str(model_path)}
+    runs = {}
+    for where in (str(data), str(CORPUS / UNSEEN_DOCUMENTS)):
+        for override in ([], ["--threshold", "LLM=0.97"]):
+            result = CliRunner().invoke(
+                main, ["evaluate", where, "--format", "json", *override], env=env
+            )
+            assert result.exit_code == 0, result.output
+            runs[where, bool(override)] = json.loads(result.stdout)
+    moved = Tagger.load(model_path)
+    moved.set_passage_threshold("LLM", 0.97)
+    passages = runs[str(data), True]
+    assert passages["thresholds"] == {**tagger.passage_thresholds, "LLM": 0.97}
+    assert passages["per_label"] == evaluate(moved, unseen_records)["per_label"]
+    assert passages["per_label"]["LLM"] != runs[str(data), False]["per_label"]["LLM"]
+    documents = runs[str(CORPUS / UNSEEN_DOCUMENTS), True]
+    assert documents["thresholds"] == {**tagger.thresholds, "LLM": 0.97}
+    moved = Tagger.load(model_path, {"LLM": 0.97})
+    assert (
+        documents["per_label"] == evaluate_documents(moved, CORPUS / UNSEEN_DOCUMENTS)["per_label"]
+    )
+    unmoved = runs[str(CORPUS / UNSEEN_DOCUMENTS), False]["per_label"]["LLM"]
+    assert documents["per_label"]["LLM"] != unmoved

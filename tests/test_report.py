@@ -74,3 +74,33 @@ def test_precision_recall_curve_on_ties():
     assert cuts.tolist() == [0.9, 0.8, 0.1]
     assert precision.tolist() == [1.0, 2 / 3, 0.5]
     assert recall.tolist() == [0.5, 1.0, 1.0]
+
+
+def test_report_on_labelled_documents(tagger, tmp_path):
+    """A folder of labelled documents gets the document figures, with the document
+    thresholds that decided them and the share of untagged documents tagged."""
+    from aitag.evaluation import evaluate_documents
+
+    documents = CORPUS / "documents" / "d10-mixed"
+    result = write_report(tagger, documents, tmp_path / "report")
+    saved = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    expected = evaluate_documents(tagger, documents)
+    for key in ("macro_f1", "per_label", "untagged_tagged", "n", "thresholds"):
+        assert saved[key] == result[key] == expected[key], key
+    assert saved["thresholds"] == tagger.thresholds != tagger.passage_thresholds
+    assert np.array(saved["tag_matrix"]).shape == (5, 5)
+    assert np.array(saved["tag_matrix"])[:4, :4].trace() == sum(
+        round(row["recall"] * row["support"]) for row in expected["per_label"].values()
+    )
+
+
+def test_cli_evaluate_report_on_a_folder_of_documents(model_path, tmp_path):
+    documents = CORPUS / "documents" / "d10-mixed"
+    result = CliRunner().invoke(
+        main, ["evaluate", str(documents), "--report", str(tmp_path / "out")],
+        env={"AITAG_MODEL": str(model_path)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "untagged documents given a tag" in result.stdout
+    assert "metrics.json" in result.stdout
+    assert (tmp_path / "out" / "precision_recall.png").read_bytes().startswith(PNG)

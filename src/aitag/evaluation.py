@@ -209,17 +209,23 @@ def evaluate_documents(
     labelled with no tag that get one.
     """
     documents = load_labelled_documents(data) if isinstance(data, (str, Path)) else data
-    predictions = predict_labelled_documents(tagger, documents)
+    return document_figures(
+        tagger, documents, predict_labelled_documents(tagger, documents), resamples
+    )
+
+
+def document_figures(
+    tagger: Tagger,
+    documents: list[LabelledDocument],
+    predictions: list[Prediction],
+    resamples: int = 0,
+) -> Figures:
+    """The dict ``evaluate_documents`` returns, for predictions already made."""
+    gold = [d.labels for d in documents]
     result = _figures_of(
-        tagger,
-        [d.labels for d in documents],
-        [d.primary for d in documents],
-        predictions,
-        resamples,
+        gold, [d.primary for d in documents], predictions, resamples, tagger.name, tagger.thresholds
     )
-    result["untagged_tagged"] = untagged_tagged(
-        [d.labels for d in documents], [p["labels"] for p in predictions]
-    )
+    result["untagged_tagged"] = untagged_tagged(gold, [p["labels"] for p in predictions])
     return result
 
 
@@ -232,24 +238,34 @@ def untagged_tagged(gold: TagLists, guessed: TagLists) -> float | None:
 def figures(
     tagger: Tagger, records: list[Record], predictions: list[Prediction], resamples: int = 0
 ) -> Figures:
-    """The dict ``evaluate`` returns, for predictions already made (plots reuse them)."""
+    """The dict ``evaluate`` returns, for predictions already made (plots reuse them).
+
+    Labelled records are passages, decided by the passage thresholds: those are the
+    ``thresholds`` reported.
+    """
     return _figures_of(
-        tagger, [r.labels for r in records], [r.primary for r in records], predictions, resamples
+        [r.labels for r in records],
+        [r.primary for r in records],
+        predictions,
+        resamples,
+        tagger.name,
+        tagger.passage_thresholds,
     )
 
 
 def _figures_of(
-    tagger: Tagger,
     gold: TagLists,
     gold_primary: Sequence[str],
     predictions: list[Prediction],
     resamples: int,
+    model: str,
+    thresholds: dict[str, float],
 ) -> Figures:
     guessed = [p["labels"] for p in predictions]
     guessed_primary = [p["primary"] for p in predictions]
     result = metrics(gold, guessed, gold_primary, guessed_primary)
-    result["model"] = tagger.name
-    result["thresholds"] = dict(tagger.thresholds)
+    result["model"] = model
+    result["thresholds"] = dict(thresholds)
     if resamples and len(gold):
         result["intervals"] = intervals(gold, guessed, gold_primary, guessed_primary, resamples)
     return result

@@ -75,7 +75,12 @@ class Tagger:
         return tagger
 
     def set_threshold(self, label: str, value: float) -> None:
+        """Override a document threshold (what ``predict`` decides documents by)."""
         self.thresholds[check_label(label)] = check_threshold(label, value)
+
+    def set_passage_threshold(self, label: str, value: float) -> None:
+        """Override a passage threshold (what labelled passages are decided by)."""
+        self.passage_thresholds[check_label(label)] = check_threshold(label, value)
 
     # ------------------------------------------------------------ public API
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from .atomic import write_atomic
-from .corpus import Record, load_records
+from .corpus import LabelledDocument, Record, load_labelled_documents, load_records
 from .defaults import DISTRIBUTION
 from .errors import AitagError
 from .evaluation import (
+    document_figures,
     figures,
     label_matrix,
     precision_recall_curve,
+    predict_labelled_documents,
     predict_records,
     score_matrix,
     tag_matrix,
@@ -37,32 +40,57 @@ REPORT_FILES = {
 
 
 def write_report(
-    tagger, data: str | Path | list[Record], directory: str | Path, resamples: int = 0
+    tagger,
+    data: str | Path | list[Record] | list[LabelledDocument],
+    directory: str | Path,
+    resamples: int = 0,
 ) -> dict:
     """Evaluate ``tagger`` on labelled data and write metrics and plots to ``directory``.
 
-    Returns the figures ``evaluate`` returns, plus ``tag_matrix`` (gold rows, predicted
-    columns, LABELS then ``none``) and ``files`` (the paths written). Raises AitagError
-    before writing anything when matplotlib is missing.
+    ``data`` is labelled passages (a JSON Lines file or records) or labelled documents (a
+    folder with ``labels.jsonl``, or LabelledDocuments), measured as ``aitag evaluate``
+    measures them. Returns the figures ``evaluate`` (or ``evaluate_documents``) returns,
+    plus ``tag_matrix`` (gold rows, predicted columns, LABELS then ``none``) and ``files``
+    (the paths written). Raises AitagError before writing anything when matplotlib is
+    missing.
     """
     _figure_class()  # fail early, before any work, when the extra is missing
-    records = load_records(data) if isinstance(data, (str, Path)) else data
-    predictions = predict_records(tagger, records)
-    result = figures(tagger, records, predictions, resamples)
-    gold = [r.labels for r in records]
+    if _are_documents(data):
+        documents = (
+            load_labelled_documents(data)
+            if isinstance(data, (str, Path))
+            else cast(list[LabelledDocument], data)
+        )
+        predictions = predict_labelled_documents(tagger, documents)
+        result = document_figures(tagger, documents, predictions, resamples)
+        gold = [d.labels for d in documents]
+    else:
+        records = load_records(data) if isinstance(data, (str, Path)) else cast(list[Record], data)
+        predictions = predict_records(tagger, records)
+        result = figures(tagger, records, predictions, resamples)
+        gold = [r.labels for r in records]
     result["tag_matrix"] = tag_matrix(gold, [p["labels"] for p in predictions]).tolist()
     truth, scores = label_matrix(gold), score_matrix(predictions)
+    # The thresholds that decided these tags: the passages' or the documents'.
+    thresholds = result["thresholds"]
     directory = Path(directory)
     plots = {
-        "precision_recall": precision_recall_figure(truth, scores, tagger.thresholds),
+        "precision_recall": precision_recall_figure(truth, scores, thresholds),
         "tag_matrix": tag_matrix_figure(np.array(result["tag_matrix"])),
-        "score_histograms": score_histogram_figure(truth, scores, tagger.thresholds),
+        "score_histograms": score_histogram_figure(truth, scores, thresholds),
     }
     result["files"] = {key: str(directory / name) for key, name in REPORT_FILES.items()}
     for key, figure in plots.items():
         write_atomic(directory / REPORT_FILES[key], png_bytes(figure))
     write_atomic(directory / REPORT_FILES["metrics"], json.dumps(result, indent=2) + "\n")
     return result
+
+
+def _are_documents(data) -> bool:
+    """Whether ``data`` is labelled documents: a folder, or a list of LabelledDocuments."""
+    if isinstance(data, (str, Path)):
+        return Path(data).is_dir()
+    return bool(data) and isinstance(data[0], LabelledDocument)
 
 
 def png_bytes(figure) -> bytes:

@@ -80,7 +80,12 @@ def train(corpus, out, seed, folds, fmt):
 @model_option
 @format_option(REPORT_FORMATS)
 @click.option(
-    "--threshold", "thresholds", multiple=True, metavar="LABEL=VALUE", help="Override a threshold."
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    metavar="LABEL=VALUE",
+    help="Override a threshold: a document threshold for a folder of documents, a passage "
+    "threshold for labelled passages.",
 )
 @click.option(
     "--report",
@@ -110,15 +115,23 @@ def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples
     from ..formats.metrics import format_metrics
     from ..predict import Tagger
 
-    tagger = Tagger.load(model_path, parse_thresholds(thresholds))
+    tagger = Tagger.load(model_path)
+    documents = Path(data).is_dir()
+    # A threshold given overrides the one that decides this data: documents are decided
+    # by the document thresholds, labelled passages by the passage thresholds.
+    for label, value in parse_thresholds(thresholds).items():
+        if documents:
+            tagger.set_threshold(label, value)
+        else:
+            tagger.set_passage_threshold(label, value)
     # Asking for a number of resamples is asking for the intervals they make.
     resamples = resamples or (INTERVAL_RESAMPLES if intervals else 0)
-    if Path(data).is_dir():
-        result = evaluate_documents(tagger, data, resamples)
-    elif report_dir:
+    if report_dir:
         from ..report import write_report
 
         result = write_report(tagger, data, report_dir, resamples)
+    elif documents:
+        result = evaluate_documents(tagger, data, resamples)
     else:
         result = evaluate_model(tagger, data, resamples)
     if fmt == "json":
