@@ -265,27 +265,103 @@ def test_tag_matrix_counts_gold_against_predicted_tags():
     assert counts.tolist() == expected.tolist()
 
 
-def test_errors_of_lists_what_the_tagger_got_wrong():
-    from aitag.corpus import Record
-    from aitag.evaluation import errors_of
+def log_odds(probability: float) -> float:
+    """Log-odds as the product clips them: probabilities to 1e-6 of 0 and 1, then +-9."""
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return min(max(np.log(p / (1 - p)), -9.0), 9.0)
 
-    records = [
-        Record("a", "text a", ("ML", "AI"), "ML", "s"),
-        Record("b", "text b", ("LLM",), "LLM", "s"),
-        Record("c", "text c", (), "none", "s"),
-    ]
-    scores = dict.fromkeys(LABELS, 0.0)
+
+def test_surest_errors_by_hand():
+    from aitag.evaluation import surest_errors
+
+    thresholds = {"AI": 0.5, "ML": 0.4, "LLM": 0.5, "GenAI": 0.6}
+
+    def passage(line, **scores):
+        return {"line": line, "column": 2, "scores": {**dict.fromkeys(LABELS, 0.0), **scores},
+                "text": f"passage {line}"}  # fmt: skip
+
     predictions = [
-        {"labels": ["AI", "ML"], "primary": "ML", "scores": scores},  # right (order aside)
-        {"labels": ["LLM"], "primary": "GenAI", "scores": scores},  # wrong primary
-        {"labels": ["AI"], "primary": "AI", "scores": scores},  # wrong tags
-    ]
-    assert errors_of(records, predictions) == [
-        {"id": "b", "gold": ["LLM"], "predicted": ["LLM"], "gold_primary": "LLM",
-         "predicted_primary": "GenAI", "scores": scores, "text": "text b"},
-        {"id": "c", "gold": [], "predicted": ["AI"], "gold_primary": "none",
-         "predicted_primary": "AI", "scores": scores, "text": "text c"},
+        # right, whatever the order of its tags
+        {"id": "a", "labels": ["ML", "AI"], "primary": "AI",
+         "scores": {"AI": 0.9, "ML": 0.8, "LLM": 0.1, "GenAI": 0.0}, "passages": []},
+        # GenAI wrong, 1.79 past its threshold in log-odds; LLM missed, 2.20 past (its
+        # best passage is line 7)
+        {"id": "b", "path": "b.md", "labels": ["GenAI"], "primary": "GenAI",
+         "scores": {"AI": 0.0, "ML": 0.0, "LLM": 0.1, "GenAI": 0.9},
+         "passages": [passage(3, GenAI=0.95, LLM=0.2), passage(7, LLM=0.45, GenAI=0.5)]},
+        # GenAI wrong as surely as b's (a tie: b comes first); no prose to point at
+        {"id": "c", "labels": ["GenAI"], "primary": "GenAI",
+         "scores": {"AI": 0.0, "ML": 0.0, "LLM": 0.0, "GenAI": 0.9}, "passages": []},
     ]  # fmt: skip
+    gold = [["AI", "ML"], ["LLM"], []]
+    found = surest_errors(gold, predictions, thresholds)
+    assert [(e["id"], e["tag"], e["error"]) for e in found] == [
+        ("b", "LLM", "missed"), ("b", "GenAI", "wrong"), ("c", "GenAI", "wrong"),
+    ]  # fmt: skip
+    assert found[0] == {
+        "id": "b", "path": "b.md", "tag": "LLM", "error": "missed", "score": 0.1,
+        "threshold": 0.5, "gold": ["LLM"], "predicted": ["GenAI"],
+        "passage": {"line": 7, "column": 2, "score": 0.45, "text": "passage 7"},
+    }  # fmt: skip
+    assert found[1]["passage"]["line"] == 3
+    assert found[2]["path"] == "c" and found[2]["passage"] is None
+    # In log-odds, not in probability: a wrong 0.999 against 0.5 is surer than a missed
+    # 0.3 against 0.9, though 0.499 < 0.6.
+    sure = [{"id": "d", "labels": ["AI"], "primary": "AI", "passages": [],
+             "scores": {"AI": 0.999, "ML": 0.0, "LLM": 0.0, "GenAI": 0.3}}]  # fmt: skip
+    thresholds = {"AI": 0.5, "ML": 0.5, "LLM": 0.5, "GenAI": 0.9}
+    assert [e["tag"] for e in surest_errors([["GenAI"]], sure, thresholds)] == ["AI", "GenAI"]
+
+
+def test_errors_on_real_documents_are_every_wrong_tag_with_its_best_passage(tagger):
+    from aitag.corpus import load_labelled_documents
+
+    documents = load_labelled_documents(CORPUS / UNSEEN_DOCUMENTS)
+    found = evaluate_documents(tagger, documents, errors=3)
+    every = evaluate_documents(tagger, documents, errors=10_000)
+    predictions = predict_labelled_documents(tagger, documents, passages=True)
+    truth = label_matrix([d.labels for d in documents])
+    guess = label_matrix([p["labels"] for p in predictions])
+    assert found["tag_errors"] == every["tag_errors"] == int((truth != guess).sum()) > 3
+    assert found["errors"] == every["errors"][:3]
+    assert len(every["errors"]) == every["tag_errors"]
+    by_id = {p["id"]: p for p in predictions}
+    margins = []
+    for error in every["errors"]:
+        prediction, tag = by_id[error["id"]], error["tag"]
+        assert error["score"] == prediction["scores"][tag]
+        assert error["threshold"] == tagger.thresholds[tag]
+        wrong = tag in prediction["labels"]
+        assert error["error"] == ("wrong" if wrong else "missed")
+        past = log_odds(error["score"]) - log_odds(error["threshold"])
+        margins.append(past if wrong else -past)
+        best = max(prediction["passages"], key=lambda p: p["scores"][tag])
+        assert (error["passage"]["line"], error["passage"]["column"]) == (
+            best["line"],
+            best["column"],
+        )
+        assert error["passage"]["score"] == best["scores"][tag]
+    assert margins == sorted(margins, reverse=True)
+    # The figures do not change for asking.
+    assert {k: v for k, v in every.items() if k not in ("errors", "tag_errors")} == (
+        evaluate_documents(tagger, documents)
+    )
+
+
+def test_errors_on_passages_point_at_the_record(tagger, unseen_records):
+    records = unseen_records[:300]
+    found = evaluate(tagger, records, errors=10_000)
+    predictions = predict_records(tagger, records)
+    truth = label_matrix([r.labels for r in records])
+    guess = label_matrix([p["labels"] for p in predictions])
+    assert found["tag_errors"] == len(found["errors"]) == int((truth != guess).sum()) > 0
+    texts = {r.id: r.text for r in records}
+    for error in found["errors"]:
+        assert error["threshold"] == tagger.passage_thresholds[error["tag"]]
+        assert error["passage"] == {
+            "line": 1, "column": 1, "score": error["score"], "text": texts[error["id"]],
+        }  # fmt: skip
+    assert "errors" not in evaluate(tagger, records)
 
 
 def test_figures_are_rounded_to_four_places():
@@ -483,3 +559,56 @@ def test_cli_threshold_overrides_what_decides_the_data(
     )
     unmoved = runs[str(CORPUS / UNSEEN_DOCUMENTS), False]["per_label"]["LLM"]
     assert documents["per_label"]["LLM"] != unmoved
+
+
+def test_cli_lists_the_surest_errors(model_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    where, env = str(CORPUS / UNSEEN_DOCUMENTS), {"AITAG_MODEL": str(model_path)}
+    table = CliRunner().invoke(main, ["evaluate", where, "--errors", "2"], env=env)
+    data = CliRunner().invoke(
+        main, ["evaluate", where, "--errors", "2", "--format", "json"], env=env
+    )
+    assert table.exit_code == data.exit_code == 0, table.output + data.output
+    found = json.loads(data.stdout)
+    lines = table.stdout.splitlines()
+    at = lines.index(f"the 2 surest of {found['tag_errors']} tag errors:")
+    for k, error in enumerate(found["errors"]):
+        head, passage = lines[at + 1 + 2 * k], lines[at + 2 + 2 * k]
+        assert head.split()[:3] == [error["error"], error["tag"], f"{error['score']:.2f}"]
+        assert head.endswith(error["path"])
+        assert passage.split()[0] == f"{error['passage']['line']}:{error['passage']['column']}"
+    assert len(lines) == at + 5
+    plain = CliRunner().invoke(main, ["evaluate", where, "--format", "json"], env=env)
+    assert "errors" not in json.loads(plain.stdout)
+    refused = CliRunner().invoke(main, ["evaluate", where, "--errors", "0"], env=env)
+    assert refused.exit_code == 2
+
+
+def test_error_table_lines_by_hand():
+    from aitag.formats.metrics import format_metrics
+
+    figures = metrics([["AI"], []], [["AI"], ["ML"]], ["AI", "none"], ["AI", "ML"])
+    long_text = "\x1b[31m" + "word " * 40  # a terminal escape in a user's file is shown, not run
+    errors = [
+        {"id": "x", "path": "posts/x.md", "tag": "ML", "error": "wrong", "score": 0.876,
+         "threshold": 0.5, "gold": [], "predicted": ["ML"],
+         "passage": {"line": 12, "column": 3, "score": 0.912, "text": long_text}},
+        {"id": "y", "path": "posts/y.md", "tag": "LLM", "error": "missed", "score": 0.0,
+         "threshold": 0.5, "gold": ["LLM"], "predicted": [], "passage": None},
+    ]  # fmt: skip
+    lines = format_metrics({**figures, "tag_errors": 7, "errors": errors}).splitlines()
+    at = lines.index("the 2 surest of 7 tag errors:")
+    assert lines[at + 1 :] == [
+        "wrong  ML     0.88 (threshold 0.50)  posts/x.md",
+        "       12:3 (0.91) " + "\\x1b[31m" + ("word " * 20)[:94] + "…",
+        "missed LLM    0.00 (threshold 0.50)  posts/y.md",
+        "       no prose",
+    ]
+    none = format_metrics({**figures, "tag_errors": 0, "errors": []}).splitlines()
+    assert none[-1] == "no tag errors"
+    assert "surest" not in format_metrics(figures)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .corpus import LabelledDocument, Record, load_labelled_documents, load_records
+from .decision import logit
 from .errors import CorpusError, InputError, InputWarning
 from .labels import LABELS
 from .readers import read_documents
@@ -180,18 +181,24 @@ def predict_records(tagger: Tagger, records: list[Record]) -> list[Prediction]:
     return tagger.score_passages([r.text for r in records], [r.id for r in records])
 
 
-def evaluate(tagger: Tagger, data: str | Path | list[Record], resamples: int = 0) -> Figures:
+def evaluate(
+    tagger: Tagger, data: str | Path | list[Record], resamples: int = 0, errors: int = 0
+) -> Figures:
     """Score a labelled JSON Lines file (or records) with a tagger and return the figures;
-    with ``resamples``, their bootstrap :func:`intervals` too (under ``"intervals"``)."""
+    with ``resamples``, their bootstrap :func:`intervals` too (under ``"intervals"``); with
+    ``errors``, that many of the :func:`surest_errors` (under ``"errors"``)."""
     records = load_records(data) if isinstance(data, (str, Path)) else data
-    return figures(tagger, records, predict_records(tagger, records), resamples)
+    return figures(tagger, records, predict_records(tagger, records), resamples, errors)
 
 
 def predict_labelled_documents(
-    tagger: Tagger, documents: list[LabelledDocument]
+    tagger: Tagger, documents: list[LabelledDocument], passages: bool = False
 ) -> list[Prediction]:
-    """Predictions for labelled documents, each read and tagged as ``aitag predict`` does."""
-    results = tagger.predict_documents(read_documents([str(d.path) for d in documents]))
+    """Predictions for labelled documents, each read and tagged as ``aitag predict`` does
+    (with ``passages``, each with its passages' records, as ``--passages`` gives)."""
+    results = tagger.predict_documents(
+        read_documents([str(d.path) for d in documents]), passages=passages
+    )
     predictions = []
     for labelled, item in zip(documents, (r for r in results if not isinstance(r, InputWarning))):
         if isinstance(item, InputError):
@@ -201,7 +208,10 @@ def predict_labelled_documents(
 
 
 def evaluate_documents(
-    tagger: Tagger, data: str | Path | list[LabelledDocument], resamples: int = 0
+    tagger: Tagger,
+    data: str | Path | list[LabelledDocument],
+    resamples: int = 0,
+    errors: int = 0,
 ) -> Figures:
     """Figures of a tagger on labelled whole documents (a folder with ``labels.jsonl``).
 
@@ -209,9 +219,8 @@ def evaluate_documents(
     labelled with no tag that get one.
     """
     documents = load_labelled_documents(data) if isinstance(data, (str, Path)) else data
-    return document_figures(
-        tagger, documents, predict_labelled_documents(tagger, documents), resamples
-    )
+    predictions = predict_labelled_documents(tagger, documents, passages=errors > 0)
+    return document_figures(tagger, documents, predictions, resamples, errors)
 
 
 def document_figures(
@@ -219,13 +228,17 @@ def document_figures(
     documents: list[LabelledDocument],
     predictions: list[Prediction],
     resamples: int = 0,
+    errors: int = 0,
 ) -> Figures:
-    """The dict ``evaluate_documents`` returns, for predictions already made."""
+    """The dict ``evaluate_documents`` returns, for predictions already made (with their
+    passages, for ``errors``)."""
     gold = [d.labels for d in documents]
     result = _figures_of(
         gold, [d.primary for d in documents], predictions, resamples, tagger.name, tagger.thresholds
     )
     result["untagged_tagged"] = untagged_tagged(gold, [p["labels"] for p in predictions])
+    if errors:
+        result.update(_errors_figures(gold, predictions, tagger.thresholds, errors))
     return result
 
 
@@ -236,21 +249,95 @@ def untagged_tagged(gold: TagLists, guessed: TagLists) -> float | None:
 
 
 def figures(
-    tagger: Tagger, records: list[Record], predictions: list[Prediction], resamples: int = 0
+    tagger: Tagger,
+    records: list[Record],
+    predictions: list[Prediction],
+    resamples: int = 0,
+    errors: int = 0,
 ) -> Figures:
     """The dict ``evaluate`` returns, for predictions already made (plots reuse them).
 
     Labelled records are passages, decided by the passage thresholds: those are the
     ``thresholds`` reported.
     """
-    return _figures_of(
-        [r.labels for r in records],
+    gold = [r.labels for r in records]
+    result = _figures_of(
+        gold,
         [r.primary for r in records],
         predictions,
         resamples,
         tagger.name,
         tagger.passage_thresholds,
     )
+    if errors:
+        # A record is one passage: the passage behind each error is the record itself.
+        with_passages = [
+            {**p, "passages": [{"line": 1, "column": 1, "scores": p["scores"], "text": r.text}]}
+            for r, p in zip(records, predictions)
+        ]
+        result.update(_errors_figures(gold, with_passages, tagger.passage_thresholds, errors))
+    return result
+
+
+def surest_errors(
+    gold: TagLists, predictions: list[Prediction], thresholds: dict[str, float]
+) -> list[dict[str, Any]]:
+    """Every tag the tagger got wrong, the surest first.
+
+    An error is a tag predicted and not in the gold (``"wrong"``) or in the gold and not
+    predicted (``"missed"``). The surer the tagger was, the farther its score lies past
+    the threshold in log-odds (a wrong 0.99 against 0.5 is surer than a wrong 0.9, though
+    both are near 1): ``logit(score) - logit(threshold)`` for a wrong tag, the opposite
+    for a missed one; ties keep the items' order. Each error names the passage that scores
+    highest for its tag, from the prediction's ``passages``: the one that put a wrong
+    tag on the document, or the one that came closest to a missed tag (None when the
+    document has no prose).
+    """
+    found = []
+    for gold_labels, prediction in zip(gold, predictions):
+        for label in LABELS:
+            said, truth = label in prediction["labels"], label in gold_labels
+            if said == truth:
+                continue
+            score, threshold = prediction["scores"][label], thresholds[label]
+            past = float(logit(np.array([score, threshold])) @ [1.0, -1.0])
+            found.append(
+                (
+                    past if said else -past,
+                    {
+                        "id": prediction["id"],
+                        "path": prediction.get("path", prediction["id"]),
+                        "tag": label,
+                        "error": "wrong" if said else "missed",
+                        "score": score,
+                        "threshold": threshold,
+                        "gold": list(gold_labels),
+                        "predicted": list(prediction["labels"]),
+                        "passage": _passage_for(prediction.get("passages") or [], label),
+                    },
+                )
+            )
+    found.sort(key=lambda pair: -pair[0])  # stable: ties keep the items' order
+    return [error for _, error in found]
+
+
+def _passage_for(passages: list[dict[str, Any]], label: str) -> dict[str, Any] | None:
+    if not passages:
+        return None
+    best = max(passages, key=lambda passage: passage["scores"][label])
+    return {
+        "line": best["line"],
+        "column": best["column"],
+        "score": best["scores"][label],
+        "text": best["text"],
+    }
+
+
+def _errors_figures(
+    gold: TagLists, predictions: list[Prediction], thresholds: dict[str, float], limit: int
+) -> Figures:
+    errors = surest_errors(gold, predictions, thresholds)
+    return {"tag_errors": len(errors), "errors": errors[:limit]}
 
 
 def _figures_of(
@@ -334,25 +421,3 @@ def tag_matrix(gold: TagLists, predicted: TagLists) -> np.ndarray:
 
 def _with_none(matrix: np.ndarray) -> np.ndarray:
     return np.hstack([matrix, (matrix.sum(axis=1) == 0)[:, None].astype(matrix.dtype)])
-
-
-def errors_of(records: list[Record], predictions: list[Prediction]) -> list[dict[str, Any]]:
-    """The records a tagger got wrong (tags or primary), with what it said."""
-    wrong = []
-    for record, prediction in zip(records, predictions):
-        if (
-            set(record.labels) != set(prediction["labels"])
-            or record.primary != prediction["primary"]
-        ):
-            wrong.append(
-                {
-                    "id": record.id,
-                    "gold": list(record.labels),
-                    "predicted": prediction["labels"],
-                    "gold_primary": record.primary,
-                    "predicted_primary": prediction["primary"],
-                    "scores": prediction["scores"],
-                    "text": record.text,
-                }
-            )
-    return wrong

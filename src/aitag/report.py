@@ -44,12 +44,13 @@ def write_report(
     data: str | Path | list[Record] | list[LabelledDocument],
     directory: str | Path,
     resamples: int = 0,
+    errors: int = 0,
 ) -> dict:
     """Evaluate ``tagger`` on labelled data and write metrics and plots to ``directory``.
 
     ``data`` is labelled passages (a JSON Lines file or records) or labelled documents (a
     folder with ``labels.jsonl``, or LabelledDocuments), measured as ``aitag evaluate``
-    measures them. Returns the figures ``evaluate`` (or ``evaluate_documents``) returns,
+    measures them (with ``errors``, the surest errors too). Returns the figures ``evaluate`` (or ``evaluate_documents``) returns,
     plus ``tag_matrix`` (gold rows, predicted columns, LABELS then ``none``) and ``files``
     (the paths written). Raises AitagError before writing anything when matplotlib is
     missing.
@@ -61,13 +62,13 @@ def write_report(
             if isinstance(data, (str, Path))
             else cast(list[LabelledDocument], data)
         )
-        predictions = predict_labelled_documents(tagger, documents)
-        result = document_figures(tagger, documents, predictions, resamples)
+        predictions = predict_labelled_documents(tagger, documents, passages=errors > 0)
+        result = document_figures(tagger, documents, predictions, resamples, errors)
         gold = [d.labels for d in documents]
     else:
         records = load_records(data) if isinstance(data, (str, Path)) else cast(list[Record], data)
         predictions = predict_records(tagger, records)
-        result = figures(tagger, records, predictions, resamples)
+        result = figures(tagger, records, predictions, resamples, errors)
         gold = [r.labels for r in records]
     result["tag_matrix"] = tag_matrix(gold, [p["labels"] for p in predictions]).tolist()
     truth, scores = label_matrix(gold), score_matrix(predictions)

@@ -104,8 +104,14 @@ def train(corpus, out, seed, folds, fmt):
     default=None,
     help="Bootstrap resamples for the intervals (1000 unless given; implies --intervals).",
 )
+@click.option(
+    "--errors",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Also list the N surest tag errors, each with the passage behind it.",
+)
 @library_errors
-def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples):
+def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples, errors):
     """Measure a model on labelled data: passages (JSON Lines in the format of LABELS.md)
     or whole documents (a folder with labels.jsonl giving each file's path and labels)."""
     from pathlib import Path
@@ -126,14 +132,15 @@ def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples
             tagger.set_passage_threshold(label, value)
     # Asking for a number of resamples is asking for the intervals they make.
     resamples = resamples or (INTERVAL_RESAMPLES if intervals else 0)
+    errors = errors or 0
     if report_dir:
         from ..report import write_report
 
-        result = write_report(tagger, data, report_dir, resamples)
+        result = write_report(tagger, data, report_dir, resamples, errors)
     elif documents:
-        result = evaluate_documents(tagger, data, resamples)
+        result = evaluate_documents(tagger, data, resamples, errors)
     else:
-        result = evaluate_model(tagger, data, resamples)
+        result = evaluate_model(tagger, data, resamples, errors)
     if fmt == "json":
         click.echo(safe_json(result, indent=2))
     else:

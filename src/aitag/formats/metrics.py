@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .safe import one_line
+
 
 def format_metrics(result: dict) -> str:
     """Evaluation figures as a small table."""
@@ -22,7 +24,37 @@ def format_metrics(result: dict) -> str:
         lines.append(f"untagged documents given a tag: {result['untagged_tagged']:.1%}")
     if result.get("intervals"):
         lines.extend(["", *_interval_lines(result)])
+    if "errors" in result:
+        lines.extend(["", *_error_lines(result)])
     return "\n".join(lines)
+
+
+#: Characters of a passage shown under its error.
+_PASSAGE_CHARACTERS = 100
+
+
+def _error_lines(result: dict) -> list[str]:
+    """The surest errors: what went wrong where, and the passage behind it."""
+    shown, total = len(result["errors"]), result["tag_errors"]
+    if not total:
+        return ["no tag errors"]
+    lines = [f"the {shown} surest of {total} tag error{'' if total == 1 else 's'}:"]
+    for error in result["errors"]:
+        lines.append(
+            f"{error['error']:<7}{error['tag']:<6} {error['score']:.2f} (threshold "
+            f"{error['threshold']:.2f})  {one_line(error['path'])}"
+        )
+        passage = error["passage"]
+        if passage is None:
+            lines.append("       no prose")
+            continue
+        text = " ".join(passage["text"].split())
+        if len(text) > _PASSAGE_CHARACTERS:
+            text = text[: _PASSAGE_CHARACTERS - 1] + "…"
+        lines.append(
+            f"       {passage['line']}:{passage['column']} ({passage['score']:.2f}) {one_line(text)}"
+        )
+    return lines
 
 
 def _interval_lines(result: dict) -> list[str]:
