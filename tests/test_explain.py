@@ -145,3 +145,35 @@ def test_explain_as_a_real_process(model_path):
         check=True,
     )
     assert "LLM" in json.loads(result.stdout)["labels"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "html", "jsonl"])
+def test_a_document_without_prose_is_explained_as_such_and_the_rest_go_on(run, tmp_path, fmt):
+    # Front matter, a heading and code: a record with no tags and a warning, not a
+    # traceback that loses the other documents (it was one in table and html).
+    (tmp_path / "a-stub.md").write_text("---\ntitle: Stub\n---\n# Heading\n\n```\ncode\n```\n")
+    (tmp_path / "b-post.txt").write_text(PROMPTS)
+    result = run("explain", tmp_path, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert "a-stub.md: has no prose to tag" in result.stderr
+    assert "Traceback" not in result.output
+    assert "b-post.txt" in result.stdout
+    if fmt == "table":
+        assert "  GenAI  0.00   no prose" in result.stdout.split("b-post.txt")[0]
+    elif fmt == "html":
+        assert result.stdout.count("no prose to explain") == len(LABELS)
+    else:
+        stub = json.loads(result.stdout.splitlines()[0])
+        assert stub["labels"] == [] and stub["explained_by"] == dict.fromkeys(LABELS)
+
+
+@pytest.mark.parametrize("fmt", ["table", "html"])
+def test_rows_of_a_file_are_named_by_path_and_id(run, tmp_path, fmt):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps({"id": "first", "text": PROMPTS}) + "\n"
+        + json.dumps({"id": "second", "text": TWO_PARAGRAPHS}) + "\n"
+    )  # fmt: skip
+    result = run("explain", rows, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert f"{rows}#first" in result.stdout and f"{rows}#second" in result.stdout

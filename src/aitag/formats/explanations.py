@@ -8,6 +8,7 @@ import click
 
 from ..explain import term_spans
 from ..labels import LABELS
+from .records import document_name
 from .safe import one_line, safe_json, shown
 
 # Keys of the library record that the JSON output leaves out: the passage text already
@@ -46,9 +47,12 @@ def render_table(record: dict) -> str:
     """Per tag: the n-grams pushing its score up and down, highlighted in the passage
     they come from (for applied tags). ANSI styles; ``click.echo`` drops them off a tty."""
     labels = ",".join(record["labels"]) or "-"
-    lines = [click.style(one_line(record["path"] or record["id"]), bold=True) + f"  tags {labels}"]
+    lines = [click.style(one_line(document_name(record)), bold=True) + f"  tags {labels}"]
     for label in LABELS:
         where = record["explained_by"][label]
+        if where is None:  # a document without prose: nothing to explain
+            lines.append(f"  {label:<6} {record['scores'][label]:.2f}   no prose")
+            continue
         applied = label in record["labels"]
         lines.append(
             f"  {click.style(f'{label:<6}', bold=applied or None)} {record['scores'][label]:.2f}"
@@ -114,11 +118,17 @@ def render_html(records: list[dict]) -> str:
     for record in records:
         labels = ", ".join(record["labels"]) or "none"
         body.append(
-            f"<section><h2>{escape(one_line(record['path'] or record['id']))}</h2>"
+            f"<section><h2>{escape(one_line(document_name(record)))}</h2>"
             f"<p>tags: <b>{escape(labels)}</b>; primary: {escape(record['primary'])}</p>"
         )
         for label in LABELS:
             where = record["explained_by"][label]
+            if where is None:  # a document without prose: nothing to explain
+                body.append(
+                    f'<div class="tag"><h3>{label} {record["scores"][label]:.2f}</h3>'
+                    '<p class="where">no prose to explain</p></div>'
+                )
+                continue
             features = record["explanations"][label]
             applied = ' class="applied"' if label in record["labels"] else ""
             body.append(

@@ -155,10 +155,14 @@ def table_header() -> str:
     return line + "\n" + "-" * len(line) + "\n"
 
 
-def _name(record: dict) -> str:
+def document_name(record: dict) -> str:
+    """A file is named by its path, a row of a file by path#id, a text without a file by id."""
     path, doc_id = record["path"], record["id"]
-    # A file is named by its path, a row of a file by path#id, a text without a file by id.
-    name = printable(path or doc_id if path in (doc_id, "") else f"{path}#{doc_id}")
+    return path or doc_id if path in (doc_id, "") else f"{path}#{doc_id}"
+
+
+def _name(record: dict) -> str:
+    name = printable(document_name(record))
     return name if len(name) <= _NAME_WIDTH else "…" + name[-(_NAME_WIDTH - 1) :]
 
 
