@@ -245,3 +245,20 @@ def test_resume_writes_json_lines_whatever_the_output_is_called(run, rows, tmp_p
     assert lines and all(line.startswith("{") for line in lines)
     again = run("predict", rows, "-o", out, "--resume")
     assert again.exit_code == 0 and out.read_text(encoding="utf-8").splitlines() == lines
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_run_that_tags_nothing_leaves_the_output_as_it_was(run, rows, tmp_path, suffix):
+    # Every input missing, or the cluster out of reach: the old results stay; a run that
+    # tags something replaces them, the missing input reported.
+    output = tmp_path / f"results{suffix}"
+    output.write_text("the results of an earlier run\n")
+    missing = tmp_path / "typo"
+    for args in ([missing], ["--dask-scheduler", "nowhere", rows]):
+        result = run("predict", *args, "-o", output)
+        assert result.exit_code == 2, result.output
+        assert output.read_text() == "the results of an earlier run\n"
+    result = run("predict", rows, missing, "-o", output)
+    assert result.exit_code == 2 and "typo: no such file" in result.stderr
+    written = output.read_text()
+    assert "earlier run" not in written and written.count("\n") == 4 + (suffix == ".csv")

@@ -89,12 +89,15 @@ def _lock(descriptor: int, path: str | Path) -> None:
         ) from None
 
 
-def open_output(path: str | Path, inputs: Iterable[object] = (), append: bool = False) -> BinaryIO:
+def open_output(
+    path: str | Path, inputs: Iterable[object] = (), append: bool = False, empty: bool = True
+) -> BinaryIO:
     """A binary stream to write records into ``path`` as they are made, locked for this run.
 
     Emptied first unless ``append`` (then the stream is at its start, so that what is
-    there can be read before appending). A device or a pipe is opened for writing as it
-    is; appending to one is refused, as there is nothing to continue.
+    there can be read before appending) or not ``empty`` (then the caller empties it
+    when it first writes). A device or a pipe is opened for writing as it is; appending
+    to one is refused, as there is nothing to continue.
     """
     status = check_output(path, inputs)
     if status is not None and not stat.S_ISREG(status.st_mode):
@@ -108,7 +111,7 @@ def open_output(path: str | Path, inputs: Iterable[object] = (), append: bool = 
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
     try:
         _lock(descriptor, path)
-        if not append:
+        if not append and empty:
             os.ftruncate(descriptor, 0)
         return os.fdopen(descriptor, "r+b")
     except BaseException:

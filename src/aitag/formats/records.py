@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -63,6 +64,10 @@ class RecordWriter:
     :func:`aitag.atomic.check_output`). JSON Lines go straight to the file, locked,
     flushed per record; with ``append`` the file is continued (read :meth:`resume_state`
     first). Other formats appear in a file only whole.
+
+    A run that writes no record (every input failed, or the cluster could not be
+    reached) leaves a file that was there as it was: nothing replaces results with
+    nothing.
     """
 
     def __init__(
@@ -75,6 +80,7 @@ class RecordWriter:
         self.count = 0
         self._atomic: AbstractContextManager[IO[Any]] | None = None
         self._file: BinaryIO | None = None
+        self._empty_first = False  # a file kept until the first record is written
 
     def __enter__(self) -> RecordWriter:
         if self.path is None or self.path == "-":
@@ -83,7 +89,10 @@ class RecordWriter:
         elif self.fmt == "jsonl":
             # JSON Lines goes straight to its file, flushed per record: a kill leaves
             # whole lines behind, which --resume continues from.
-            self._file = open_output(self.path, self.inputs, self.append)
+            # Opened (checked, locked) now; emptied when the first record is written.
+            self._file = open_output(self.path, self.inputs, self.append, empty=False)
+            regular = stat.S_ISREG(os.fstat(self._file.fileno()).st_mode)
+            self._empty_first = not self.append and regular  # not a device or a pipe
             self.stream = io.TextIOWrapper(self._file, encoding="utf-8", newline="\n")
         else:
             self._atomic = atomic = atomic_file(self.path, inputs=self.inputs)
@@ -112,6 +121,10 @@ class RecordWriter:
 
     def write(self, record: dict) -> None:
         try:
+            if self._empty_first:
+                assert self._file is not None
+                self._file.truncate(0)
+                self._empty_first = False
             if self.fmt == "jsonl":
                 self.stream.write(to_json_line(record))
             elif self.fmt == "csv":
@@ -132,7 +145,12 @@ class RecordWriter:
     def __exit__(self, kind, value, traceback) -> None:
         try:
             if self._atomic is not None:
-                self._atomic.__exit__(kind, value, traceback)
+                if kind is None and not self.count:
+                    # Nothing to show: the file that was there stays (the new one is
+                    # dropped as if the run had failed, which it did).
+                    self._atomic.__exit__(_NothingWritten, _NothingWritten(), None)
+                else:
+                    self._atomic.__exit__(kind, value, traceback)
                 return
             self.stream.flush()
             if self._file is not None:
@@ -144,6 +162,10 @@ class RecordWriter:
         except OSError as error:
             if kind is None:
                 raise self._named(error) from None
+
+
+class _NothingWritten(Exception):
+    """Ends an output file's atomic write without replacing the file."""
 
 
 _NAME_WIDTH = 36
