@@ -195,3 +195,30 @@ def test_extract_seeds_over_the_shipped_corpus_changes_no_byte(tmp_path):
     assert result.exit_code == 0, result.output
     assert "0 new or changed" in result.stdout
     assert out.read_bytes() == (CORPUS / SEED_RECORDS).read_bytes()
+
+
+def test_extract_seeds_refuses_to_drop_labelled_snippets(tmp_path):
+    # An empty or partial --raw folder (a wrong path) would rewrite the seeds without the
+    # snippets labelled by hand; it is refused and the file is left whole.
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    out = tmp_path / SEED_RECORDS
+    out.write_bytes((CORPUS / SEED_RECORDS).read_bytes())
+    labelled = [r for r in load_records(out) if r.labels]
+    partial = tmp_path / "raw"
+    partial.mkdir()
+    first = sorted(RAW.glob("*.txt"))[0]
+    (partial / first.name).write_bytes(first.read_bytes())
+    for raw in (tmp_path / "nothing", partial):
+        raw.mkdir(exist_ok=True)
+        result = CliRunner().invoke(
+            main, ["corpus", "extract-seeds", "--raw", str(raw), "--out", str(out)]
+        )
+        assert result.exit_code == 2, result.output
+        kept = {r.id for r in extract_seed_snippets(raw, {r.id: r for r in load_records(out)})}
+        lost = sum(r.id not in kept for r in labelled)
+        assert f"{lost} labelled snippet(s)" in result.output and lost > 0
+        assert "Traceback" not in result.output
+        assert out.read_bytes() == (CORPUS / SEED_RECORDS).read_bytes()

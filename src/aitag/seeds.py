@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from .corpus import Record
-from .errors import InputError
+from .errors import CorpusError, InputError
 from .labels import NO_LABEL
 from .sentences import sentence_spans
 
@@ -86,3 +86,21 @@ def extract_seed_snippets(
                 used.add(record_id)
                 records.append(Record(record_id, snippet, (), NO_LABEL, source, "seed-post"))
     return records
+
+
+def check_nothing_labelled_is_lost(
+    labelled: dict[str, Record], records: list[Record], where: str
+) -> None:
+    """Refuse an extraction that would drop snippets already labelled with a tag.
+
+    Labels are given by hand: a ``--raw`` folder missing a post (or the wrong folder)
+    would otherwise rewrite the seeds file without them, and the work would be lost.
+    """
+    kept = {record.id for record in records}
+    lost = [record.id for record in labelled.values() if record.labels and record.id not in kept]
+    if lost:
+        shown = ", ".join(lost[:3]) + (", ..." if len(lost) > 3 else "")
+        raise CorpusError(
+            f"{where}: {len(lost)} labelled snippet(s) ({shown}) are not in the raw posts; "
+            "check --raw, or remove those records from the file first; nothing was written"
+        )

@@ -82,10 +82,11 @@ def corpus_extract_seeds(raw, out):
 
     from ..atomic import write_atomic
     from ..corpus import load_records
-    from ..seeds import extract_seed_snippets
+    from ..seeds import check_nothing_labelled_is_lost, extract_seed_snippets
 
     labelled = {r.id: r for r in load_records(out)} if Path(out).exists() else {}
     records = extract_seed_snippets(raw, labelled)
+    check_nothing_labelled_is_lost(labelled, records, out)
     write_atomic(out, "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records))
     unlabelled = sum(1 for r in records if r.id not in labelled or labelled[r.id].text != r.text)
     click.echo(
