@@ -382,3 +382,14 @@ def test_whole_page_reads_what_main_content_leaves_out(run, tmp_path):
     whole_texts = [p["text"] for p in json.loads(whole.stdout)["passages"]]
     assert not any("machine learning" in text for text in main_texts)
     assert any("machine learning" in text for text in whole_texts)
+
+
+def test_passages_in_csv_are_refused_not_silently_dropped(run, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("A language model answers a prompt, token by token.")
+    for args in (["--format", "csv"], ["-o", tmp_path / "out.csv"]):
+        result = run("predict", post, "--passages", *args)
+        assert result.exit_code == 2 and "--passages needs jsonl or table" in result.output
+    assert not (tmp_path / "out.csv").exists()
+    table = run("predict", post, "--passages", "--format", "table")
+    assert table.exit_code == 0 and "\n  1:1 " in table.stdout  # the passage row

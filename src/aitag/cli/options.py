@@ -76,8 +76,9 @@ def input_options(command):
         click.option(
             "--whole-page",
             is_flag=True,
-            help="Read all visible text of HTML pages (navigation, sidebars, footers, "
-            "comments), not just their main content.",
+            help="Read the whole of HTML pages (sidebars, comments, related posts, "
+            "banners), not just their main content; navigation, footers, forms and "
+            "scripts stay out either way.",
         ),
         click.option(
             "--timeout",

@@ -84,14 +84,9 @@ def predict(
     {"id", "path", "labels", "scores", "primary", "model"}.
     """
     from ..batch import Batch, ReadOptions, default_jobs, load_tagger, run_batch
-    from ..formats.records import RecordWriter, output_format
+    from ..formats.records import RecordWriter
 
-    if fmt is None and resume:
-        fmt = "jsonl"  # only JSON Lines can be resumed, whatever the file is called
-    elif fmt is None:
-        fmt = output_format(output) or ("table" if sys.stdout.isatty() else "jsonl")
-    if resume and (output is None or fmt != "jsonl"):
-        raise click.UsageError("--resume needs --output FILE in jsonl format")
+    fmt = _records_format(fmt, output, resume, passages)
     overrides = parse_thresholds(thresholds)
     load_tagger(model_path, overrides)  # fail on a bad model before any work starts
     options = ReadOptions(
@@ -135,6 +130,23 @@ def predict(
         click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed{skipped}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+def _records_format(fmt: str | None, output: str | None, resume: bool, passages: bool) -> str:
+    """The format of predict's records, from the option, the output's name or the terminal;
+    a usage error for a combination that cannot be honoured."""
+    from ..formats.records import output_format
+
+    if fmt is None and resume:
+        fmt = "jsonl"  # only JSON Lines can be resumed, whatever the file is called
+    elif fmt is None:
+        fmt = output_format(output) or ("table" if sys.stdout.isatty() else "jsonl")
+    if resume and (output is None or fmt != "jsonl"):
+        raise click.UsageError("--resume needs --output FILE in jsonl format")
+    if passages and fmt == "csv":
+        # A CSV row is one document: its passages have no columns to go in.
+        raise click.UsageError("--passages needs jsonl or table output; CSV has a row per document")
+    return fmt
 
 
 @click.command()
