@@ -50,6 +50,18 @@ def sample(tmp_path):
     return folder
 
 
+def installed_version() -> str:
+    """The version of the distribution as installed (a source tree run has none)."""
+    from importlib import metadata
+
+    from aitag.defaults import DISTRIBUTION
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def test_schemas_are_valid_draft_7():
     for name in ("sarif-2.1.0-subset.schema.json", "rdjson.schema.json"):
         jsonschema.Draft7Validator.check_schema(schema(name))
@@ -64,6 +76,7 @@ def test_sarif_validates_and_points_at_the_source(run, sample, monkeypatch):
     (run_,) = log["runs"]
     rules = [r["id"] for r in run_["tool"]["driver"]["rules"]]
     assert rules == ["aitag.InvertedHierarchy", "aitag.WrongTerm", "aitag.VagueTerm"]
+    assert run_["tool"]["driver"]["version"] == installed_version()
     by_rule = {r["ruleId"]: r for r in run_["results"]}
     error = by_rule["aitag.InvertedHierarchy"]
     assert error["level"] == "error" and rules[error["ruleIndex"]] == error["ruleId"]

@@ -276,8 +276,10 @@ def render_sarif(records: list[dict]) -> str:
 def _version() -> str:
     from importlib import metadata
 
+    from ..defaults import DISTRIBUTION
+
     try:
-        return metadata.version("aitag")
+        return metadata.version(DISTRIBUTION)  # "aitag" is the module, not the distribution
     except metadata.PackageNotFoundError:
         return "0+unknown"
 
