@@ -200,3 +200,47 @@ def test_documented_ci_steps_run_and_write_valid_output(model_path, sample):
         env=env,
     )
     validate(json.loads(done.stdout), "rdjson.schema.json")
+
+
+def test_rows_of_a_file_are_located_by_id_not_by_positions_inside_their_text(
+    run, tmp_path, monkeypatch
+):
+    # A row's lines and columns count within its text: pointed at the file they named the
+    # wrong place (and rdjson's suggestions would have replaced the file's text there).
+    rows = tmp_path / "rows.jsonl"
+    texts = SAMPLE.split("\n\n")[1:]
+    rows.write_text(
+        "".join(json.dumps({"id": f"r{k}", "text": t}) + "\n" for k, t in enumerate(texts))
+    )
+    post = tmp_path / "post.md"
+    post.write_text(SAMPLE, encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the files lie outside the working directory
+    sarif = json.loads(run("audit", rows, post, "--format", "sarif").stdout)
+    rdjson = json.loads(run("audit", rows, post, "--format", "rdjson").stdout)
+    validate(sarif, "sarif-2.1.0-subset.schema.json")
+    validate(rdjson, "rdjson.schema.json")
+    results = sarif["runs"][0]["results"]
+    from_rows = [
+        r
+        for r in results
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("rows.jsonl")
+    ]
+    from_post = [r for r in results if r not in from_rows]
+    assert len(from_rows) == len(from_post) >= 2
+    for result in from_rows:
+        location = result["locations"][0]
+        assert "region" not in location["physicalLocation"]
+        (logical,) = location["logicalLocations"]
+        assert result["message"]["text"].startswith(f"row {logical['name']}: ")
+    assert all("region" in r["locations"][0]["physicalLocation"] for r in from_post)
+    paths = {d["location"]["path"] for d in rdjson["diagnostics"]}
+    assert paths == {str(rows), str(post)}  # paths, not file:// URIs
+    for diagnostic in rdjson["diagnostics"]:
+        row = diagnostic["location"]["path"] == str(rows)
+        assert ("range" in diagnostic["location"]) is not row
+        assert diagnostic["message"].startswith("row r") is row
+        if row:
+            assert "suggestions" not in diagnostic
+    assert any("suggestions" in d for d in rdjson["diagnostics"])

@@ -199,38 +199,69 @@ def _artifact(record: dict) -> str:
     return candidate.as_posix()
 
 
+def _row_id(record: dict) -> str | None:
+    """The id of a record that is a row of a JSONL or CSV file, else None.
+
+    A row's lines and columns count within its text, not within the file, so they name
+    no place in the file: a row is located by its file and its id instead.
+    """
+    path = record.get("path") or ""
+    return record["id"] if path not in ("", record["id"]) else None
+
+
+def _sarif_location(record: dict, f: dict) -> dict:
+    row = _row_id(record)
+    physical: dict = {"artifactLocation": {"uri": _artifact(record)}}
+    if row is None:
+        physical["region"] = {
+            "startLine": f["line"],
+            "startColumn": f["column"],
+            "endLine": f["end_line"],
+            "endColumn": f["end_column"] + 1,
+            "charOffset": f["offset"],
+            "charLength": f["end_offset"] - f["offset"],
+            "snippet": {"text": f["match"]},
+        }
+        return {"physicalLocation": physical}
+    return {"physicalLocation": physical, "logicalLocations": [{"name": row, "kind": "object"}]}
+
+
+def _path(record: dict) -> str:
+    """Where a record's findings are, as reviewdog reads it: a path (relative to the
+    working directory where it can be), not a URI."""
+    path = record.get("path") or record["id"]
+    if path.startswith("<"):
+        return path
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            return candidate.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return candidate.as_posix()
+    return candidate.as_posix()
+
+
 def render_sarif(records: list[dict]) -> str:
     """One SARIF 2.1.0 log with one run: rules, and a result per finding.
 
     Regions are 1-based, columns count Unicode code points (``columnKind``), and
-    ``endColumn`` is the column after the last character, as the specification says.
+    ``endColumn`` is the column after the last character, as the specification says. A
+    row of a JSONL or CSV file has no region (its positions are within its text): its
+    file, its id as a logical location and in the message.
     """
     rules = list(RULE_HELP)
     results = []
     for record in records:
+        row = _row_id(record)
         for f in record["findings"]:
+            message = f["message"] if row is None else f"row {row}: {f['message']}"
             results.append(
                 {
                     "ruleId": f["rule"],
                     "ruleIndex": rules.index(f["rule"]),
                     "level": _SARIF_LEVEL[f["severity"]],
-                    "message": {"text": f["message"]},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": _artifact(record)},
-                                "region": {
-                                    "startLine": f["line"],
-                                    "startColumn": f["column"],
-                                    "endLine": f["end_line"],
-                                    "endColumn": f["end_column"] + 1,
-                                    "charOffset": f["offset"],
-                                    "charLength": f["end_offset"] - f["offset"],
-                                    "snippet": {"text": f["match"]},
-                                },
-                            }
-                        }
-                    ],
+                    "message": {"text": message},
+                    "locations": [_sarif_location(record, f)],
                     "partialFingerprints": {
                         "aitagFinding/v1": f"{f['rule']}:{f['term'].lower()}:{f['sentence'][:80]}"
                     },
@@ -299,19 +330,25 @@ def render_rdjson(records: list[dict]) -> str:
     """
     diagnostics = []
     for record in records:
+        row = _row_id(record)
         for f in record["findings"]:
             where = {
                 "start": {"line": f["line"], "column": f["column"]},
                 "end": {"line": f["end_line"], "column": f["end_column"] + 1},
             }
-            diagnostic = {
-                "message": f["message"],
-                "location": {"path": _artifact(record), "range": where},
+            location: dict[str, object] = {"path": _path(record)}
+            diagnostic: dict[str, object] = {
+                "message": f["message"] if row is None else f"row {row}: {f['message']}",
+                "location": location,
                 "severity": _RDJSON_SEVERITY[f["severity"]],
                 "code": {"value": f["rule"]},
             }
-            if f["rule"] != "aitag.InvertedHierarchy" and f["suggestion"] != f["term"]:
-                diagnostic["suggestions"] = [{"range": where, "text": f["suggestion"]}]
+            # A row's positions are within its text, not the file: no range, and no
+            # suggestion that would replace the file's text there.
+            if row is None:
+                location["range"] = where
+                if f["rule"] != "aitag.InvertedHierarchy" and f["suggestion"] != f["term"]:
+                    diagnostic["suggestions"] = [{"range": where, "text": f["suggestion"]}]
             diagnostics.append(diagnostic)
     return safe_json({"source": {"name": "aitag"}, "diagnostics": diagnostics}, indent=2)
 
