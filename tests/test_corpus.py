@@ -222,3 +222,29 @@ def test_extract_seeds_refuses_to_drop_labelled_snippets(tmp_path):
         assert f"{lost} labelled snippet(s)" in result.output and lost > 0
         assert "Traceback" not in result.output
         assert out.read_bytes() == (CORPUS / SEED_RECORDS).read_bytes()
+
+
+def test_validate_reports_every_bad_record_not_only_the_first(tmp_path):
+    from click.testing import CliRunner
+
+    from aitag.cli import main
+
+    good = {"id": "g", "text": "A passage.", "labels": ["AI"], "primary": "AI", "source": "t"}
+    lines = [
+        json.dumps(good),
+        json.dumps({**good, "id": "p", "primary": "GenAI"}),  # primary not a label
+        "{not json",
+        json.dumps({**good, "id": "l", "labels": ["FOO"]}),  # an unknown tag
+        json.dumps(good),  # its id again
+        json.dumps({**good, "id": "ok", "text": "Another passage, about something else."}),
+    ]
+    data = tmp_path / "c.jsonl"
+    data.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["corpus", "validate", str(data)])
+    assert result.exit_code == 2
+    reported = result.stdout.splitlines()
+    assert [line.split(":")[1] for line in reported] == ["2", "3", "4", "5"]
+    assert "already used" in reported[3]
+    assert "4 problem(s)" in result.stderr
+    with pytest.raises(CorpusError, match=r"c.jsonl:2: "):
+        load_records(data)  # loading for training still stops at the first

@@ -102,13 +102,16 @@ def record_files(path: str | Path) -> list[Path]:
     return files
 
 
-def json_lines(file: str | Path, limit: int = MAX_RECORD_BYTES) -> Iterator[tuple[str, object]]:
+def json_lines(
+    file: str | Path, limit: int = MAX_RECORD_BYTES, problems: list[str] | None = None
+) -> Iterator[tuple[str, object]]:
     """(``file:line``, value) of each non-blank line of a JSON Lines file, read as a stream.
 
     Every way a file can be unreadable (missing, a FIFO or a device, not UTF-8, a line
     longer than ``limit`` bytes, invalid or too deeply nested JSON) is a
     :class:`CorpusError` naming the file and the line; a line is never decoded before its
-    length is known.
+    length is known. Given a ``problems`` list, a bad line is added to it and passed over
+    instead, so that every bad line of a file can be reported at once.
     """
     from .readers.inputs import open_regular
 
@@ -132,7 +135,13 @@ def json_lines(file: str | Path, limit: int = MAX_RECORD_BYTES) -> Iterator[tupl
                 return
             number += 1
             where = f"{name}:{number}"
-            value = _json_line(raw, where, number, limit)
+            try:
+                value = _json_line(raw, where, number, limit)
+            except CorpusError as error:
+                if problems is None:
+                    raise
+                problems.append(str(error))
+                continue
             if value is not _BLANK:
                 yield where, value
 
@@ -163,18 +172,30 @@ def _json_line(raw: bytes, where: str, number: int, limit: int) -> object:
         raise CorpusError(f"{where}: JSON nested too deeply to read") from None
 
 
-def load_records(path: str | Path) -> list[Record]:
-    """All records of a corpus file or folder, checked; ids must be unique."""
+def load_records(path: str | Path, problems: list[str] | None = None) -> list[Record]:
+    """All records of a corpus file or folder, checked; ids must be unique.
+
+    The first bad record is a :class:`CorpusError`; given a ``problems`` list, every bad
+    record is added to it instead and left out (``aitag corpus validate`` reports them all).
+    """
     records: list[Record] = []
     seen: dict[str, str] = {}
     for file in record_files(path):
-        for where, row in json_lines(file):
-            record = parse_record(row, where)
-            if record.id in seen:
-                raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
+        for where, row in json_lines(file, problems=problems):
+            try:
+                record = parse_record(row, where)
+                if record.id in seen:
+                    raise CorpusError(
+                        f"{where}: id {record.id!r} already used at {seen[record.id]}"
+                    )
+            except CorpusError as error:
+                if problems is None:
+                    raise
+                problems.append(str(error))
+                continue
             seen[record.id] = where
             records.append(record)
-    if not records:
+    if not records and not problems:  # (a file of bad records has them reported already)
         raise CorpusError(f"{path}: holds no records; add labelled JSON Lines")
     return records
 

@@ -120,11 +120,11 @@ def validate_corpus(path: str | Path, against: Sequence[str | Path] = ()) -> lis
     A record whose text repeats an earlier one is reported as such and left out of the
     near-duplicate search, so thousands of copies of one record cost no more than one.
     """
+    problems: list[str] = []
     try:
-        records = load_records(path)
+        records = load_records(path, problems)  # every bad record, not only the first
     except CorpusError as error:
-        return [str(error)]
-    problems = []
+        return [*problems, str(error)]
     seen_texts: dict[str, str] = {}
     distinct = []
     for record in records:
