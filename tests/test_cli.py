@@ -393,3 +393,22 @@ def test_passages_in_csv_are_refused_not_silently_dropped(run, tmp_path):
     assert not (tmp_path / "out.csv").exists()
     table = run("predict", post, "--passages", "--format", "table")
     assert table.exit_code == 0 and "\n  1:1 " in table.stdout  # the passage row
+
+
+@pytest.mark.parametrize(
+    ("stdout_tty", "output", "shown"),
+    [(False, None, True), (True, None, False), (True, "-", False), (True, "out.jsonl", True)],
+)
+def test_progress_bar_only_where_records_do_not_share_its_terminal(
+    monkeypatch, stdout_tty, output, shown
+):
+    # Rows printed to the terminal the bar redraws on came out glued to the bar.
+    from aitag.cli.tagging import _shows_progress
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: stdout_tty)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert _shows_progress(False, 5, output) is shown
+    assert not _shows_progress(True, 5, output)  # --quiet
+    assert not _shows_progress(False, 1, output)  # one input: nothing to show
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert not _shows_progress(False, 5, output)

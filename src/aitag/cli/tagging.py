@@ -107,7 +107,7 @@ def predict(
             results = run_on_cluster(batch, dask_scheduler)
         else:
             results = run_batch(batch, jobs or default_jobs(), items)
-        show_progress = not quiet and sys.stderr.isatty() and len(items) > 1
+        show_progress = _shows_progress(quiet, len(items), output)
         progress = (
             click.progressbar(length=len(items), label="tagging", file=sys.stderr)
             if show_progress
@@ -130,6 +130,13 @@ def predict(
         click.echo(f"aitag: tagged {writer.count} document(s), {failed} failed{skipped}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+def _shows_progress(quiet: bool, inputs: int, output: str | None) -> bool:
+    """A progress bar on a terminal for a run of several inputs, unless the records go to
+    the same terminal: its bar and their rows would share the lines."""
+    records_on_terminal = output in (None, "-") and sys.stdout.isatty()
+    return not quiet and inputs > 1 and sys.stderr.isatty() and not records_on_terminal
 
 
 def _records_format(fmt: str | None, output: str | None, resume: bool, passages: bool) -> str:
