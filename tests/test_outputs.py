@@ -262,3 +262,13 @@ def test_a_run_that_tags_nothing_leaves_the_output_as_it_was(run, rows, tmp_path
     assert result.exit_code == 2 and "typo: no such file" in result.stderr
     written = output.read_text()
     assert "earlier run" not in written and written.count("\n") == 4 + (suffix == ".csv")
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "deeper/out.csv"])
+def test_an_output_inside_a_file_names_the_file_in_the_way(run, rows, tmp_path, name):
+    blocking = tmp_path / "notes.txt"
+    blocking.write_text("mine\n")
+    result = run("predict", rows, "-o", blocking / name)
+    assert result.exit_code == 2
+    assert f"{blocking}: is a file, not a folder" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and blocking.read_text() == "mine\n"

@@ -107,7 +107,7 @@ def open_output(
                 "that aitag wrote"
             )
         return open(path, "wb")  # noqa: SIM115 - the caller closes it
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(Path(path).parent)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
     try:
         _lock(descriptor, path)
@@ -136,7 +136,7 @@ def atomic_file(path: str | Path, text: bool = True, inputs: Iterable[object] = 
             yield stream
         return
     path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path.parent)
     lock = _locked(path) if status is not None else None
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -159,6 +159,22 @@ def atomic_file(path: str | Path, text: bool = True, inputs: Iterable[object] = 
     finally:
         if lock is not None:
             os.close(lock)
+
+
+def _make_folder(folder: Path) -> None:
+    """The folder an output goes in, made if missing; a file in the way is named."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # mkdir says "File exists" of the file in the way, which reads like a clash with
+        # the output itself: name the file that is not a folder.
+        blocking = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder
+        )
+        raise AitagError(
+            f"{printable(str(blocking))}: is a file, not a folder; the output cannot go "
+            "inside it: choose another output path"
+        ) from None
 
 
 def _locked(path: Path) -> int | None:
