@@ -272,3 +272,25 @@ def test_an_output_inside_a_file_names_the_file_in_the_way(run, rows, tmp_path, 
     assert result.exit_code == 2
     assert f"{blocking}: is a file, not a folder" in result.output
     assert len(result.output.strip().splitlines()) == 1 and blocking.read_text() == "mine\n"
+
+
+def test_resume_refuses_a_file_of_another_model_or_passages_setting(run, rows, tmp_path):
+    # Continuing either would leave one file holding two kinds of records.
+    output = tmp_path / "out.jsonl"
+    first = rows.with_name("first.jsonl")
+    first.write_text(ROWS.splitlines(keepends=True)[0])
+    assert run("predict", first, "-o", output).exit_code == 0
+    written = output.read_bytes()
+    other = output.with_name("other.jsonl")
+    other.write_bytes(written.replace(b'"model": "', b'"model": "another-'))
+    result = run("predict", first, rows, "-o", other, "--resume")
+    assert (
+        result.exit_code == 2 and "other.jsonl:1: was written by model 'another-" in result.output
+    )
+    assert other.read_bytes() == written.replace(b'"model": "', b'"model": "another-')
+    result = run("predict", first, rows, "-o", output, "--resume", "--passages")
+    assert result.exit_code == 2 and "was written without --passages" in result.output
+    assert output.read_bytes() == written
+    result = run("predict", first, rows, "-o", output, "--resume")
+    assert result.exit_code == 0, result.output
+    assert len(output.read_text().splitlines()) == 5

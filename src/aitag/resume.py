@@ -108,14 +108,21 @@ def _chain(digest: int, doc_id: str) -> int:
 
 
 def read_resume_state(
-    stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+    stream: BinaryIO,
+    name: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    model: str | None = None,
+    passages: bool | None = None,
 ) -> ResumeState:
     """The :class:`ResumeState` of a JSON Lines output, read as a stream.
 
     Every whole line must be a record of aitag; otherwise the file is not continued
-    (nothing in it is changed). A last line without its newline was torn by a kill:
-    ``size`` ends before it, so that it is cut off and its document tagged again. A line
-    may be a few times ``max_bytes`` long (a record with its passages), no longer.
+    (nothing in it is changed). Given the ``model`` and the ``passages`` setting of the
+    run, every record must have been written with them too: a file of two models' tags,
+    or of records with and without passages, is not continued either. A last line
+    without its newline was torn by a kill: ``size`` ends before it, so that it is cut
+    off and its document tagged again. A line may be a few times ``max_bytes`` long (a
+    record with its passages), no longer.
     """
     state = ResumeState(name)
     longest = 4 * max_bytes + (1 << 16)
@@ -132,8 +139,26 @@ def read_resume_state(
         record = _record(line)
         if record is None:
             raise _not_ours(name, number)
+        _check_same_run(record, f"{name}:{number}", model, passages)
         state.add(record["path"], record["id"])
         state.size += len(line)
+
+
+def _check_same_run(record: dict, where: str, model: str | None, passages: bool | None) -> None:
+    if model is not None and record["model"] != model:
+        raise InputError(
+            where,
+            f"was written by model {printable(str(record['model']))!r}, not {printable(model)!r}; "
+            "resume with that model (--model) or write another output (nothing in this one "
+            "was changed)",
+        )
+    if passages is not None and ("passages" in record) != passages:
+        written = "with" if "passages" in record else "without"
+        raise InputError(
+            where,
+            f"was written {written} --passages; resume {written} it, as the run that wrote "
+            "it (nothing in this one was changed)",
+        )
 
 
 def _torn_record(line: bytes, state: ResumeState) -> bool:

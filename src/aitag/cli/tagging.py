@@ -88,7 +88,7 @@ def predict(
 
     fmt = _records_format(fmt, output, resume, passages)
     overrides = parse_thresholds(thresholds)
-    load_tagger(model_path, overrides)  # fail on a bad model before any work starts
+    tagger = load_tagger(model_path, overrides)  # a bad model fails before any work starts
     options = ReadOptions(
         input_format, text_field, id_field, max_bytes, whole_page=whole_page,
         timeout=timeout or None,
@@ -99,7 +99,8 @@ def predict(
     # The output is opened (checked against the inputs, locked) before anything is read
     # from it or written to it, so a second aitag on the same file fails at once.
     with RecordWriter(fmt, output, append=resume, inputs=items) as writer:
-        batch.resume = writer.resume_state(max_bytes) if resume else None
+        # Continued only by the same model, with the same --passages: no mixed file.
+        batch.resume = writer.resume_state(max_bytes, tagger.name, passages) if resume else None
         results: Iterator[dict | InputError | InputWarning]
         if dask_scheduler:
             from ..distributed import run_on_cluster

@@ -104,8 +104,14 @@ class RecordWriter:
             self.stream.write(table_header())
         return self
 
-    def resume_state(self, max_bytes: int = DEFAULT_MAX_BYTES):
-        """What the output already holds (see :func:`aitag.resume.read_resume_state`); a line
+    def resume_state(
+        self,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        model: str | None = None,
+        passages: bool | None = None,
+    ):
+        """What the output already holds (see :func:`aitag.resume.read_resume_state`, which
+        also checks it was written by ``model`` with the same ``passages`` setting); a line
         torn by a kill is cut off, and writing continues after the last whole record."""
         from ..resume import read_resume_state
 
@@ -114,7 +120,7 @@ class RecordWriter:
         )
         self.stream.flush()
         self._file.seek(0)
-        state = read_resume_state(self._file, self.path, max_bytes)
+        state = read_resume_state(self._file, self.path, max_bytes, model, passages)
         self._file.truncate(state.size)
         self._file.seek(state.size)
         return state
