@@ -412,3 +412,10 @@ def test_progress_bar_only_where_records_do_not_share_its_terminal(
     assert not _shows_progress(False, 1, output)  # one input: nothing to show
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert not _shows_progress(False, 5, output)
+
+
+def test_a_bad_threshold_names_the_option(run, tmp_path):
+    post = tmp_path / "post.txt"
+    post.write_text("A language model answers a prompt.")
+    result = run("predict", post, "--threshold", "LLM=2")
+    assert result.exit_code == 2 and "Invalid value for '--threshold': 'LLM=2'" in result.output

@@ -248,3 +248,12 @@ def test_validate_reports_every_bad_record_not_only_the_first(tmp_path):
     assert "4 problem(s)" in result.stderr
     with pytest.raises(CorpusError, match=r"c.jsonl:2: "):
         load_records(data)  # loading for training still stops at the first
+
+
+def test_stats_lengths_come_shortest_first():
+    from aitag.corpus import LENGTH_BUCKETS, Record, corpus_stats
+
+    texts = ["word " * n for n in (3, 300, 60, 20, 140)]
+    records = [Record(f"r{k}", t, (), "none", "s") for k, t in enumerate(texts)]
+    assert list(corpus_stats(records)["length"]) == list(LENGTH_BUCKETS)
+    assert list(corpus_stats(records[:2])["length"]) == ["<15 words", ">=250 words"]

@@ -104,3 +104,20 @@ def test_cli_evaluate_report_on_a_folder_of_documents(model_path, tmp_path):
     assert "untagged documents given a tag" in result.stdout
     assert "metrics.json" in result.stdout
     assert (tmp_path / "out" / "precision_recall.png").read_bytes().startswith(PNG)
+
+
+def test_histograms_name_what_was_scored(tagger, test_split, tmp_path, monkeypatch):
+    import aitag.report as report
+
+    titles = []
+    drawn = report.score_histogram_figure
+
+    def spy(*args):
+        figure = drawn(*args)
+        titles.append(figure.get_suptitle())
+        return figure
+
+    monkeypatch.setattr(report, "score_histogram_figure", spy)
+    write_report(tagger, test_split[:40], tmp_path / "passages")
+    write_report(tagger, CORPUS / "documents" / "d10-mixed", tmp_path / "documents")
+    assert titles == ["Passage scores per tag", "Document scores per tag"]

@@ -301,17 +301,23 @@ def corpus_sha256(path: str | Path) -> str:
 # ---------------------------------------------------------------- statistics
 
 
+#: Length buckets of ``corpus stats``, shortest first.
+_LENGTH_LIMITS = (15, 50, 130, 250)
+LENGTH_BUCKETS = (*(f"<{limit} words" for limit in _LENGTH_LIMITS), ">=250 words")
+
+
 def length_bucket(text: str) -> str:
     words = len(text.split())
-    for limit in (15, 50, 130, 250):
+    for limit, bucket in zip(_LENGTH_LIMITS, LENGTH_BUCKETS):
         if words < limit:
-            return f"<{limit} words"
-    return ">=250 words"
+            return bucket
+    return LENGTH_BUCKETS[-1]
 
 
 def corpus_stats(records: list[Record]) -> dict:
     """Counts per tag, tag combination, source, genre, length and split."""
     train, test = split_records(records)
+    lengths = Counter(length_bucket(r.text) for r in records)
     return {
         "records": len(records),
         "train": len(train),
@@ -327,7 +333,8 @@ def corpus_stats(records: list[Record]) -> dict:
         "primary": dict(Counter(r.primary for r in records).most_common()),
         "source": dict(Counter(_source_kind(r.source) for r in records).most_common()),
         "genre": dict(Counter(r.genre or "unknown" for r in records).most_common()),
-        "length": dict(sorted(Counter(length_bucket(r.text) for r in records).items())),
+        # Shortest first (sorted as text, "<130" came before "<15").
+        "length": {bucket: lengths[bucket] for bucket in LENGTH_BUCKETS if lengths[bucket]},
     }
 
 

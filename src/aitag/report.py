@@ -56,7 +56,8 @@ def write_report(
     missing.
     """
     _figure_class()  # fail early, before any work, when the extra is missing
-    if _are_documents(data):
+    unit = "Document" if _are_documents(data) else "Passage"
+    if unit == "Document":
         documents = (
             load_labelled_documents(data)
             if isinstance(data, (str, Path))
@@ -78,7 +79,7 @@ def write_report(
     plots = {
         "precision_recall": precision_recall_figure(truth, scores, thresholds),
         "tag_matrix": tag_matrix_figure(np.array(result["tag_matrix"])),
-        "score_histograms": score_histogram_figure(truth, scores, thresholds),
+        "score_histograms": score_histogram_figure(truth, scores, thresholds, unit),
     }
     result["files"] = {key: str(directory / name) for key, name in REPORT_FILES.items()}
     for key, figure in plots.items():
@@ -140,8 +141,11 @@ def tag_matrix_figure(matrix: np.ndarray):
     return figure
 
 
-def score_histogram_figure(truth: np.ndarray, scores: np.ndarray, thresholds: dict):
-    """Per tag, how scores spread for texts that have the tag and texts that do not."""
+def score_histogram_figure(
+    truth: np.ndarray, scores: np.ndarray, thresholds: dict, unit: str = "Document"
+):
+    """Per tag, how scores spread for texts that have the tag and texts that do not;
+    ``unit`` names what was scored ("Passage" or "Document")."""
     figure, axes = _grid()
     bins = np.linspace(0, 1, 21)
     for j, (label, ax) in enumerate(zip(LABELS, axes)):
@@ -151,7 +155,7 @@ def score_histogram_figure(truth: np.ndarray, scores: np.ndarray, thresholds: di
         ax.axvline(thresholds[label], color="#cc0000", linestyle="--", label="threshold")
         ax.set(title=label, xlabel="score", ylabel="texts")
         ax.legend(loc="upper center", fontsize="small")
-    figure.suptitle("Document scores per tag")
+    figure.suptitle(f"{unit} scores per tag")
     return figure
 
 

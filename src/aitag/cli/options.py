@@ -86,7 +86,7 @@ def input_options(command):
             default=DEFAULT_TIMEOUT,
             show_default=True,
             help="Seconds a document may take to read and tag; one that takes longer is "
-            "reported and skipped (0: no limit).",
+            "reported and skipped (0: no limit; checked every quarter of a second).",
         ),
     ]
     for option in reversed(options):
@@ -135,7 +135,8 @@ def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
         except ValueError as error:
             raise click.BadParameter(
                 f"{value!r}: expected LABEL=VALUE with VALUE between 0 and 1, e.g. LLM=0.4 "
-                f"({error})"
+                f"({error})",
+                param_hint="'--threshold'",
             ) from None
     return thresholds
 
