@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import RAW, SEED_WORDPRESS
+from conftest import CORPUS, RAW, SEED_WORDPRESS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -290,3 +290,31 @@ def test_files_whose_size_the_system_does_not_know_are_read_whole():
     assert "Name:" in document.text and "Pid:" in document.text
     (error,) = read_documents(["/proc/self/status"], input_format="text", max_bytes=10)
     assert isinstance(error, InputError) and "limit" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\ntitle: A post\n---\nSome prose.\n", "markdown"),
+        ('<p align="center"><img src="logo.png"></p>\n\n## Why\n\nProse.\n', "markdown"),
+        ("Intro line.\n\n```python\nprint(1)\n```\n", "markdown"),
+        ('<?xml version="1.0"?>\n<!DOCTYPE html>\n<html><body><p>x</p></body></html>', "html"),
+        ("<div class='post'><p>Prose.</p></div>", "html"),
+        ('{"id": "a", "text": "one"}\n\n{"id": "b", "text": "two"}\n', "jsonl"),
+        ('{"id": "a", "text": "one"}\nnot a row\n', "text"),
+        ("Plain words. #hashtag and a price of #1.\n", "text"),
+    ],
+)
+def test_stdin_is_read_by_its_content(text, expected):
+    # No extension to go by: piped in, a post read as plain text had its headings and
+    # code read as prose, and rows of JSON became one document.
+    from aitag.readers import STDIN, detect_format
+
+    assert detect_format(STDIN, text) == expected
+
+
+def test_a_post_piped_in_is_tagged_as_the_file_is(run):
+    post = next(p for p in sorted((CORPUS / "documents").rglob("*.md")) if "```" in p.read_text())
+    from_file = json.loads(run("predict", post, "--format", "jsonl").stdout)
+    piped = json.loads(run("predict", "-", "--format", "jsonl", input=post.read_text()).stdout)
+    assert (piped["labels"], piped["scores"]) == (from_file["labels"], from_file["scores"])

@@ -150,10 +150,47 @@ def detect_format(path: str, text: str) -> str:
         return "wordpress"
     if by_extension and by_extension != "wordpress":
         return by_extension
+    # Without an extension (stdin, a file named "post"): a page, rows of JSON, Markdown by
+    # its marks (read as plain text, a post's headings and code were prose; and a post
+    # often opens with some HTML, which the Markdown reader reads too), an HTML fragment,
+    # else plain text.
     head = text.lstrip()[:2000].lower()
-    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(p|div|h[1-6]|body)[ >]", head):
+    if head.startswith("<?xml"):  # an XHTML page opens with its XML declaration
+        head = head[head.find("?>") + 2 :].lstrip()
+    if head.startswith(("<!doctype html", "<html")):
+        return "html"
+    if _is_json_lines(text):
+        return "jsonl"
+    if _MARKDOWN_MARKS.search(text[:20_000]):
+        return "markdown"
+    if re.search(r"<(p|div|h[1-6]|body)[ >]", head):
         return "html"
     return "text"
+
+
+#: Marks only Markdown makes at the start of a line: front matter opening the text, an
+#: ATX heading, a fenced code block.
+_MARKDOWN_MARKS = re.compile(r"\A---[ \t]*\r?\n|^#{1,6}[ \t]+\S|^(?:```|~~~)", re.MULTILINE)
+
+
+def _is_json_lines(text: str, lines: int = 5) -> bool:
+    """Whether the first non-blank lines (up to ``lines``) are each a JSON object."""
+    seen = 0
+    for line in text.lstrip()[:200_000].splitlines():
+        if not line.strip():
+            continue
+        if not line.lstrip().startswith("{"):
+            return False
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError):
+            return False
+        if not isinstance(value, dict):
+            return False
+        seen += 1
+        if seen == lines:
+            break
+    return seen > 0
 
 
 def _is_wordpress(text: str) -> bool:
