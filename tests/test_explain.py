@@ -177,3 +177,33 @@ def test_rows_of_a_file_are_named_by_path_and_id(run, tmp_path, fmt):
     result = run("explain", rows, "--format", fmt)
     assert result.exit_code == 0, result.output
     assert f"{rows}#first" in result.stdout and f"{rows}#second" in result.stdout
+
+
+def test_decision_features_read_back_by_hand():
+    import math
+
+    from aitag.formats.explanations import _decision_feature
+
+    assert _decision_feature({"feature": "support_ML", "value": math.log1p(2)}, "ML") == "support 2"
+    assert _decision_feature({"feature": "best_ML", "value": 0.0}, "ML") == "best 0.50"
+    shown = _decision_feature({"feature": "best_short_GenAI", "value": math.log(3)}, "ML")
+    assert shown == "GenAI's best short 0.75"
+
+
+def test_what_decided_each_score_is_shown_with_its_passage(run, explainer, tmp_path):
+    # A passage may score 0.99 while the document scores 0.00 (a short line never votes
+    # alone): the document features that decided it are shown beside the passage.
+    post = tmp_path / "post.txt"
+    post.write_text(TWO_PARAGRAPHS)
+    record = explainer.explain_text(TWO_PARAGRAPHS)
+    as_json = json.loads(run("explain", post, "--format", "jsonl").stdout)
+    assert as_json["decision"] == record["decision"]
+    table = run("explain", post).stdout.splitlines()
+    decided = [line.strip() for line in table if line.strip().startswith("decided by")]
+    assert len(decided) == len(LABELS)
+    for label, line in zip(LABELS, decided):
+        first = record["decision"][label][0]
+        assert line.startswith("decided by  ")
+        assert f"({first['weight']:+.2f})" in line.split(", ")[0]
+    html = run("explain", post, "--format", "html").stdout
+    assert html.count('<p class="where">decided by') == len(LABELS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import click
@@ -13,7 +14,10 @@ from .safe import one_line, safe_json, shown
 
 # Keys of the library record that the JSON output leaves out: the passage text already
 # sits in ``explained_by``.
-_JSON_KEYS = ("id", "path", "labels", "scores", "primary", "model", "explanations", "explained_by")
+_JSON_KEYS = (
+    "id", "path", "labels", "scores", "primary", "model", "explanations", "explained_by",
+    "decision",
+)  # fmt: skip
 
 
 def render(records: list[dict], fmt: str) -> str:
@@ -29,7 +33,7 @@ def render(records: list[dict], fmt: str) -> str:
 
 def json_record(record: dict) -> dict:
     """``{"path", "labels", "scores", "explanations": {tag: [...]}, ...}``."""
-    row = {key: record[key] for key in _JSON_KEYS}
+    row = {key: record[key] for key in _JSON_KEYS if key in record}
     if "passages" in record:
         row["passages"] = record["passages"]
     return row
@@ -58,6 +62,7 @@ def render_table(record: dict) -> str:
             f"  {click.style(f'{label:<6}', bold=applied or None)} {record['scores'][label]:.2f}"
             f"{'  applied' if applied else ''}   from the passage at {where['line']}:{where['column']}"
         )
+        lines.extend(_decision_lines(record, label, "    "))
         features = record["explanations"][label]
         lines.extend(_feature_lines(features, "    "))
         if applied:
@@ -72,6 +77,29 @@ def render_table(record: dict) -> str:
             features = passage["explanations"][passage["primary"]]
             lines.append(_quoted(passage["text"], features, "    > "))
     return "\n".join(lines)
+
+
+def _decision_lines(record: dict, label: str, indent: str) -> list[str]:
+    """What decided the document's score from its passages' (best, second best, best
+    short passage, support): without it a passage scoring 0.99 beside a document at 0.00
+    reads as a contradiction."""
+    figures = record.get("decision", {}).get(label)
+    if not figures:
+        return []
+    shown = ", ".join(f"{_decision_feature(f, label)} ({f['weight']:+.2f})" for f in figures)
+    return [f"{indent}decided by  {shown}"]
+
+
+def _decision_feature(feature: dict, label: str) -> str:
+    """``best 0.97``, ``support 2``, ``GenAI's second 0.10``: a document feature read back
+    from its value (a passage score's log-odds, or the log of 1 + the supporting passages)."""
+    kind, _, tag = feature["feature"].rpartition("_")
+    value = feature["value"]
+    if kind == "support":
+        shown = f"{kind} {round(math.expm1(value))}"
+    else:
+        shown = f"{kind.replace('_', ' ')} {1 / (1 + math.exp(-value)):.2f}"
+    return shown if tag == label else f"{tag}'s {shown}"
 
 
 def _feature_lines(features: list[dict], indent: str) -> list[str]:
@@ -131,11 +159,15 @@ def render_html(records: list[dict]) -> str:
                 continue
             features = record["explanations"][label]
             applied = ' class="applied"' if label in record["labels"] else ""
+            decided = "".join(
+                f'<p class="where">{escape(line.strip())}</p>'
+                for line in _decision_lines(record, label, "")
+            )
             body.append(
                 f'<div class="tag"><h3{applied}>{label} {record["scores"][label]:.2f}</h3>'
                 f'<p class="where">explained by the passage at line {where["line"]}, '
                 f"column {where['column']} (the passage that gives the document this score)</p>"
-                f"{_html_features(features)}"
+                f"{decided}{_html_features(features)}"
                 f'<p class="passage">{_html_marked(where["text"], features)}</p></div>'
             )
         for passage in record.get("passages", []):
