@@ -612,3 +612,29 @@ def test_error_table_lines_by_hand():
     none = format_metrics({**figures, "tag_errors": 0, "errors": []}).splitlines()
     assert none[-1] == "no tag errors"
     assert "surest" not in format_metrics(figures)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        # A file of rows is many documents: each label after it went to the wrong one.
+        (['{"path": "rows.jsonl", "labels": [], "primary": "none"}'], "is a file of rows"),
+        (['{"path": "../outside.md", "labels": [], "primary": "none"}'], "is not a file in"),
+        (['{"path": "sub/a.md", "labels": ["AI"], "primary": "AI", "id": "x"}',
+          '{"path": "sub/../sub/a.md", "labels": [], "primary": "none", "id": "y"}'],
+         "labelled twice"),
+        ([], "holds no labelled documents"),
+    ],
+)  # fmt: skip
+def test_labelled_document_sets_that_would_give_wrong_figures_are_refused(tmp_path, rows, message):
+    from aitag.corpus import load_labelled_documents
+    from aitag.errors import CorpusError
+
+    folder = tmp_path / "set"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.md").write_text("A post about a language model and its prompts.\n")
+    (folder / "rows.jsonl").write_text('{"id": "1", "text": "one"}\n{"id": "2", "text": "two"}\n')
+    (tmp_path / "outside.md").write_text("Outside the set.\n")
+    (folder / "labels.jsonl").write_text("".join(row + "\n" for row in rows))
+    with pytest.raises(CorpusError, match=message):
+        load_labelled_documents(folder)

@@ -247,12 +247,15 @@ def load_labelled_documents(path: str | Path) -> list[LabelledDocument]:
     """Every labelled document of a set (see :func:`labels_files`), checked.
 
     A document's ``path`` is relative to the folder of its labels file, or to that
-    folder's ``files/`` when it has one; its id is ``id`` when given, else its path.
+    folder's ``files/`` when it has one; its id is ``id`` when given, else its path. A
+    document is one file inside that folder, labelled once.
     """
     files = labels_files(path)
     if not files:
         raise CorpusError(f"{path}: holds no {LABELS_FILE}; give a folder of labelled documents")
-    documents, seen = [], set()
+    documents: list[LabelledDocument] = []
+    seen: set[str] = set()
+    seen_files: dict[Path, str] = {}
     for file in files:
         folder = file.parent / "files" if (file.parent / "files").is_dir() else file.parent
         for where, row in json_lines(file):
@@ -262,9 +265,7 @@ def load_labelled_documents(path: str | Path) -> list[LabelledDocument]:
                 if key not in row:
                     raise CorpusError(f"{where}: missing field {key!r}")
             labels, primary = _checked_labels(row, where)
-            target = folder / row["path"]
-            if "\0" in row["path"] or not target.is_file():
-                raise CorpusError(f"{where}: {row['path']!r} is not a file in {folder}")
+            target = _labelled_file(row["path"], folder, where, seen_files)
             doc_id = row.get("id") or row["path"]
             genre = row.get("genre")
             if not isinstance(doc_id, str) or not (genre is None or isinstance(genre, str)):
@@ -275,7 +276,32 @@ def load_labelled_documents(path: str | Path) -> list[LabelledDocument]:
             documents.append(
                 LabelledDocument(doc_id, target, labels, primary, str(row.get("source", "")), genre)
             )
+    if not documents:
+        raise CorpusError(f"{path}: its {LABELS_FILE} holds no labelled documents")
     return documents
+
+
+def _labelled_file(name: str, folder: Path, where: str, seen: dict[Path, str]) -> Path:
+    """The file a labelled document names: inside ``folder``, one document, not labelled
+    before (``seen``: each file so far and where it was labelled)."""
+    from .readers.inputs import is_row_archive
+
+    target = folder / name
+    if "\0" in name or not target.is_file():
+        raise CorpusError(f"{where}: {name!r} is not a file in {folder}")
+    resolved = target.resolve()
+    if not resolved.is_relative_to(folder.resolve()):  # "../x.md" or an absolute path
+        raise CorpusError(f"{where}: {name!r} is not a file in {folder}")
+    if is_row_archive(str(target)):
+        # Each row would be a document, and the labels would go to the wrong ones.
+        raise CorpusError(
+            f"{where}: {name!r} is a file of rows, each one a document; label whole "
+            "documents here, and rows as passages (JSON Lines of LABELS.md)"
+        )
+    if resolved in seen:
+        raise CorpusError(f"{where}: {name!r} is labelled twice (also at {seen[resolved]})")
+    seen[resolved] = where
+    return target
 
 
 def split_documents(

@@ -203,6 +203,9 @@ def predict_labelled_documents(
     for labelled, item in zip(documents, (r for r in results if not isinstance(r, InputWarning))):
         if isinstance(item, InputError):
             raise CorpusError(f"{labelled.path}: a labelled document cannot be read ({item})")
+        # One record per file, in order; a file read as several documents would shift
+        # every label after it onto the wrong record.
+        assert item["path"] == str(labelled.path), (item["path"], labelled.path)
         predictions.append({**item, "id": labelled.id})
     return predictions
 
