@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import RAW
+from conftest import CORPUS, RAW
 
 from aitag.batch import tag_chunk
 from aitag.cli import main
@@ -419,3 +419,26 @@ def test_a_bad_threshold_names_the_option(run, tmp_path):
     post.write_text("A language model answers a prompt.")
     result = run("predict", post, "--threshold", "LLM=2")
     assert result.exit_code == 2 and "Invalid value for '--threshold': 'LLM=2'" in result.output
+
+
+def test_train_refuses_to_write_its_model_over_a_file_that_is_not_one(tmp_path):
+    # Found before any training: "--out corpus.jsonl" replaced the corpus with a model.
+    corpus = tmp_path / "corpus.jsonl"
+    from aitag.corpus import load_records
+
+    records = load_records(Path(__file__).resolve().parents[1] / "corpus")[:50]
+    corpus.write_text("".join(json.dumps(r.to_json()) + "\n" for r in records))
+    before = corpus.read_bytes()
+    for out in (corpus, tmp_path / "notes.md"):
+        out.write_bytes(before if out == corpus else b"mine\n")
+        result = CliRunner().invoke(main, ["train", "--corpus", str(corpus), "--out", str(out)])
+        assert result.exit_code == 2 and "is not a model file" in result.output
+        assert "cross-validated" not in result.output
+    assert corpus.read_bytes() == before and (tmp_path / "notes.md").read_bytes() == b"mine\n"
+
+
+@pytest.mark.parametrize("resamples", ["99", "10001", "100000000"])
+def test_resamples_out_of_range_are_a_usage_error_not_a_memory_error(run, resamples):
+    data = CORPUS / "written" / "w5-comparisons-misuse.jsonl"
+    result = run("evaluate", data, "--resamples", resamples)
+    assert result.exit_code == 2 and "Invalid value for '--resamples'" in result.output

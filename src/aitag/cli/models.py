@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from ..defaults import DISTRIBUTION
@@ -29,7 +31,8 @@ from .options import (
     "--out",
     default=None,
     type=click.Path(dir_okay=False),
-    help="Model file to write (models/NAME.skops).",
+    help="Model file to write, NAME.skops (its card goes beside it, NAME.card.json); "
+    "without it no model is written, only the figures printed.",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of folds and solver.")
 @click.option(
@@ -46,6 +49,13 @@ def train(corpus, out, seed, folds, fmt):
     from ..formats.metrics import format_metrics
     from ..training import train as train_model
 
+    # Checked before minutes of training: a file there that is not a model file may be
+    # the user's (the corpus itself, a post), and the model would replace it.
+    if out is not None and os.path.lexists(out) and not out.endswith(".skops"):
+        raise click.BadParameter(
+            f"{out!r} exists and is not a model file (NAME.skops); choose another name",
+            param_hint="'--out'",
+        )
     card = train_model(corpus, out, seed=seed, folds=folds)
     if fmt == "json":
         click.echo(safe_json(card, indent=2))
@@ -73,6 +83,8 @@ def train(corpus, out, seed, folds, fmt):
         from ..persist import card_path
 
         click.echo(f"\nwrote {one_line(str(out))} and {one_line(str(card_path(out)))}")
+    else:
+        click.echo("\nno model written: give --out NAME.skops to keep it", err=True)
 
 
 @click.command()
@@ -100,7 +112,9 @@ def train(corpus, out, seed, folds, fmt):
 )
 @click.option(
     "--resamples",
-    type=click.IntRange(min=100),
+    # At most 10,000: a resample holds an index per item, and a hundred million of them
+    # asked for 66 GiB.
+    type=click.IntRange(min=100, max=10_000),
     default=None,
     help="Bootstrap resamples for the intervals (1000 unless given; implies --intervals).",
 )
