@@ -290,7 +290,7 @@ def test_model_with_another_label_set_is_refused_by_every_command(model_path, tm
     arrays["labels"] = ["AI", "ML", "LLM"]
     target = copy_model(model_path, tmp_path)
     rewrite(target, skops.io.dumps(arrays))
-    refused_by_every_command(target, tmp_path, "model tags")
+    refused_by_every_command(target, tmp_path, "its model's tags")
 
 
 def test_truncated_model_is_refused_by_every_command(model_path, tmp_path):

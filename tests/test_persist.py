@@ -145,7 +145,18 @@ def test_other_label_set_is_refused(model_path, tmp_path):
     arrays["labels"] = ["Cats", "Dogs", "Birds", "Fish"]
     target = copy_model(model_path, tmp_path)
     rewrite(target, skops.io.dumps(arrays))
-    with pytest.raises(ModelError, match="model tags"):
+    with pytest.raises(ModelError, match=r"its model's tags \['Cats', 'Dogs'"):
+        load_model(target)
+
+
+def test_a_card_with_other_tags_is_named_as_the_one_that_differs(model_path, tmp_path):
+    # The message named the model file's tags, which were right, as the wrong ones.
+    target = copy_model(model_path, tmp_path)
+    card_file = target.with_name(target.stem + ".card.json")
+    card = json.loads(card_file.read_text())
+    card["labels"] = ["X"]
+    card_file.write_text(json.dumps(card))
+    with pytest.raises(ModelError, match=r"its card's tags \['X'\] are not"):
         load_model(target)
 
 

@@ -311,10 +311,12 @@ def _consistent_audit(model: ScoringModel) -> bool:
 def _check_model(arrays: object, card: dict, name: str) -> ScoringModel:
     if not isinstance(arrays, dict):
         raise ModelError(f"{name}: not an aitag model; use a model written by `aitag train`")
-    if arrays.get("labels") != list(LABELS) or card.get("labels") != list(LABELS):
-        raise ModelError(
-            f"{name}: model tags {arrays.get('labels')} are not {list(LABELS)}; use a model for these tags"
-        )
+    for where, tags in (("model", arrays.get("labels")), ("card", card.get("labels"))):
+        if tags != list(LABELS):  # name the one that differs, the card's as the model's
+            raise ModelError(
+                f"{name}: its {where}'s tags {printable(str(tags))} are not {list(LABELS)}; use "
+                "a model for these tags"
+            )
     if not isinstance(card.get("name", ""), str):
         raise ModelError(f"{name}: its card's name is not a string; restore the card")
     try:
