@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -308,7 +309,7 @@ def test_cli_reports_bad_files_and_goes_on(model_path, tmp_path):
     assert list(json.loads(result.stdout)) == [str(good)]
 
 
-def test_cli_keys_jsonl_rows_by_id(model_path, tmp_path):
+def test_cli_keys_jsonl_rows_by_file_and_id(model_path, tmp_path):
     rows = tmp_path / "rows.jsonl"
     rows.write_text(
         json.dumps({"id": "post-7", "text": CLEAN})
@@ -322,7 +323,18 @@ def test_cli_keys_jsonl_rows_by_id(model_path, tmp_path):
     )
     assert result.exit_code == 1
     alerts = json.loads(result.stdout)
-    assert list(alerts) == ["post-8"] and alerts["post-8"][0]["Line"] == 1
+    key = f"{rows}#post-8"
+    assert list(alerts) == [key] and alerts[key][0]["Line"] == 1
+    # Rows of two files that share an id are two documents, not one key holding both.
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "post-8", "text": BAD}) + "\n", encoding="utf-8")
+    args = ["audit", str(rows), str(other), "--model", str(model_path), "--format"]
+    both = json.loads(CliRunner().invoke(main, [*args, "json"]).stdout)
+    assert list(both) == [key, f"{other}#post-8"]
+    lines = CliRunner().invoke(main, [*args, "line"]).stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [key, f"{other}#post-8"]
+    html = CliRunner().invoke(main, [*args, "html"]).stdout
+    assert len(set(re.findall(r'<li id="([^"]+)"', html))) == 2
 
 
 def test_cli_html_page(model_path):

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 from . import AUDIT_FORMATS
+from .records import document_name
 from .safe import one_line, safe_json, shown
 
 #: What each rule checks, for the rule lists of SARIF and the help of code-scanning views.
@@ -68,18 +69,19 @@ def vale_alert(finding: dict) -> dict:
 
 
 def render_json(records: list[dict]) -> str:
-    """``{path-or-row-id: [alert, ...]}``; documents without findings are left out, as Vale does."""
+    """``{path: [alert, ...]}`` (``path#id`` for a row of a file); documents without findings
+    are left out, as Vale does."""
     result: dict[str, list[dict]] = {}
     for record in records:
         if record["findings"]:
-            result.setdefault(record["id"], []).extend(map(vale_alert, record["findings"]))
+            result.setdefault(_name(record), []).extend(map(vale_alert, record["findings"]))
     return safe_json(result, indent=2)
 
 
 def render_line(records: list[dict]) -> str:
     """``path:line:col:rule:message``, one finding a line."""
     return "\n".join(
-        f"{one_line(record['id'])}:{f['line']}:{f['column']}:{f['rule']}:{one_line(f['message'])}"
+        f"{one_line(_name(record))}:{f['line']}:{f['column']}:{f['rule']}:{one_line(f['message'])}"
         for record in records
         for f in record["findings"]
     )
@@ -98,7 +100,7 @@ def render_table(records: list[dict]) -> str:
         for f in record["findings"]:
             counts[f["severity"]] += 1
         width = max(len(row[0]) for row in rows)
-        lines = [f"\n {one_line(record['id'])}"]
+        lines = [f"\n {one_line(_name(record))}"]
         lines += [
             f" {at:<{width}}  {severity:<10}  {message}  {rule}"
             for at, severity, message, rule in rows
@@ -133,10 +135,10 @@ def render_html(records: list[dict]) -> str:
     """
     body = []
     total = 0
-    for record in records:
+    for position, record in enumerate(records):
         findings = record["findings"]
         total += len(findings)
-        body.append(f"<section><h2>{_h(record['id'])} ({len(findings)} finding(s))</h2>")
+        body.append(f"<section><h2>{_h(_name(record))} ({len(findings)} finding(s))</h2>")
         by_passage: dict[int, list[tuple[int, dict]]] = {}
         for number, finding in enumerate(findings, start=1):
             by_passage.setdefault(finding["passage"], []).append((number, finding))
@@ -151,7 +153,7 @@ def render_html(records: list[dict]) -> str:
             body.append('<ol class="findings">')
             for number, f in enumerate(findings, start=1):
                 body.append(
-                    f'<li id="f{_h(record["id"])}-{number}"><b>{f["line"]}:{f["column"]}</b> '
+                    f'<li id="f{position}-{number}"><b>{f["line"]}:{f["column"]}</b> '
                     f"{escape(f['severity'])}: {_h(f['message'])} "
                     f'<span class="rule">{escape(f["rule"])}</span><br>'
                     f"suggestion: <i>{_h(f['suggestion'])}</i>; the text discusses "
@@ -166,6 +168,11 @@ def render_html(records: list[dict]) -> str:
         + "\n".join(body)
         + "\n</body></html>\n"
     )
+
+
+def _name(record: dict) -> str:
+    """A file's path, or ``path#id`` for a row of a file (rows of two files may share ids)."""
+    return document_name({"path": record.get("path") or "", "id": record["id"]})
 
 
 def _mark(text: str, marked: list[tuple[int, dict]]) -> str:
