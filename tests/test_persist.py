@@ -167,3 +167,13 @@ def test_other_format_version_is_refused(model_path, tmp_path):
     card_path(target).write_text(json.dumps(card))
     with pytest.raises(ModelError, match="retrain"):
         load_model(target)
+
+
+@pytest.mark.parametrize("given", ["", ".", "folder"])
+def test_a_path_that_is_no_model_file_is_named_not_replaced_by_the_default(tmp_path, given):
+    # "" loaded the shipped model without a word; a folder raised from pathlib or was told
+    # its card was missing.
+    (tmp_path / "folder").mkdir()
+    path = given if given in ("", ".") else str(tmp_path / given)
+    with pytest.raises(ModelError, match="is not a model file"):
+        load_model(path)

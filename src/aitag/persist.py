@@ -154,8 +154,18 @@ def _pending_card_path(model_path: str | Path) -> Path:
 
 
 def load_model(path: str | Path | None = None) -> tuple[ScoringModel, dict]:
-    """Load a model and its card, refusing anything tampered, untrusted or incompatible."""
-    path = Path(path) if path else default_model_path()
+    """Load a model and its card, refusing anything tampered, untrusted or incompatible.
+
+    ``None`` is the default model; any other path must name a model file.
+    """
+    if path is not None and (str(path) == "" or Path(path).is_dir()):
+        # "" loaded the default model without a word; a folder was told its card was
+        # missing (or raised from pathlib).
+        raise ModelError(
+            f"{printable(str(path)) or repr('')}: is not a model file; give a file written by "
+            "`aitag train` (NAME.skops), or no path for the default model"
+        )
+    path = Path(path) if path is not None else default_model_path()
     card = read_card(path)
     payload = _read_model_file(path, MAX_MODEL_BYTES, "model file")
     digest = hashlib.sha256(payload).hexdigest()
