@@ -150,7 +150,10 @@ def test_a_threshold_out_of_range_is_refused_naming_its_tag(tagger):
 
 def test_a_frame_row_that_is_not_text_gets_an_empty_record(tagger):
     frame = pd.DataFrame({"text": [None, "   ", 3.5], "key": ["a", "b", "c"]})
-    result = tagger.predict_frame(frame, id_col="key")
+    with pytest.warns(
+        UserWarning, match=r"1 row\(s\) of column 'text' hold no text .*row 2, a float"
+    ):
+        result = tagger.predict_frame(frame, id_col="key")
     assert result["id"].tolist() == ["a", "b", "c"]
     assert result["model"].tolist() == [tagger.name] * 3
     for label in LABELS:
@@ -169,3 +172,23 @@ def test_passage_probabilities_of_no_texts_is_an_empty_matrix(tagger):
     from aitag.predict import passage_probabilities
 
     assert passage_probabilities(tagger.model.passages, []).shape == (0, len(LABELS))
+
+
+def test_texts_that_are_not_strings_are_refused_by_name(tagger):
+    for texts, kind in (([None], "NoneType"), (["ok", 5], "int"), ([b"bytes"], "bytes")):
+        with pytest.raises(
+            TypeError, match=f"texts must be strings; item {len(texts) - 1} is {kind}"
+        ):
+            tagger.predict(texts)
+
+
+def test_frames_without_the_column_or_without_rows(tagger):
+    with pytest.raises(ValueError, match=r"the frame has no column 'text'; it has \['body'\]"):
+        tagger.predict_frame(pd.DataFrame({"body": ["x"]}))
+    empty = tagger.predict_frame(pd.DataFrame({"text": []}))
+    assert empty.shape == (0, 8)
+    assert list(empty.columns) == ["id", "labels", "primary"] + [f"score_{t}" for t in LABELS] + [
+        "model"
+    ]
+    missing = tagger.predict_frame(pd.DataFrame({"text": [None, float("nan")]}))
+    assert missing["labels"].tolist() == [[], []]  # missing values: expected, no warning

@@ -13,6 +13,7 @@ passage length in characters; ``none`` when no tag applies.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,10 @@ class Tagger:
         """Tag plain texts; one record per text (id = its position)."""
         if isinstance(texts, str):
             texts = [texts]
+        texts = list(texts)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):  # else a TypeError from deep in the reader
+                raise TypeError(f"texts must be strings; item {i} is {type(text).__name__}")
         documents = [text_document(text, doc_id=str(i)) for i, text in enumerate(texts)]
         return self.score_documents(documents, passages=passages)
 
@@ -102,8 +107,28 @@ class Tagger:
         """
         import pandas as pd
 
+        for column in (text_col, id_col):
+            if column is not None and column not in frame.columns:
+                raise ValueError(
+                    f"the frame has no column {column!r}; it has {list(frame.columns)}"
+                )
         ids = [str(v) for v in (frame[id_col] if id_col else frame.index)]
         texts = list(frame[text_col])
+        # A row that is not text gets an empty record, so one bad row never fails a frame;
+        # a missing value (None, NaN) is expected, but bytes or numbers are likely a
+        # mistake (the wrong column, undecoded text), said once instead of tagged in silence.
+        odd = [
+            position
+            for position, text in enumerate(texts)
+            if not isinstance(text, str)
+            and not (text is None or (pd.api.types.is_scalar(text) and pd.isna(text)))
+        ]
+        if odd:
+            warnings.warn(
+                f"{len(odd)} row(s) of column {text_col!r} hold no text (the first is row "
+                f"{odd[0]}, a {type(texts[odd[0]]).__name__}); they get no tags",
+                stacklevel=2,
+            )
         valid = [isinstance(text, str) and bool(text.strip()) for text in texts]
         documents = (
             text_document(text, doc_id=doc_id) for text, doc_id, ok in zip(texts, ids, valid) if ok
@@ -114,7 +139,8 @@ class Tagger:
             _flat(next(scored) if ok else self._empty_record(doc_id))
             for doc_id, ok in zip(ids, valid)
         ]
-        result: pd.DataFrame = pd.DataFrame(rows, index=frame.index)
+        columns = ["id", "labels", "primary", *(f"score_{label}" for label in LABELS), "model"]
+        result: pd.DataFrame = pd.DataFrame(rows, index=frame.index, columns=columns)
         return result
 
     def predict_documents(
