@@ -442,3 +442,12 @@ def test_resamples_out_of_range_are_a_usage_error_not_a_memory_error(run, resamp
     data = CORPUS / "written" / "w5-comparisons-misuse.jsonl"
     result = run("evaluate", data, "--resamples", resamples)
     assert result.exit_code == 2 and "Invalid value for '--resamples'" in result.output
+
+
+def test_stdin_given_twice_is_read_once_and_the_second_reported(run):
+    text = "A large language model answers prompts from users, token by token, every day."
+    result = run("predict", "-", "-", "--format", "jsonl", input=text)
+    assert result.exit_code == 2
+    assert len(result.stdout.splitlines()) == 1
+    assert json.loads(result.stdout)["labels"] != []
+    assert "<stdin>: is given twice; standard input can be read once" in result.stderr

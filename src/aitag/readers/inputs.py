@@ -29,9 +29,16 @@ def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
     report it and go on. Neither directories nor ``**`` are followed through symbolic
     links: a link to its own folder would otherwise make the walk endless.
     """
+    stdin_given = False
     for spec in specs:
         if spec == STDIN:
-            yield STDIN
+            # Read once, it is empty the second time: a second "-" would be a record of
+            # nothing, passed off as a document.
+            if stdin_given:
+                yield InputError("<stdin>", "is given twice; standard input can be read once")
+            else:
+                yield STDIN
+            stdin_given = True
             continue
         path = Path(spec)
         if path.is_dir():
