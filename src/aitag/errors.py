@@ -62,3 +62,11 @@ class CorpusError(AitagError):
 
 #: The message for JSON nested deeper than the parser's stack allows.
 TOO_DEEP = "is JSON nested too deeply to read; check the file"
+
+
+def document_name(path: str, doc_id: str) -> str:
+    """How a document is named to people: its file, ``path#id`` for a row of a file, its id
+    for a text without a file."""
+    if not path or doc_id == path:
+        return path or doc_id
+    return f"{path}#{doc_id}"

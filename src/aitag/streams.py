@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .defaults import DEFAULT_MAX_BYTES
 from .errors import NO_PROSE, InputError, InputWarning
+from .errors import document_name as named
 from .limits import BudgetExceeded, document_budget, over_budget_message
 from .readers import STDIN, Document, read_files
 
@@ -24,9 +25,7 @@ CHUNK_CHARACTERS = 8_000_000
 
 def document_name(document: Document) -> str:
     """How errors name a document: its file, and a row's id after ``#``."""
-    if not document.path or document.id == document.path:
-        return document.path or document.id
-    return f"{document.path}#{document.id}"
+    return named(document.path, document.id)
 
 
 def in_chunks(

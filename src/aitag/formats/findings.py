@@ -74,14 +74,14 @@ def render_json(records: list[dict]) -> str:
     result: dict[str, list[dict]] = {}
     for record in records:
         if record["findings"]:
-            result.setdefault(_name(record), []).extend(map(vale_alert, record["findings"]))
+            result.setdefault(document_name(record), []).extend(map(vale_alert, record["findings"]))
     return safe_json(result, indent=2)
 
 
 def render_line(records: list[dict]) -> str:
     """``path:line:col:rule:message``, one finding a line."""
     return "\n".join(
-        f"{one_line(_name(record))}:{f['line']}:{f['column']}:{f['rule']}:{one_line(f['message'])}"
+        f"{one_line(document_name(record))}:{f['line']}:{f['column']}:{f['rule']}:{one_line(f['message'])}"
         for record in records
         for f in record["findings"]
     )
@@ -100,7 +100,7 @@ def render_table(records: list[dict]) -> str:
         for f in record["findings"]:
             counts[f["severity"]] += 1
         width = max(len(row[0]) for row in rows)
-        lines = [f"\n {one_line(_name(record))}"]
+        lines = [f"\n {one_line(document_name(record))}"]
         lines += [
             f" {at:<{width}}  {severity:<10}  {message}  {rule}"
             for at, severity, message, rule in rows
@@ -138,7 +138,7 @@ def render_html(records: list[dict]) -> str:
     for position, record in enumerate(records):
         findings = record["findings"]
         total += len(findings)
-        body.append(f"<section><h2>{_h(_name(record))} ({len(findings)} finding(s))</h2>")
+        body.append(f"<section><h2>{_h(document_name(record))} ({len(findings)} finding(s))</h2>")
         by_passage: dict[int, list[tuple[int, dict]]] = {}
         for number, finding in enumerate(findings, start=1):
             by_passage.setdefault(finding["passage"], []).append((number, finding))
@@ -168,11 +168,6 @@ def render_html(records: list[dict]) -> str:
         + "\n".join(body)
         + "\n</body></html>\n"
     )
-
-
-def _name(record: dict) -> str:
-    """A file's path, or ``path#id`` for a row of a file (rows of two files may share ids)."""
-    return document_name({"path": record.get("path") or "", "id": record["id"]})
 
 
 def _mark(text: str, marked: list[tuple[int, dict]]) -> str:

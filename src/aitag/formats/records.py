@@ -19,6 +19,7 @@ from typing import IO, Any, BinaryIO, TextIO, cast
 
 from ..atomic import atomic_file, check_stdout, open_output
 from ..defaults import DEFAULT_MAX_BYTES
+from ..errors import document_name as named
 from ..errors import printable
 from ..labels import LABELS
 from .safe import csv_text, safe_json
@@ -184,9 +185,8 @@ def table_header() -> str:
 
 
 def document_name(record: dict) -> str:
-    """A file is named by its path, a row of a file by path#id, a text without a file by id."""
-    path, doc_id = record["path"], record["id"]
-    return path or doc_id if path in (doc_id, "") else f"{path}#{doc_id}"
+    """A record's document as people read its name (:func:`aitag.errors.document_name`)."""
+    return named(record.get("path") or "", record["id"])
 
 
 def _name(record: dict) -> str:
