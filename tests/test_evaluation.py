@@ -638,3 +638,20 @@ def test_labelled_document_sets_that_would_give_wrong_figures_are_refused(tmp_pa
     (folder / "labels.jsonl").write_text("".join(row + "\n" for row in rows))
     with pytest.raises(CorpusError, match=message):
         load_labelled_documents(folder)
+
+
+def test_documents_built_by_hand_that_hold_rows_are_refused_not_misaligned(tagger, tmp_path):
+    # load_labelled_documents refuses a file of rows; a list made in code is checked too.
+    from aitag.corpus import LabelledDocument
+    from aitag.errors import CorpusError
+
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"id": "1", "text": "one row"}\n{"id": "2", "text": "another row"}\n')
+    post = tmp_path / "post.md"
+    post.write_text("A language model answers prompts, one token after another, all day.\n")
+    documents = [
+        LabelledDocument("r", rows, (), "none", "t", None),
+        LabelledDocument("p", post, ("LLM",), "LLM", "t", None),
+    ]
+    with pytest.raises(CorpusError, match=r"rows\.jsonl: is read as several documents"):
+        predict_labelled_documents(tagger, documents)

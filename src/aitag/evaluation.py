@@ -203,9 +203,14 @@ def predict_labelled_documents(
     for labelled, item in zip(documents, (r for r in results if not isinstance(r, InputWarning))):
         if isinstance(item, InputError):
             raise CorpusError(f"{labelled.path}: a labelled document cannot be read ({item})")
-        # One record per file, in order; a file read as several documents would shift
-        # every label after it onto the wrong record.
-        assert item["path"] == str(labelled.path), (item["path"], labelled.path)
+        # One record per file, in order; a file read as several documents (rows) would
+        # shift every label after it onto the wrong record. Loading a set refuses such a
+        # file; documents built by hand are checked here.
+        if item["path"] != str(labelled.path):
+            raise CorpusError(  # the record's file is the one that held more than one
+                f"{item['path']}: is read as several documents (rows); a labelled document "
+                "is one file"
+            )
         predictions.append({**item, "id": labelled.id})
     return predictions
 
