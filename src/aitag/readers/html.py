@@ -13,12 +13,10 @@ and their character maps are made only when something asks for them.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
-from functools import partial
 
 from .html_page import parse_page
 from .jsonstrings import string_literals, walk_json
-from .located import HEADING, PROSE, Block, LongText, MappedText, Span
+from .located import HEADING, PROSE, Block, MappedText, blocks_through
 from .maincontent import main_blocks
 
 
@@ -94,42 +92,6 @@ def _faq_texts(graph: object) -> dict[str, list[str]]:
 def read_html_blocks_mapped(fragment: MappedText, whole_page: bool = True) -> list[Block]:
     """HTML held in a decoded string (a JSON string), its blocks mapped to the raw file.
 
-    ``fragment``'s spans map the string's characters to the file; each block's spans,
-    which point into the string, are composed with them, in linear time.
+    ``fragment``'s spans map the string's characters to the file.
     """
-    outer = fragment.spans
-    blocks = read_html_blocks(fragment.text, whole_page=whole_page)
-    for block in blocks:
-        inner = block.text
-        start, end = inner.bounds()
-        bounds = (_through_offset(outer, start), _through_offset(outer, max(end - 1, start)) + 1)
-        block.text = LongText(inner.text, locate=partial(_composed, inner, outer), bounds=bounds)
-    return blocks
-
-
-def _through_offset(outer: list[Span], offset: int) -> int:
-    """The raw offset of character ``offset`` of the decoded string."""
-    i = max(bisect_right(outer, (offset, float("inf"), 0)) - 1, 0)
-    if not outer:
-        return offset
-    text_start, source_start, length = outer[i]
-    return source_start + min(max(offset - text_start, 0), max(length - 1, 0))
-
-
-def _composed(inner: MappedText, outer: list[Span]) -> list[Span]:
-    """``inner``'s spans (into a decoded string) mapped through ``outer`` (string to file)."""
-    spans: list[Span] = []
-    for text_start, source_start, length in inner.spans:
-        i = max(bisect_right(outer, (source_start, float("inf"), 0)) - 1, 0)
-        done = 0
-        while done < length and i < len(outer):
-            o_text, o_source, o_length = outer[i]
-            at = source_start + done
-            if at >= o_text + o_length:
-                i += 1
-                continue
-            take = min(length - done, o_text + o_length - at)
-            spans.append((text_start + done, o_source + (at - o_text), take))
-            done += take
-            i += 1
-    return spans
+    return blocks_through(read_html_blocks(fragment.text, whole_page=whole_page), fragment.spans)

@@ -233,6 +233,48 @@ MAX_GROUP_ITEMS = 256
 HEADING, TITLE, LIST_ITEM = "heading", "title", "list-item"
 
 
+def blocks_through(blocks: list[Block], outer: list[Span]) -> list[Block]:
+    """Blocks read from a decoded string (a JSON string literal), mapped to the raw file.
+
+    ``outer`` maps the string's characters to the file; each block's spans, which point
+    into the string, are composed with it, in linear time, when something asks for them.
+    """
+    for block in blocks:
+        inner = block.text
+        start, end = inner.bounds()
+        bounds = (_through_offset(outer, start), _through_offset(outer, max(end - 1, start)) + 1)
+        block.text = LongText(inner.text, locate=partial(_composed, inner, outer), bounds=bounds)
+    return blocks
+
+
+def _through_offset(outer: list[Span], offset: int) -> int:
+    """The raw offset of character ``offset`` of the decoded string."""
+    i = max(bisect.bisect_right(outer, (offset, float("inf"), 0)) - 1, 0)
+    if not outer:
+        return offset
+    text_start, source_start, length = outer[i]
+    return source_start + min(max(offset - text_start, 0), max(length - 1, 0))
+
+
+def _composed(inner: MappedText, outer: list[Span]) -> list[Span]:
+    """``inner``'s spans (into a decoded string) mapped through ``outer`` (string to file)."""
+    spans: list[Span] = []
+    for text_start, source_start, length in inner.spans:
+        i = max(bisect.bisect_right(outer, (source_start, float("inf"), 0)) - 1, 0)
+        done = 0
+        while done < length and i < len(outer):
+            o_text, o_source, o_length = outer[i]
+            at = source_start + done
+            if at >= o_text + o_length:
+                i += 1
+                continue
+            take = min(length - done, o_text + o_length - at)
+            spans.append((text_start + done, o_source + (at - o_text), take))
+            done += take
+            i += 1
+    return spans
+
+
 @dataclass(slots=True)
 class Block:
     """A located piece of a document as a reader found it, before it becomes passages."""
