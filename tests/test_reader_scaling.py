@@ -57,6 +57,12 @@ def _csv(data: bytes) -> list:
     return list(read_csv(stream, "r.csv", "text", "id", 1_000_000))
 
 
+def _notebook(cells: list[tuple[str, list[str]]]) -> bytes:
+    return json.dumps(
+        {"cells": [{"cell_type": kind, "metadata": {}, "source": source} for kind, source in cells]}
+    ).encode()
+
+
 def _wordpress(body: str) -> bytes:
     return json.dumps({"title": {"rendered": "Post"}, "content": {"rendered": body}}).encode()
 
@@ -91,6 +97,21 @@ SHAPES = {
     ),
     "wordpress escapes": ("p.json", lambda n: _wordpress("<p>" + "a\n" * n + "</p>"), 50_000),
     "json nested": ("d.json", lambda n: b'{"content": {"rendered": ' + b"[" * n + b"]" * n + b"}}", 20_000),
+    "notebook of cells": (
+        "n.ipynb",
+        lambda n: _notebook([("markdown", ["A model writes.\n", "x"]), ("code", ["x = 1"])] * n),
+        1_000,
+    ),
+    "notebook, code cells like the Markdown cell after them": (
+        "n.ipynb",
+        lambda n: _notebook([("code", ["x\n"] * n)] * 20 + [("markdown", ["x\n"] * n + ["y"])]),
+        2_000,
+    ),
+    "notebook, many code cells before a long Markdown cell": (
+        "n.ipynb",
+        lambda n: _notebook([("code", ["x\n"])] * n + [("markdown", ["x\n"] * n + ["y"])]),
+        2_000,
+    ),
     "rst paragraphs": ("a.rst", lambda n: b"Title\n=====\n\n" + b"A model ``x`` writes.\n\n" * n, 5_000),
     "rst unmatched backquotes": ("a.rst", lambda n: b"Text " + b"`` ` " * n + b"\n", 20_000),
     "rst list items": ("a.rst", lambda n: b"* item about models\n" * n, 5_000),

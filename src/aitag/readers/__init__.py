@@ -23,6 +23,7 @@ from .html import read_html_blocks
 from .inputs import STDIN, expand_inputs, open_regular, read_bytes
 from .located import PROSE, Block, Document, MappedText, Passage
 from .markdown import read_markdown_blocks
+from .notebook import notebook_cells, read_notebook_blocks
 from .passages import document_of
 from .plain import passage_document, plain_document, text_document
 from .rows import binary_lines, read_csv, read_jsonl, text_lines, utf8_prefix
@@ -143,11 +144,14 @@ def stream_rows(
 def detect_format(path: str, text: str) -> str:
     """Choose a format by extension, then by content (a WordPress post hides in any file)."""
     by_extension = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
-    if by_extension in ("jsonl", "csv", "wordpress"):
-        # A .json that is no WordPress post is an error naming it, not plain text.
+    if by_extension in ("jsonl", "csv", "wordpress", "notebook"):
+        # A .json that is no WordPress post, or an .ipynb no notebook, is an error naming
+        # it, not plain text.
         return by_extension
     if _is_wordpress(text):
         return "wordpress"
+    if not by_extension and _is_notebook(text):
+        return "notebook"
     if by_extension and by_extension != "wordpress":
         return by_extension
     # Without an extension (stdin, a file named "post"): a page, rows of JSON, Markdown by
@@ -204,6 +208,15 @@ def _is_wordpress(text: str) -> bool:
     return isinstance(post, dict) and isinstance(post.get("content"), dict)
 
 
+def _is_notebook(text: str) -> bool:
+    if text.lstrip()[:1] != "{" or '"nbformat"' not in text:
+        return False
+    try:
+        return notebook_cells(json.loads(text)) is not None
+    except (ValueError, RecursionError):
+        return False
+
+
 def parse_bytes(
     data: bytes,
     path: str,
@@ -238,6 +251,7 @@ _BLOCK_READERS = {
     "markdown": read_markdown_blocks,
     "html": read_html_blocks,
     "wordpress": read_wordpress_blocks,
+    "notebook": read_notebook_blocks,
     "rst": read_rst_blocks,
     "asciidoc": read_asciidoc_blocks,
 }

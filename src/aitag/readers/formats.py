@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-FORMATS = ("auto", "text", "markdown", "html", "wordpress", "rst", "asciidoc", "jsonl", "csv")
+FORMATS = (
+    "auto", "text", "markdown", "html", "wordpress", "notebook", "rst", "asciidoc", "jsonl", "csv",
+)  # fmt: skip
 
 EXTENSION_FORMATS = {
     ".txt": "text",
@@ -14,6 +16,7 @@ EXTENSION_FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
     ".json": "wordpress",
+    ".ipynb": "notebook",
     ".rst": "rst",
     ".rest": "rst",
     ".adoc": "asciidoc",
