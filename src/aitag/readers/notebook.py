@@ -11,12 +11,15 @@ through that map, so a passage keeps its line and column in the ``.ipynb`` file.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 
 from ..errors import TOO_DEEP, InputError
 from .jsonstrings import decode_json_string
 from .located import Block, MappedText, blocks_through
 from .markdown import read_markdown_blocks
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _NOT_A_NOTEBOOK = "is not a Jupyter notebook (no list of cells); check the file"
 
@@ -47,8 +50,8 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
             continue
         found = _find_run(literals, sources, lines, searched)
         if found is None:
-            # json.loads and the located decoder read every valid literal alike, so this
-            # is a notebook whose text could not be matched (a lone surrogate escape).
+            # Not seen in a notebook: the located decoder reads literals as json.loads
+            # does (lone surrogate escapes as U+FFFD, as _source_lines makes them).
             raise InputError(
                 name, f"cell {number} could not be located in the file; please report this"
             )
@@ -89,10 +92,11 @@ def notebook_cells(notebook: object) -> list | None:
 def _source_lines(source: object) -> list[str]:
     """A cell's source as the strings it is stored as (a list of lines, or one string)."""
     if isinstance(source, str):
-        return [source]
-    if isinstance(source, list) and all(isinstance(line, str) for line in source):
-        return source
-    return []
+        source = [source]
+    if not isinstance(source, list) or not all(isinstance(line, str) for line in source):
+        return []
+    # json.loads keeps a lone surrogate escape (\ud800); the located decoder gives U+FFFD.
+    return [_SURROGATE.sub("\ufffd", line) for line in source]
 
 
 def _literals(raw: str) -> tuple[list[MappedText], list[int]]:
