@@ -165,9 +165,9 @@ class Tagger:
             scores = _per_document(probabilities, counts, np.maximum)
         scores[counts == 0] = 0.0  # no prose, nothing discussed
         # primary: of the applied tags, the one with the largest share of the text, i.e.
-        # the highest passage score weighted by passage length.
+        # the highest passage score weighted by passage length (summed: dividing by the
+        # document's length would not change which tag is largest).
         coverage = _per_document(probabilities * words[:, None], counts, np.add)
-        coverage /= np.maximum(_per_document(words, counts, np.add), 1.0)[:, None]
         firsts = np.cumsum(counts) - counts
         records = []
         for i, document in enumerate(documents):
