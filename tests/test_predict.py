@@ -114,6 +114,7 @@ def test_predict_frame_keeps_rows_and_index(tagger):
     )
     result = tagger.predict_frame(frame)
     assert list(result.index) == [10, 11, 12]
+    assert result["id"].tolist() == ["10", "11", "12"]  # the index, without an id column
     assert list(result.columns) == [
         "id",
         "labels",
@@ -149,16 +150,19 @@ def test_a_threshold_out_of_range_is_refused_naming_its_tag(tagger):
 
 
 def test_a_frame_row_that_is_not_text_gets_an_empty_record(tagger):
-    frame = pd.DataFrame({"text": [None, "   ", 3.5], "key": ["a", "b", "c"]})
+    roast = "Roast the carrots until they are soft and sweet, then salt them."
+    frame = pd.DataFrame({"text": [None, "   ", 3.5, roast], "key": ["a", "b", "c", "d"]})
     with pytest.warns(
         UserWarning, match=r"1 row\(s\) of column 'text' hold no text .*row 2, a float"
-    ):
+    ) as caught:
         result = tagger.predict_frame(frame, id_col="key")
-    assert result["id"].tolist() == ["a", "b", "c"]
-    assert result["model"].tolist() == [tagger.name] * 3
+    # The warning points at the caller's line, not at aitag's.
+    assert caught[0].filename == __file__
+    assert result["id"].tolist() == ["a", "b", "c", "d"]
+    assert result["model"].tolist() == [tagger.name] * 4
     for label in LABELS:
-        assert result[f"score_{label}"].tolist() == [0.0, 0.0, 0.0]
-    assert result["primary"].tolist() == ["none"] * 3
+        assert result[f"score_{label}"].tolist()[:3] == [0.0, 0.0, 0.0]
+    assert result["primary"].tolist() == ["none"] * 4
 
 
 def test_predict_documents_adds_passages_only_when_asked(tagger):
