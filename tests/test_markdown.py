@@ -418,3 +418,50 @@ def test_html_blocks_without_visible_text_need_no_html_reader(monkeypatch):
     )
     assert texts(text) == ["Intro."]
     assert calls == ["<p>Shown words</p>\n"]
+
+
+def test_attribute_lists_of_kramdown_pandoc_and_headings_are_markup_not_prose():
+    text = (
+        "## Setting up {#setup}\n\n"
+        "Install the gauge logger first.\n{: .note}\n\n"
+        'Read [the guide](https://example.com){:target="_blank"} and the [notes]{.smallcaps} '
+        "before the first reading.\n\n"
+        "![Levels](levels.png){#fig-levels width=80%}\n\n"
+        "The logger keeps a week of readings. {: .callout}\n\n"
+        "> A quote about water levels.\n{: .pull-quote}\n"
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "Install the gauge logger first.",
+        "Read the guide‹…› and the [notes]‹…› before the first reading.",
+        "The logger keeps a week of readings.",
+        "A quote about water levels.",
+    ]
+    assert document.passages[0].heading == "Setting up"
+    assert_located(document)
+
+
+def test_an_attribute_list_leaves_one_word_not_a_run_of_spaces():
+    # Blanked to spaces, '{:target="_blank"}' would count as 18 words and let a short
+    # line vote alone (decision.MIN_PROSE_WORDS).
+    from aitag.decision import MIN_PROSE_WORDS, word_counts
+
+    (passage,) = read('See [the notes](n.md){:target="_blank"} for the steps.\n').passages
+    assert passage.text == "See the notes‹…› for the steps."
+    assert word_counts([passage.text])[0] < MIN_PROSE_WORDS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The set {a, b} has two members, and {x} is a variable here.\n",
+        "Elixir returns `{:ok, value}` or `{:error, reason}` from the call.\n",
+        "A map f(x){y} is written like that in this old paper.\n",
+        "Python formats `f'{x:.2}'` with two digits.\n",
+    ],
+)
+def test_braces_that_are_not_attribute_lists_stay(text):
+    (passage,) = read(text).passages
+    plain = text.strip().replace("`{:ok, value}`", "‹…›").replace("`{:error, reason}`", "‹…›")
+    plain = plain.replace("`f'{x:.2}'`", "‹…›")
+    assert passage.text == plain

@@ -112,6 +112,12 @@ SHAPES = {
         lambda n: _notebook([("code", ["x\n"])] * n + [("markdown", ["x\n"] * n + ["y"])]),
         2_000,
     ),
+    "markdown attribute-like braces": (
+        "a.md",
+        lambda n: b"Text (x){" + b"a " * 90 + b"b=\\" + b"}\n" + b"[a]{.b} `x` " * n + b"\n",
+        5_000,
+    ),
+    "markdown unclosed braces after links": ("a.md", lambda n: b"[a](b){" * n + b"\n", 20_000),
     "rst paragraphs": ("a.rst", lambda n: b"Title\n=====\n\n" + b"A model ``x`` writes.\n\n" * n, 5_000),
     "rst unmatched backquotes": ("a.rst", lambda n: b"Text " + b"`` ` " * n + b"\n", 20_000),
     "rst list items": ("a.rst", lambda n: b"* item about models\n" * n, 5_000),

@@ -69,6 +69,16 @@ _BEGIN = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(\\begin\{([A-Za-z]+\*?)\})")
 _END = re.compile(r"\\end\{([A-Za-z]+\*?)\}")
 # A MyST role's name before its backquoted content ("{ref}`intro`"): markup.
 _MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}(?=`)")
+# Attribute lists, which kramdown (Jekyll's and GitHub Pages' Markdown), Pandoc and
+# Quarto, Python-Markdown's attr_list and Docusaurus heading ids add to CommonMark:
+# "{:target="_blank"}" after a link, "{: .note}" after a paragraph, "[text]{.smallcaps}",
+# "![chart](a.png){#fig-a width=80%}", "## Setup {#setup}". Markup, never shown as text.
+# Candidates are short and on one line (a bounded class, no backtracking); what they
+# hold is checked word by word (_ATTRIBUTE) in Python.
+_ATTRIBUTE_LIST = re.compile(r"\{(:?)([^{}\n]{1,200})\}")
+_ATTRIBUTE = re.compile(
+    r"""[ \t]*(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'}]+)|(?P<word>[\w-]+))"""
+)
 # An abbreviation's definition (Python-Markdown, PHP Markdown Extra):
 # "*[HTML]: Hyper Text Markup Language", a glossary line the page never shows as text.
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
@@ -202,7 +212,64 @@ def _markup_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, 
         spans.extend(_myst_prose_fences(text))
     if "}`" in text:
         spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
+    if "{" in text:
+        spans.extend(_attribute_list_spans(text, written))
     return spans
+
+
+def _attribute_list_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """Spans of attribute lists; one inside a sentence is made an empty code span of its
+    length (backquotes into ``written``), so the reader leaves a placeholder."""
+    spans = []
+    for start, end, inline in _attribute_lists(text):
+        spans.append((start, end))
+        if inline:
+            written.extend([(start, "`"), (end - 1, "`")])
+    return spans
+
+
+def _attribute_lists(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, inline) of attribute lists where the dialects that have them put them.
+
+    Attached to what they qualify (after a link's ")", a span's "]", emphasis), or ending
+    a line: kramdown's "{: ...}" after a block or on a line of its own, any kind after a
+    heading. Braces in prose ("a set {a, b}") and in code ("{:ok, value}") hold other
+    words and stay. One inside a sentence becomes an empty code span (``inline``), so it
+    leaves one placeholder word, not a run of spaces that counts as many words; at the
+    end of a line it is blanked, as the parser drops the spaces that end a line.
+    """
+    in_code = None
+    for found in _ATTRIBUTE_LIST.finditer(text):
+        start, end = found.span()
+        kramdown = bool(found.group(1))
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        ends_line = not text[end : len(text) if line_end < 0 else line_end].strip()
+        before = text[line_start:start].lstrip(" \t>")
+        if not _are_attributes(found.group(2), words=kramdown):
+            continue
+        if not before and ends_line:
+            if kramdown:  # a block's attributes on a line of their own
+                yield start, end, False
+        elif ends_line and (kramdown or before.startswith("#") or text[start - 1] in ")]*_"):
+            yield start, end, False
+        elif text[start - 1] in ")]*_":
+            in_code = in_code or _code_span_test(text)
+            if not in_code(start):
+                yield start, end, True
+
+
+def _are_attributes(content: str, words: bool) -> bool:
+    """Whether ``content`` is attributes only: "#id", ".class", "key=value" (and, after
+    kramdown's colon, a bare name: "{:toc}", a reference to attributes defined elsewhere)."""
+    position, count = 0, 0
+    stripped = content.rstrip()
+    while position < len(stripped):
+        match = _ATTRIBUTE.match(stripped, position)
+        if not match or (match.group("word") and not words):
+            return False
+        position, count = match.end(), count + 1
+    return count > 0
 
 
 def _add_latex_math(
