@@ -118,10 +118,44 @@ def test_a_folder_reads_notebooks_and_a_notebook_on_stdin_is_recognised(tmp_path
     ]
 
 
-def test_nbformat_3_worksheets_are_read():
-    old = {"worksheets": [{"cells": [c for c in CELLS if c["cell_type"] != "raw"]}]}
-    document = read(json.dumps({**old, "metadata": {}, "nbformat": 3}, indent=1))
-    assert len(document.passages) == 4
+def test_nbformat_3_worksheets_are_read_with_their_heading_cells():
+    heading = {"cell_type": "heading", "level": 2, "metadata": {}, "source": ["Gauge checks"]}
+    cells = [heading] + [c for c in CELLS[1:] if c["cell_type"] != "raw"]
+    old = {"worksheets": [{"cells": cells}], "metadata": {}, "nbformat": 3}
+    document = read(json.dumps(old, indent=1))
+    assert [p.text for p in document.passages][-1] == "One cell stored as one string."
+    assert len(document.passages) == 3
+    assert document.passages[0].heading == "What the report keeps"
+    (only_heading,) = [heading]
+    prose = {"cell_type": "markdown", "metadata": {}, "source": ["The gauges read levels."]}
+    document = read(json.dumps({**old, "worksheets": [{"cells": [only_heading, prose]}]}))
+    assert document.passages[0].heading == "Gauge checks"
+    # An empty old notebook has no prose; it is not refused.
+    empty = read(json.dumps({"worksheets": [], "metadata": {}, "nbformat": 3}))
+    assert empty.format == "notebook" and empty.passages == []
+
+
+def test_a_markdown_cell_is_located_at_its_own_source_not_an_earlier_cell_alike():
+    same = ["Training data teaches the model."]
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": same},
+        {"cell_type": "markdown", "metadata": {}, "source": same},
+        {"cell_type": "markdown", "metadata": {}, "source": same + ["\n", "And more."]},
+        {"cell_type": "markdown", "metadata": {}, "source": same},
+    ]
+    raw = notebook_text(cells)
+    document = read(raw)
+    starts = [p.start for p in document.passages]
+    # The literal's offsets, in file order: code cell, then the three Markdown cells.
+    literal = json.dumps(same[0])
+    found, at = [], raw.find(literal)
+    while at >= 0:
+        found.append(at + 1)
+        at = raw.find(literal, at + 1)
+    # The longer cell opens with the same line: the shorter cells match neither it nor
+    # the code cell.
+    assert [p.text for p in document.passages][1] == "Training data teaches the model.\nAnd more."
+    assert starts == found[1:]
 
 
 def test_lists_of_two_cells_are_not_read_as_one():

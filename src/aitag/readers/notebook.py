@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from typing import TypeGuard
 
 from ..errors import TOO_DEEP, InputError
 from .jsonstrings import decode_json_string
-from .located import Block, MappedText, blocks_through
+from .located import HEADING, Block, MappedText, blocks_through
 from .markdown import read_markdown_blocks
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -25,7 +25,7 @@ _NOT_A_NOTEBOOK = "is not a Jupyter notebook (no list of cells); check the file"
 
 
 def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
-    """The blocks of a notebook's Markdown cells, in order.
+    """The blocks of a notebook's Markdown cells (and nbformat 3's heading cells), in order.
 
     Raises InputError when ``text`` is not valid JSON or not a notebook.
     """
@@ -38,25 +38,29 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
     cells = notebook_cells(notebook)
     if cells is None:
         raise InputError(name, _NOT_A_NOTEBOOK)
-    literals, sources = _literals(text)
+    literals, sources = _source_values(text)
     blocks: list[Block] = []
     groups = 0  # each cell's lists are numbered after the cells before it
-    searched = 0  # literals before this one belong to cells already read
+    searched = 0  # source values before this one belong to cells already matched
     for number, cell in enumerate(cells, 1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if not isinstance(cell, dict) or not _is_source(source):
             continue
-        lines = _source_lines(cell.get("source"))
-        if not "".join(lines).strip():
-            continue
-        found = _find_run(literals, sources, lines, searched)
+        lines = _source_lines(source)
+        # Every cell's source is matched, code cells' too, so that a Markdown cell is
+        # located at its own source, not at an earlier cell that holds the same text.
+        found = _find_source(literals, sources, lines, searched)
         if found is None:
-            # Not seen in a notebook: the located decoder reads literals as json.loads
-            # does (lone surrogate escapes as U+FFFD, as _source_lines makes them).
-            raise InputError(
-                name, f"cell {number} could not be located in the file; please report this"
-            )
-        searched = found + len(lines)
-        cell_blocks = _cell_blocks(literals[found:searched], name)
+            if cell.get("cell_type") in _READ and "".join(lines).strip():
+                # Not seen in a notebook: the located decoder reads literals as
+                # json.loads does (lone surrogates as U+FFFD, as _source_lines makes them).
+                raise InputError(
+                    name, f"cell {number} could not be located in the file; please report this"
+                )
+            continue
+        searched = found + 1
+        first = sources[found][0]
+        cell_blocks = _cell_blocks(cell, literals[first : first + len(lines)], name)
         for block in cell_blocks:
             if block.group:
                 block.group += groups
@@ -65,11 +69,21 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
     return blocks
 
 
-def _cell_blocks(lines: list[MappedText], name: str) -> list[Block]:
-    """A Markdown cell's blocks, from its source lines decoded and located in the file."""
+#: Cells whose source is prose: Markdown, and the heading cells of nbformat 3.
+_READ = ("markdown", "heading")
+
+
+def _cell_blocks(cell: dict, lines: list[MappedText], name: str) -> list[Block]:
+    """A cell's blocks, from its source lines decoded and located in the file."""
+    kind = cell.get("cell_type")
+    if kind not in _READ:
+        return []
     source = MappedText()
     for line in lines:
         source.append_mapped(line)
+    if kind == "heading":
+        heading = source.strip()
+        return [Block(HEADING, heading)] if heading.text else []
     return blocks_through(read_markdown_blocks(source.text, name), source.spans)
 
 
@@ -84,26 +98,32 @@ def notebook_cells(notebook: object) -> list | None:
     if isinstance(worksheets, list):
         sheets = [w.get("cells") for w in worksheets if isinstance(w, dict)]
         found = [sheet for sheet in sheets if isinstance(sheet, list)]
-        if found and len(found) == len(sheets):
+        if len(found) == len(sheets) == len(worksheets):
             return [cell for sheet in found for cell in sheet]
     return None
 
 
-def _source_lines(source: object) -> list[str]:
+def _is_source(source: object) -> TypeGuard[str | list[str]]:
+    """Whether a cell's source is as nbformat stores it: a string or a list of them."""
+    return isinstance(source, str) or (
+        isinstance(source, list) and all(isinstance(line, str) for line in source)
+    )
+
+
+def _source_lines(source: str | list[str]) -> list[str]:
     """A cell's source as the strings it is stored as (a list of lines, or one string)."""
     if isinstance(source, str):
         source = [source]
-    if not isinstance(source, list) or not all(isinstance(line, str) for line in source):
-        return []
     # json.loads keeps a lone surrogate escape (\ud800); the located decoder gives U+FFFD.
     return [_SURROGATE.sub("\ufffd", line) for line in source]
 
 
-def _literals(raw: str) -> tuple[list[MappedText], list[int]]:
-    """Every string literal of the notebook, located, in file order; and where the value
-    of each ``"source":`` key begins among them (a cell's source is one of those)."""
+def _source_values(raw: str) -> tuple[list[MappedText], list[tuple[int, int]]]:
+    """Every string literal of the notebook, located, in file order; and each value of a
+    ``"source":`` key as (index of its first literal, how many literals it is)."""
     literals: list[MappedText] = []
-    sources: list[int] = []
+    bounds: list[tuple[int, int]] = []  # each literal's quotes, as offsets in ``raw``
+    keys: list[int] = []  # literals that are a "source" key
     index = raw.find('"')
     while index >= 0:
         try:
@@ -111,30 +131,55 @@ def _literals(raw: str) -> tuple[list[MappedText], list[int]]:
         except ValueError:
             break
         literals.append(mapped)
+        bounds.append((index, end))
         if mapped.text == "source":
-            after = end
-            while raw[after : after + 1] in (" ", "\t", "\r", "\n"):
-                after += 1
-            if raw.startswith(":", after):
-                sources.append(len(literals))
+            keys.append(len(literals) - 1)
         index = raw.find('"', end)
+    sources = []
+    for key in keys:
+        value = _after_blanks(raw, bounds[key][1])
+        if not raw.startswith(":", value):
+            continue
+        value = _after_blanks(raw, value + 1)
+        if raw.startswith('"', value):
+            sources.append((key + 1, 1))
+        elif raw.startswith("[", value):
+            # The array's strings: each literal after the last, with only a comma (or,
+            # for the first, nothing) and blanks between.
+            count, at = 0, value + 1
+            while key + 1 + count < len(bounds):
+                opening, closing = bounds[key + 1 + count]
+                if raw[at:opening].strip(_BLANKS) != ("," if count else ""):
+                    break
+                count, at = count + 1, closing
+            sources.append((key + 1, count))
     return literals, sources
 
 
-def _find_run(
-    literals: list[MappedText], sources: list[int], lines: list[str], searched: int
-) -> int | None:
-    """The first source value at or after literal ``searched`` that is ``lines``.
+_BLANKS = " \t\r\n"
 
-    Only values of ``"source"`` keys are tried, each once for the cell after it, so a
-    notebook is matched in time linear in its size whatever its cells repeat.
+
+def _after_blanks(raw: str, at: int) -> int:
+    while raw[at : at + 1] in (" ", "\t", "\r", "\n"):
+        at += 1
+    return at
+
+
+def _find_source(
+    literals: list[MappedText], sources: list[tuple[int, int]], lines: list[str], searched: int
+) -> int | None:
+    """The first source value from ``searched`` on that is exactly ``lines``.
+
+    Cells come in file order, each with one source, so the search goes on where the last
+    one stopped and each value is compared once: linear in the notebook's size.
     """
     count = len(lines)
-    for start in sources[bisect_left(sources, searched) :]:
-        if start + count > len(literals):
-            break
-        # Compared line by line, stopping at the first that differs: a code cell's source
-        # costs what it shares with the cell sought, not that cell's length.
-        if all(literals[start + k].text == line for k, line in enumerate(lines)):
-            return start
+    for position in range(searched, len(sources)):
+        first, length = sources[position]
+        # Compared line by line, stopping at the first that differs: a value costs what
+        # it shares with the cell sought, not the cell's length.
+        if length == count and all(
+            literals[first + k].text == line for k, line in enumerate(lines)
+        ):
+            return position
     return None
