@@ -61,6 +61,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["src/aitag/readers/*"],
         ["tests/test_readers.py", "tests/test_markdown_indentation.py"],
     ),
+    "notebooks": (["src/aitag/readers/notebook.py"], ["tests/test_notebook.py"]),
     "audit": (["src/aitag/audit/*"], ["tests/test_audit.py"]),
 }
 
