@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from .errors import AitagError, InputError, InputWarning
+from .labels import LABELS
 from .limits import time_limits
 from .readers import STDIN, expand_inputs
 from .readers.inputs import is_row_archive
@@ -65,6 +66,24 @@ class Batch:
     def files(self) -> list[str | InputError]:
         """The expanded inputs (paths, ``-``, or errors for specs matching nothing)."""
         return list(expand_inputs(self.specs))
+
+    def settings(self) -> dict:
+        """The options this batch's tags are decided and its documents read with, where
+        they depart from the defaults: ``{"thresholds": {"LLM": 0.4}, "whole_page": True}``,
+        empty for a run of the defaults.
+
+        Its records carry them (under ``settings``), so an output says how its tags were
+        decided, and --resume continues it only with the same options. A run of the
+        defaults writes records of the usual shape.
+        """
+        settings: dict = {}
+        if self.thresholds:
+            settings["thresholds"] = {
+                label: self.thresholds[label] for label in LABELS if label in self.thresholds
+            }
+        if self.options.whole_page:
+            settings["whole_page"] = True
+        return settings
 
 
 def default_jobs() -> int:
@@ -277,9 +296,13 @@ def iter_chunk(batch: Batch, chunk: _Unit) -> Iterator:
     """Read and tag a chunk of inputs (or a range of rows) as a stream, each document
     within the time budget."""
     tagger = load_tagger(batch.model_path, batch.thresholds)
+    departs_from_defaults = bool(batch.settings())
     with time_limits(batch.options.timeout):
         documents = _documents(chunk, batch.options)
-        yield from tagger.predict_documents(documents, passages=batch.passages)
+        for item in tagger.predict_documents(documents, passages=batch.passages):
+            if departs_from_defaults and isinstance(item, dict):
+                item["settings"] = batch.settings()  # a dict of its own for each record
+            yield item
 
 
 def _documents(chunk: _Unit, options: ReadOptions) -> Iterator:
