@@ -51,6 +51,31 @@ def test_predict_rows_of_jsonl_carry_their_ids(run, tmp_path):
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p1", "p2"]
 
 
+def test_rows_without_the_id_field_named_are_said_once_a_file(run, tmp_path):
+    # Named by their row number instead, in silence, they looked like the ids asked for.
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"uid": "p1", "text": "GPT writes code."}\n'
+        '{"id": "p2", "text": "Tax forms are due."}\n'
+        '{"text": "Diffusion paints."}\n'
+    )
+    table = tmp_path / "rows.csv"
+    table.write_text("id,text\nq1,GPT writes code.\nq2,Tax forms are due.\n")
+    result = run("predict", rows, table, "--id-field", "uid", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["p1", "2", "3", "1", "2"]
+    assert result.stderr.splitlines() == [
+        f"aitag: warning: {rows}: line 2 has no 'uid' (--id-field): it and every other row "
+        "of the file without one are named by their row number",
+        f"aitag: warning: {table}: row 1 has no 'uid' (--id-field): it and every other row "
+        "of the file without one are named by their row number",
+    ]
+    # Rows without an id of the default field are expected: nothing to say.
+    result = run("predict", rows, table, "--format", "jsonl")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
 def test_predict_reads_stdin(run):
     result = run(
         "predict",

@@ -181,6 +181,25 @@ def test_ranges_of_an_archive_in_workers_give_what_one_process_gives(
     assert str(1 + 1000 + 1 + 7 + 1) in ids  # a row without an id is named by its line
 
 
+def test_rows_without_the_id_field_are_said_once_however_the_file_is_cut(
+    model_path, tmp_path, small_ranges
+):
+    from aitag.errors import FileWarning
+    from aitag.rowranges import row_ranges
+
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(f'{{"text": "GPT writes line {i}."}}\n' for i in range(400)))
+    assert len(row_ranges(str(rows), "auto")) > 5
+    batch = Batch([str(rows)], str(model_path), options=ReadOptions(id_field="uid"))
+    one, two = shown(run_batch(batch, 1)), shown(run_batch(batch, 2))
+    assert two == one
+    warnings = [item for item in run_batch(batch, 2) if isinstance(item, FileWarning)]
+    assert [str(warning) for warning in warnings] == [
+        f"{rows}: line 1 has no 'uid' (--id-field): it and every other row of the file "
+        "without one are named by their row number"
+    ]
+
+
 def test_ranges_cover_the_file_in_whole_lines_numbered_as_in_it(tmp_path, small_ranges):
     from aitag.rowranges import row_ranges
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-from .errors import AitagError, InputError, InputWarning
+from .errors import AitagError, FileWarning, InputError, InputWarning
 from .labels import LABELS
 from .limits import time_limits
 from .readers import STDIN, expand_inputs
@@ -114,7 +114,21 @@ def run_batch(
         results: Iterator = (result for unit in units for result in iter_chunk(batch, unit))
     else:
         results = _tag_in_workers(batch, units, min(jobs, len(units)))
+    results = _once_a_file(results)
     return skipper.skip_done(results) if skipper is not None else results
+
+
+def _once_a_file(results: Iterator) -> Iterator:
+    """``results`` with each file's FileWarning said once: each range of rows of a large
+    file is read apart, and says what it finds amiss in the file as if it were the file
+    (and a file given twice is the same file)."""
+    warned: set[str] = set()
+    for item in results:
+        if isinstance(item, FileWarning):
+            if item.path in warned:
+                continue
+            warned.add(item.path)
+        yield item
 
 
 def _units(batch: Batch, items: list[str | InputError], parallel: bool) -> Iterator[_Unit]:

@@ -48,6 +48,14 @@ class InputWarning:
         )
 
 
+class FileWarning(InputWarning):
+    """A warning about a file as a whole, said once however many of its rows it concerns.
+
+    It comes before the record of the first row it concerns; unlike a document's
+    warning, it stays when --resume leaves that record out, as the file is still read.
+    """
+
+
 #: The warning for a document without prose.
 NO_PROSE = "has no prose to tag (only markup, code, headings or nothing); it gets no tags"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .defaults import DEFAULT_MAX_BYTES
-from .errors import AitagError, InputError, InputWarning, printable
+from .errors import AitagError, FileWarning, InputError, InputWarning, printable
 from .readers import STDIN
 from .readers.inputs import is_row_archive
 
@@ -79,9 +79,9 @@ class _Skipper:
         """``results`` without the records the output already holds (and their warnings)."""
         left = self.left
         seen: dict[str, int] = {}
-        held = None  # a warning waits for its record: both go, or both stay
+        held = None  # a document's warning waits for its record: both go, or both stay
         for item in results:
-            if isinstance(item, InputWarning):
+            if isinstance(item, InputWarning) and not isinstance(item, FileWarning):
                 held = item
                 continue
             if isinstance(item, dict) and left.get(item["path"], 0) > 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from .defaults import DEFAULT_MAX_BYTES
-from .errors import NO_PROSE, InputError, InputWarning
+from .errors import NO_PROSE, FileWarning, InputError, InputWarning
 from .errors import document_name as named
 from .limits import BudgetExceeded, document_budget, over_budget_message
 from .readers import STDIN, Document, read_files
@@ -36,7 +36,8 @@ def in_chunks(
     """Apply ``handle`` to documents a chunk at a time, keeping InputErrors in their place.
 
     ``handle`` returns one record per document; chunks bound memory on long streams. A
-    document without prose still gets its record, after an :class:`InputWarning`. A
+    document without prose still gets its record, after an :class:`InputWarning`; what
+    reading found amiss in a document's file comes before it as a :class:`FileWarning`. A
     chunk that runs over the time budget is handled again a document at a time, so the
     document that ran over is named and the others keep their records.
     """
@@ -63,6 +64,8 @@ def in_chunks(
             if isinstance(record, InputError):
                 yield record
                 continue
+            if item.file_warning:
+                yield FileWarning(item.path, item.file_warning)
             if not item.passages:
                 yield InputWarning(item.path or item.id, NO_PROSE)
             yield record

@@ -303,6 +303,9 @@ class Document:
     format: str
     #: The document's title (front matter, <title>, first heading), context only.
     title: str = ""
+    #: What reading found amiss in the document's file, said once for the file (a row
+    #: without the --id-field the user named): a FileWarning before its record.
+    file_warning: str = ""
 
     @property
     def text(self) -> str:
