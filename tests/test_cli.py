@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, RAW
+from conftest import CORPUS, RAW, ROOT
 
 from aitag.batch import tag_chunk
 from aitag.cli import main
@@ -114,6 +114,25 @@ def test_predict_output_file_and_threshold_option(run, tmp_path):
     assert "GenAI" not in record["labels"]
     bad = run("predict", tmp_path / "a.txt", "--threshold", "Robots=0.3")
     assert bad.exit_code == 2 and "unknown tag" in bad.output
+
+
+def test_threshold_decides_the_passage_tags_shown_with_passages(run):
+    # --threshold moved document tags only: the passage rows shown beside them were
+    # decided by the model's own thresholds whatever was asked.
+    post = ROOT / "examples" / "post.md"
+    before = json.loads(run("predict", post, "--passages", "--format", "jsonl").stdout)
+    assert not all("LLM" in p["labels"] for p in before["passages"])
+    result = run("predict", post, "--passages", "--format", "jsonl", "--threshold", "LLM=0")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert "LLM" in record["labels"]  # the document's tag, as before
+    assert all("LLM" in p["labels"] for p in record["passages"])
+    # Only LLM moves: the passages' scores and other tags are as they were.
+    for passage, was in zip(record["passages"], before["passages"]):
+        assert passage["scores"] == was["scores"]
+        assert [t for t in passage["labels"] if t != "LLM"] == [
+            t for t in was["labels"] if t != "LLM"
+        ]
 
 
 def test_missing_and_tampered_model_give_one_line_errors(run, tmp_path, model_path):

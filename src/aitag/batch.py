@@ -191,7 +191,7 @@ def _tag_in_workers(batch: Batch, units: list[_Unit], jobs: int) -> Iterator:
 
     context = _worker_context()
     if context.get_start_method() == "fork":
-        load_tagger(batch.model_path, batch.thresholds).model.passages.prepare()
+        load_tagger(batch.model_path, batch.thresholds, batch.passages).model.passages.prepare()
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(units)
@@ -309,7 +309,7 @@ def tag_chunk(batch: Batch, chunk: _Unit) -> list[dict | InputError]:
 def iter_chunk(batch: Batch, chunk: _Unit) -> Iterator:
     """Read and tag a chunk of inputs (or a range of rows) as a stream, each document
     within the time budget."""
-    tagger = load_tagger(batch.model_path, batch.thresholds)
+    tagger = load_tagger(batch.model_path, batch.thresholds, batch.passages)
     departs_from_defaults = bool(batch.settings())
     with time_limits(batch.options.timeout):
         documents = _documents(chunk, batch.options)
@@ -331,13 +331,18 @@ def _documents(chunk: _Unit, options: ReadOptions) -> Iterator:
     )  # fmt: skip
 
 
-def load_tagger(model_path: str | None, thresholds: dict[str, float]):
-    """The Tagger for a batch, loaded once per process (workers keep it between chunks)."""
-    return _tagger(model_path, tuple(sorted(thresholds.items())))
+def load_tagger(model_path: str | None, thresholds: dict[str, float], passages: bool = False):
+    """The Tagger for a batch, loaded once per process (workers keep it between chunks);
+    ``thresholds`` decide documents' tags, and with ``passages`` passages' tags too."""
+    return _tagger(model_path, tuple(sorted(thresholds.items())), passages)
 
 
 @lru_cache(maxsize=4)
-def _tagger(model_path: str | None, thresholds: tuple[tuple[str, float], ...]):
+def _tagger(
+    model_path: str | None, thresholds: tuple[tuple[str, float], ...], passages: bool = False
+):
     from .predict import Tagger
 
-    return Tagger.load(model_path, dict(thresholds))
+    tagger = Tagger.load(model_path)
+    tagger.override_thresholds(dict(thresholds), passages=passages)
+    return tagger

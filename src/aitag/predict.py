@@ -68,12 +68,28 @@ class Tagger:
     def load(
         cls, path: str | Path | None = None, thresholds: dict[str, float] | None = None
     ) -> Tagger:
-        """Load a model file (default: ``$AITAG_MODEL`` or the shipped model)."""
+        """Load a model file (default: ``$AITAG_MODEL`` or the shipped model); ``thresholds``
+        override document thresholds (see :meth:`override_thresholds` for passages')."""
         model, card = load_model(path)
         tagger = cls(model, card, card.get("name", "model"))
-        for label, value in (thresholds or {}).items():
-            tagger.set_threshold(label, value)
+        tagger.override_thresholds(thresholds or {})
         return tagger
+
+    def override_thresholds(
+        self, thresholds: dict[str, float], documents: bool = True, passages: bool = False
+    ) -> None:
+        """Override the thresholds that decide the tags a command shows, as ``--threshold``
+        does: documents' tags by the document thresholds, and with ``passages`` passages'
+        tags (``predict --passages``, labelled passages) by the passage thresholds.
+
+        Every command that takes ``--threshold`` applies it here, so a threshold given
+        moves every tag it shows of that name, whichever unit it is.
+        """
+        for label, value in thresholds.items():
+            if documents:
+                self.set_threshold(label, value)
+            if passages:
+                self.set_passage_threshold(label, value)
 
     def set_threshold(self, label: str, value: float) -> None:
         """Override a document threshold (what ``predict`` decides documents by)."""

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     "thresholds",
     multiple=True,
     metavar="LABEL=VALUE",
-    help="Override a tag's decision threshold (repeatable).",
+    help="Override a tag's decision threshold (repeatable): documents' tags, and with "
+    "--passages passages' tags too.",
 )
 @click.option(
     "--jobs",
@@ -89,7 +90,8 @@ def predict(
 
     fmt = _records_format(fmt, output, resume, passages)
     overrides = parse_thresholds(thresholds)
-    tagger = load_tagger(model_path, overrides)  # a bad model fails before any work starts
+    # Loaded now: a bad model fails before any work starts.
+    tagger = load_tagger(model_path, overrides, passages)
     options = ReadOptions(
         input_format, text_field, id_field, max_bytes, whole_page=whole_page,
         timeout=timeout or None,
