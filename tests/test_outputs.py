@@ -148,7 +148,10 @@ def test_two_runs_at_once_on_one_output_neither_mix_nor_double(model_path, tmp_p
     folder = tmp_path / "posts"
     folder.mkdir()
     for i in range(400):
-        (folder / f"p{i:04d}.txt").write_text(f"Post {i}. A language model writes text.")
+        # Long enough to vote: 400 warnings of short texts would fill the stderr pipe.
+        (folder / f"p{i:04d}.txt").write_text(
+            f"Post {i}. A language model writes text from a prompt, token by token."
+        )
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "AITAG_MODEL": str(model_path)}
     command = [sys.executable, "-m", "aitag", "predict", str(folder), "-o", str(out), "-q"]
@@ -229,7 +232,7 @@ def test_jobs_are_capped_at_the_cores(model_path, tmp_path, monkeypatch):
         lambda batch, units, jobs: started.append(jobs) or real(batch, units, jobs),
     )
     for i in range(4):
-        (tmp_path / f"{i}.txt").write_text("GPT writes code.")
+        (tmp_path / f"{i}.txt").write_text("GPT writes code from a prompt, one line at a time.")
     records = list(
         batch_module.run_batch(batch_module.Batch([str(tmp_path)], str(model_path)), 1000)
     )

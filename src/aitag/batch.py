@@ -119,15 +119,15 @@ def run_batch(
 
 
 def _once_a_file(results: Iterator) -> Iterator:
-    """``results`` with each file's FileWarning said once: each range of rows of a large
-    file is read apart, and says what it finds amiss in the file as if it were the file
-    (and a file given twice is the same file)."""
-    warned: set[str] = set()
+    """``results`` with each file's FileWarning of a kind said once: each range of rows of
+    a large file is read and tagged apart, and says what it finds in the file's rows as if
+    it were the file (and a file given twice is the same file)."""
+    warned: set[tuple[str, str]] = set()
     for item in results:
         if isinstance(item, FileWarning):
-            if item.path in warned:
+            if (item.path, item.about) in warned:
                 continue
-            warned.add(item.path)
+            warned.add((item.path, item.about))
         yield item
 
 

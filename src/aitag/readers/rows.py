@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ..defaults import DEFAULT_ID_FIELD
-from ..errors import TOO_DEEP, InputError
+from ..errors import TOO_DEEP, FileWarning, InputError
 from .located import Document
 from .plain import plain_document
 
@@ -297,7 +297,7 @@ def _row_document(
         yield plain_document(_without_surrogates(str(row_id)), path, text)
         return
     document = plain_document(str(number), path, text)
-    document.file_warning = ids.missing(row_name)
+    document.file_warning = ids.missing(path, row_name)
     yield document
 
 
@@ -314,14 +314,16 @@ class _RowIds:
         self.field = field
         self.unsaid = field != DEFAULT_ID_FIELD
 
-    def missing(self, row_name: str) -> str:
+    def missing(self, path: str, row_name: str) -> FileWarning | None:
         """The warning for a row without the field: said for the first one of a file only."""
         if not self.unsaid:
-            return ""
+            return None
         self.unsaid = False
-        return (
+        return FileWarning(
+            path,
             f"{row_name} has no {self.field!r} (--id-field): it and every other row of the "
-            "file without one are named by their row number"
+            "file without one are named by their row number",
+            about="--id-field",
         )
 
 
