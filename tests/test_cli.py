@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, RAW
+from conftest import CORPUS, RAW, ROOT
 
 from aitag.batch import tag_chunk
 from aitag.cli import main
@@ -51,6 +51,31 @@ def test_predict_rows_of_jsonl_carry_their_ids(run, tmp_path):
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p1", "p2"]
 
 
+def test_rows_without_the_id_field_named_are_said_once_a_file(run, tmp_path):
+    # Named by their row number instead, in silence, they looked like the ids asked for.
+    rows = tmp_path / "rows.jsonl"
+    text = "A large language model writes code from a prompt one line at a time."
+    rows.write_text(
+        f'{{"uid": "p1", "text": "{text}"}}\n{{"id": "p2", "text": "{text}"}}\n'
+        f'{{"text": "{text}"}}\n'
+    )
+    table = tmp_path / "rows.csv"
+    table.write_text(f"id,text\nq1,{text}\nq2,{text}\n")
+    result = run("predict", rows, table, "--id-field", "uid", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["p1", "2", "3", "1", "2"]
+    assert result.stderr.splitlines() == [
+        f"aitag: warning: {rows}: line 2 has no 'uid' (--id-field): it and every other row "
+        "of the file without one are named by their row number",
+        f"aitag: warning: {table}: row 1 has no 'uid' (--id-field): it and every other row "
+        "of the file without one are named by their row number",
+    ]
+    # Rows without an id of the default field are expected: nothing to say.
+    result = run("predict", rows, table, "--format", "jsonl")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
 def test_predict_reads_stdin(run):
     result = run(
         "predict",
@@ -78,6 +103,38 @@ def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_text_too_short_to_get_tags_is_said_once_per_file(run, tmp_path):
+    # No tags for a short text is no verdict (a short line never votes alone), and
+    # nothing said so: it read as "none of the four concepts".
+    tweet = tmp_path / "tweet.txt"
+    tweet.write_text("GPT-4 is a large language model.\n")
+    lines = tmp_path / "lines.txt"
+    lines.write_text("ChatGPT and Claude are large language models.\n\nMidjourney makes images.\n")
+    long = tmp_path / "long.txt"
+    long.write_text("A large language model like GPT-4 writes code from a prompt for a developer.")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"id": "t1", "text": "GPT-4 is a large language model."}\n'
+        '{"id": "t2", "text": "Claude is one too."}\n'
+    )
+    result = run("predict", tweet, lines, long, rows, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [bool(r["labels"]) for r in records] == [False, False, True, False, False]
+    assert {tuple(r) for r in records} == {("id", "path", "labels", "scores", "primary", "model")}
+    assert result.stderr.splitlines() == [
+        f"aitag: warning: {tweet}: has only 6 word(s) of prose; a text under 10 words gets "
+        "no tags (try --passages)",
+        f"aitag: warning: {lines}: has no passage of 10 words or more, 10 words in short "
+        "ones; such a text gets no tags (try --passages)",
+        f"aitag: warning: {rows}: row 't1' has only 6 word(s) of prose: it and every other "
+        "row of the file that short get no tags (try --passages)",
+    ]
+    # --passages shows the short texts' own tags: nothing to warn of.
+    result = run("predict", tweet, lines, rows, "--format", "jsonl", "--passages")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
 def test_predict_output_file_and_threshold_option(run, tmp_path):
     (tmp_path / "a.txt").write_text(
         "Diffusion models generate brand new pictures from short text prompts, denoising step by step."
@@ -89,6 +146,25 @@ def test_predict_output_file_and_threshold_option(run, tmp_path):
     assert "GenAI" not in record["labels"]
     bad = run("predict", tmp_path / "a.txt", "--threshold", "Robots=0.3")
     assert bad.exit_code == 2 and "unknown tag" in bad.output
+
+
+def test_threshold_decides_the_passage_tags_shown_with_passages(run):
+    # --threshold moved document tags only: the passage rows shown beside them were
+    # decided by the model's own thresholds whatever was asked.
+    post = ROOT / "examples" / "post.md"
+    before = json.loads(run("predict", post, "--passages", "--format", "jsonl").stdout)
+    assert not all("LLM" in p["labels"] for p in before["passages"])
+    result = run("predict", post, "--passages", "--format", "jsonl", "--threshold", "LLM=0")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert "LLM" in record["labels"]  # the document's tag, as before
+    assert all("LLM" in p["labels"] for p in record["passages"])
+    # Only LLM moves: the passages' scores and other tags are as they were.
+    for passage, was in zip(record["passages"], before["passages"]):
+        assert passage["scores"] == was["scores"]
+        assert [t for t in passage["labels"] if t != "LLM"] == [
+            t for t in was["labels"] if t != "LLM"
+        ]
 
 
 def test_missing_and_tampered_model_give_one_line_errors(run, tmp_path, model_path):
@@ -247,11 +323,12 @@ def test_real_process_predicts_seed_post_and_imports_nothing_heavy(model_path):
 
 def write_posts(folder, n):
     folder.mkdir(parents=True, exist_ok=True)
+    # Sentences of 10 words or more: a shorter text gets no tags, and a warning.
     topics = [
-        "Diffusion models generate images from text prompts.",
-        "A language model answers questions from a prompt.",
-        "We trained a classifier on labelled transactions to flag fraud.",
-        "Roast the carrots with thyme and honey.",
+        "Diffusion models generate brand new images from short text prompts.",
+        "A large language model answers questions from a prompt, token by token.",
+        "We trained a classifier on labelled transactions to flag fraud early.",
+        "Roast the carrots with thyme and honey until they are golden.",
     ]
     for i in range(n):
         (folder / f"post-{i:04d}.txt").write_text(f"Post {i}.\n\n{topics[i % 4]}")

@@ -26,11 +26,12 @@ def test_files_on_a_cluster_equal_a_local_run(cluster, model_path, tmp_path):
     from aitag.batch import Batch, run_batch
     from aitag.distributed import run_on_cluster
 
+    # Sentences of 10 words or more: a shorter text gets no tags, and a warning.
     texts = [
-        "Diffusion models generate images from text prompts.",
-        "A language model answers questions from a prompt.",
-        "We trained a classifier on labelled transactions to flag fraud.",
-        "Roast the carrots with thyme and honey.",
+        "Diffusion models generate brand new images from short text prompts.",
+        "A large language model answers questions from a prompt, token by token.",
+        "We trained a classifier on labelled transactions to flag fraud early.",
+        "Roast the carrots with thyme and honey until they are golden.",
     ]
     for i in range(130):
         (tmp_path / f"p{i:03d}.txt").write_text(texts[i % 4])

@@ -90,7 +90,31 @@ def test_safe_json_is_strict_and_exact():
     assert back == {"score": None, "big": None, "text": value["text"]}
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
 def test_csv_cells_that_start_a_formula_get_a_quote(cell):
     assert csv_text(cell) == "'" + cell
     assert csv_text("plain -1") == "plain -1"
+
+
+def test_csv_cells_show_control_characters_as_escapes():
+    assert csv_text(f"a,b\n{CSI}\x9b\u202e") == "a,b\n\\x1b[31m\\x9b\\u202e"
+    assert csv_text("\r=1") == "\\r=1"  # escaped, so no longer a formula's start
+
+
+def test_predict_csv_shows_no_control_character_and_keeps_its_quoting(run, hostile, tmp_path):
+    # CSV wrote names and ids raw: printed to a terminal, their escape sequences acted on it.
+    import csv
+    import io
+
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "\r=1,2", "text": CLAIM}) + "\n")
+    result = run("predict", *hostile, more, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert not RAW_CONTROL.search(result.stdout), repr(result.stdout)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["path"] for row in rows] == [shown(str(path)) for path in (*hostile, more)]
+    assert "\n" in rows[0]["path"]  # a line break stays, quoted
+    assert [row["id"] for row in rows[1:]] == [
+        shown(f"row{OSC}\nforged:9:9:aitag.Fake:owned"),
+        "\\r=1,2",
+    ]

@@ -148,7 +148,10 @@ def test_two_runs_at_once_on_one_output_neither_mix_nor_double(model_path, tmp_p
     folder = tmp_path / "posts"
     folder.mkdir()
     for i in range(400):
-        (folder / f"p{i:04d}.txt").write_text(f"Post {i}. A language model writes text.")
+        # Long enough to vote: 400 warnings of short texts would fill the stderr pipe.
+        (folder / f"p{i:04d}.txt").write_text(
+            f"Post {i}. A language model writes text from a prompt, token by token."
+        )
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "AITAG_MODEL": str(model_path)}
     command = [sys.executable, "-m", "aitag", "predict", str(folder), "-o", str(out), "-q"]
@@ -229,7 +232,7 @@ def test_jobs_are_capped_at_the_cores(model_path, tmp_path, monkeypatch):
         lambda batch, units, jobs: started.append(jobs) or real(batch, units, jobs),
     )
     for i in range(4):
-        (tmp_path / f"{i}.txt").write_text("GPT writes code.")
+        (tmp_path / f"{i}.txt").write_text("GPT writes code from a prompt, one line at a time.")
     records = list(
         batch_module.run_batch(batch_module.Batch([str(tmp_path)], str(model_path)), 1000)
     )
@@ -294,3 +297,37 @@ def test_resume_refuses_a_file_of_another_model_or_passages_setting(run, rows, t
     result = run("predict", first, rows, "-o", output, "--resume")
     assert result.exit_code == 0, result.output
     assert len(output.read_text().splitlines()) == 5
+
+
+def test_resume_refuses_a_file_written_with_other_thresholds_or_reading(run, rows, tmp_path):
+    # Tags decided by two sets of thresholds, or pages read two ways, in one file: nothing
+    # would tell which record was decided how.
+    first = rows.with_name("first.jsonl")
+    first.write_text(ROWS.splitlines(keepends=True)[0])
+    output = tmp_path / "out.jsonl"
+    options = ["--threshold", "LLM=0.4", "--whole-page"]
+    assert run("predict", first, "-o", output, *options).exit_code == 0
+    written = output.read_bytes()
+    assert json.loads(written)["settings"] == {"thresholds": {"LLM": 0.4}, "whole_page": True}
+    for others in ([], ["--threshold", "LLM=0.5", "--whole-page"], options[:2], options[2:]):
+        result = run("predict", first, rows, "-o", output, "--resume", *others)
+        assert result.exit_code == 2, others
+        assert len(result.output.strip().splitlines()) == 1
+        assert "out.jsonl:1: was written with --threshold LLM=0.4 --whole-page, but" in (
+            result.output
+        )
+        assert output.read_bytes() == written
+    result = run("predict", first, rows, "-o", output, "--resume", *options)
+    assert result.exit_code == 0, result.output
+    assert len(output.read_text().splitlines()) == 5
+    # An output of the defaults is not continued with another threshold either.
+    plain = tmp_path / "plain.jsonl"
+    assert run("predict", first, "-o", plain).exit_code == 0
+    before = plain.read_bytes()
+    assert "settings" not in json.loads(before)  # the usual record shape
+    result = run("predict", first, rows, "-o", plain, "--resume", "--threshold", "AI=0.9")
+    assert result.exit_code == 2
+    assert "was written without --threshold or --whole-page, but this run is with" in (
+        result.output
+    )
+    assert plain.read_bytes() == before

@@ -303,6 +303,11 @@ def test_files_whose_size_the_system_does_not_know_are_read_whole():
         ('{"id": "a", "text": "one"}\n\n{"id": "b", "text": "two"}\n', "jsonl"),
         ('{"id": "a", "text": "one"}\nnot a row\n', "text"),
         ("Plain words. #hashtag and a price of #1.\n", "text"),
+        ('id,text\n1,"GPT writes, and writes."\n2,Diffusion paints.\n', "csv"),
+        ("Text, images and video, all made by a model.\nA second line.\n", "text"),
+        ("text,images,video\nare all media a model makes now.\n", "text"),
+        ("id,body\n1,GPT writes.\n", "text"),  # no text column: not rows to read
+        ("id,text\n", "text"),  # a header without a row
     ],
 )
 def test_stdin_is_read_by_its_content(text, expected):
@@ -311,6 +316,27 @@ def test_stdin_is_read_by_its_content(text, expected):
     from aitag.readers import STDIN, detect_format
 
     assert detect_format(STDIN, text) == expected
+
+
+def test_csv_piped_in_is_read_as_rows_and_prose_with_commas_is_not(run, tmp_path):
+    # CSV piped in was one document of plain text, its header and cells read as prose.
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "id,body\n"
+        'q1,"A large language model, such as GPT-4, writes code from a prompt."\n'
+        "q2,Diffusion models paint brand new pictures from a short text prompt.\n"
+    )
+    piped = run("predict", "-", "--format", "jsonl", "--text-field", "body", input=rows.read_text())
+    from_file = run("predict", rows, "--format", "jsonl", "--text-field", "body")
+    assert piped.exit_code == 0, piped.output
+    records = [json.loads(line) for line in piped.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["q1", "q2"]
+    file_records = [json.loads(line) for line in from_file.stdout.splitlines()]
+    assert [r["labels"] for r in records] == [r["labels"] for r in file_records]
+    prose = "Text, images and video: a generative model, given a prompt, makes them all.\n"
+    piped = run("predict", "-", "--format", "jsonl", input=prose * 2)
+    (record,) = [json.loads(line) for line in piped.stdout.splitlines()]
+    assert record["id"] == "<stdin>" and "GenAI" in record["labels"]
 
 
 def test_a_post_piped_in_is_tagged_as_the_file_is(run):

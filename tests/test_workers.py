@@ -76,7 +76,9 @@ def test_a_document_over_its_budget_while_tagged_is_named(tagger, monkeypatch):
         return real(documents, passages)
 
     monkeypatch.setattr(tagger, "score_documents", score)
-    documents = [text_document(t, doc_id=str(i)) for i, t in enumerate(["GPT", "STALL", "ML"])]
+    sentence = "A large language model writes code from a prompt, {}."
+    texts = [sentence.format("GPT"), "STALL", sentence.format("ML")]  # long enough: no warning
+    documents = [text_document(t, doc_id=str(i)) for i, t in enumerate(texts)]
     with time_limits(0.5):
         results = list(tagger.predict_documents(documents))
     assert [type(item).__name__ for item in results] == ["dict", "InputError", "dict"]
@@ -91,10 +93,12 @@ def test_records_of_an_archive_are_written_as_they_are_read(model_path, tmp_path
     batch = Batch([str(rows)], str(model_path))
     monkeypatch.setattr(batch_module, "CHUNK_ROW_BYTES", 1000)  # large: tagged as a stream
     for jobs in (1, 2):
-        results = run_batch(batch, jobs, [str(rows), str(rows)])
-        first = next(results)  # the first records come before the archive is read through
+        # Records only: the rows are short, and the first comes with a warning saying so.
+        results = (item for item in run_batch(batch, jobs, [str(rows), str(rows)]))
+        records = (item for item in results if isinstance(item, dict))
+        first = next(records)  # the first records come before the archive is read through
         assert first["id"] == "0"
-        assert sum(1 for _ in results) == 5999
+        assert sum(1 for _ in records) == 5999
 
 
 def archive_of_every_kind_of_row(path) -> dict[int, str]:
@@ -166,19 +170,42 @@ def test_ranges_of_an_archive_in_workers_give_what_one_process_gives(
     ranges = row_ranges(str(rows), "auto")
     assert ranges is not None and len(ranges) > 20
     batch = Batch([str(rows), str(rows)], str(model_path), options=ReadOptions(max_bytes=200))
-    one, two = shown(run_batch(batch, 1)), shown(run_batch(batch, 2))
+    raw = list(run_batch(batch, 1))
+    one, two = shown(raw), shown(run_batch(batch, 2))
     assert two == one
     errors = {}
-    for item in one[: len(one) // 2]:
-        if isinstance(item, str):
-            where, reason = item.split(": ", 1)
-            errors[int(where.rsplit(":", 1)[1])] = reason
+    every_error = [str(item) for item in raw if isinstance(item, InputError)]
+    for item in every_error[: len(every_error) // 2]:  # the first file's
+        where, reason = item.split(": ", 1)
+        errors[int(where.rsplit(":", 1)[1])] = reason
     assert errors.keys() == expected.keys()
     assert all(reason.startswith(expected[number]) for number, reason in errors.items())
     ids = [item["id"] for item in one if isinstance(item, dict)]
     last = len(rows.read_bytes().split(b"\n"))
     assert ids[0] == "first" and ids[-1] == "last" and last == ranges[-1].last_line
     assert str(1 + 1000 + 1 + 7 + 1) in ids  # a row without an id is named by its line
+
+
+def test_rows_without_the_id_field_are_said_once_however_the_file_is_cut(
+    model_path, tmp_path, small_ranges
+):
+    from aitag.errors import FileWarning
+    from aitag.rowranges import row_ranges
+
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(f'{{"text": "GPT writes line {i}."}}\n' for i in range(400)))
+    assert len(row_ranges(str(rows), "auto")) > 5
+    batch = Batch([str(rows)], str(model_path), options=ReadOptions(id_field="uid"))
+    one, two = shown(run_batch(batch, 1)), shown(run_batch(batch, 2))
+    assert two == one
+    warnings = [item for item in run_batch(batch, 2) if isinstance(item, FileWarning)]
+    # Each kind of warning of the file once: its rows lack the id and are too short.
+    assert [str(warning) for warning in warnings] == [
+        f"{rows}: line 1 has no 'uid' (--id-field): it and every other row of the file "
+        "without one are named by their row number",
+        f"{rows}: row '1' has only 4 word(s) of prose: it and every other row of the file "
+        "that short get no tags (try --passages)",
+    ]
 
 
 def test_ranges_cover_the_file_in_whole_lines_numbered_as_in_it(tmp_path, small_ranges):
@@ -263,8 +290,8 @@ def test_a_range_over_its_time_budget_loses_only_its_own_rest(
     lines[250] = '{"id": "250", "text": "STALL"}'
     rows.write_text("\n".join(lines) + "\n")
     batch = Batch([str(rows)], str(model_path), options=ReadOptions(timeout=1.0))
-    results = shown(run_batch(batch, 2))
-    errors = [item for item in results if isinstance(item, str)]
+    results = list(run_batch(batch, 2))
+    errors = [str(item) for item in results if isinstance(item, InputError)]
     assert len(errors) == 1 and "took longer than 1 s" in errors[0]
     where = errors[0].split(" (after")[0].rsplit(":", 1)[1]
     first, last = map(int, where.split("-"))

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
-from .errors import AitagError, InputError, InputWarning
+from .errors import AitagError, FileWarning, InputError, InputWarning
+from .labels import LABELS
 from .limits import time_limits
 from .readers import STDIN, expand_inputs
 from .readers.inputs import is_row_archive
@@ -66,6 +67,24 @@ class Batch:
         """The expanded inputs (paths, ``-``, or errors for specs matching nothing)."""
         return list(expand_inputs(self.specs))
 
+    def settings(self) -> dict:
+        """The options this batch's tags are decided and its documents read with, where
+        they depart from the defaults: ``{"thresholds": {"LLM": 0.4}, "whole_page": True}``,
+        empty for a run of the defaults.
+
+        Its records carry them (under ``settings``), so an output says how its tags were
+        decided, and --resume continues it only with the same options. A run of the
+        defaults writes records of the usual shape.
+        """
+        settings: dict = {}
+        if self.thresholds:
+            settings["thresholds"] = {
+                label: self.thresholds[label] for label in LABELS if label in self.thresholds
+            }
+        if self.options.whole_page:
+            settings["whole_page"] = True
+        return settings
+
 
 def default_jobs() -> int:
     """The cores this process may run on (fewer than the machine's under taskset or cpusets)."""
@@ -95,7 +114,21 @@ def run_batch(
         results: Iterator = (result for unit in units for result in iter_chunk(batch, unit))
     else:
         results = _tag_in_workers(batch, units, min(jobs, len(units)))
+    results = _once_a_file(results)
     return skipper.skip_done(results) if skipper is not None else results
+
+
+def _once_a_file(results: Iterator) -> Iterator:
+    """``results`` with each file's FileWarning of a kind said once: each range of rows of
+    a large file is read and tagged apart, and says what it finds in the file's rows as if
+    it were the file (and a file given twice is the same file)."""
+    warned: set[tuple[str, str]] = set()
+    for item in results:
+        if isinstance(item, FileWarning):
+            if (item.path, item.about) in warned:
+                continue
+            warned.add((item.path, item.about))
+        yield item
 
 
 def _units(batch: Batch, items: list[str | InputError], parallel: bool) -> Iterator[_Unit]:
@@ -158,7 +191,7 @@ def _tag_in_workers(batch: Batch, units: list[_Unit], jobs: int) -> Iterator:
 
     context = _worker_context()
     if context.get_start_method() == "fork":
-        load_tagger(batch.model_path, batch.thresholds).model.passages.prepare()
+        load_tagger(batch.model_path, batch.thresholds, batch.passages).model.passages.prepare()
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most a process pool can wait on under Windows
     pending = iter(units)
@@ -276,10 +309,14 @@ def tag_chunk(batch: Batch, chunk: _Unit) -> list[dict | InputError]:
 def iter_chunk(batch: Batch, chunk: _Unit) -> Iterator:
     """Read and tag a chunk of inputs (or a range of rows) as a stream, each document
     within the time budget."""
-    tagger = load_tagger(batch.model_path, batch.thresholds)
+    tagger = load_tagger(batch.model_path, batch.thresholds, batch.passages)
+    departs_from_defaults = bool(batch.settings())
     with time_limits(batch.options.timeout):
         documents = _documents(chunk, batch.options)
-        yield from tagger.predict_documents(documents, passages=batch.passages)
+        for item in tagger.predict_documents(documents, passages=batch.passages):
+            if departs_from_defaults and isinstance(item, dict):
+                item["settings"] = batch.settings()  # a dict of its own for each record
+            yield item
 
 
 def _documents(chunk: _Unit, options: ReadOptions) -> Iterator:
@@ -294,13 +331,18 @@ def _documents(chunk: _Unit, options: ReadOptions) -> Iterator:
     )  # fmt: skip
 
 
-def load_tagger(model_path: str | None, thresholds: dict[str, float]):
-    """The Tagger for a batch, loaded once per process (workers keep it between chunks)."""
-    return _tagger(model_path, tuple(sorted(thresholds.items())))
+def load_tagger(model_path: str | None, thresholds: dict[str, float], passages: bool = False):
+    """The Tagger for a batch, loaded once per process (workers keep it between chunks);
+    ``thresholds`` decide documents' tags, and with ``passages`` passages' tags too."""
+    return _tagger(model_path, tuple(sorted(thresholds.items())), passages)
 
 
 @lru_cache(maxsize=4)
-def _tagger(model_path: str | None, thresholds: tuple[tuple[str, float], ...]):
+def _tagger(
+    model_path: str | None, thresholds: tuple[tuple[str, float], ...], passages: bool = False
+):
     from .predict import Tagger
 
-    return Tagger.load(model_path, dict(thresholds))
+    tagger = Tagger.load(model_path)
+    tagger.override_thresholds(dict(thresholds), passages=passages)
+    return tagger

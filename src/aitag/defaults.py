@@ -19,6 +19,10 @@ DEFAULT_MODEL_NAME = "aitag-default"
 #: 100 buckets, so the split stays at least 15% of the corpus as records are added.
 TEST_SPLIT_PERCENT = 16
 
+#: The field of a JSON Lines or CSV row that names it (--id-field); a row without one is
+#: named by its row number.
+DEFAULT_ID_FIELD = "id"
+
 #: Documents larger than this many bytes are refused unless the caller raises the limit.
 DEFAULT_MAX_BYTES = 20_000_000
 

@@ -48,6 +48,19 @@ class InputWarning:
         )
 
 
+class FileWarning(InputWarning):
+    """A warning about the rows of a file, said once a file however many rows it concerns;
+    ``about`` names what it is about, so that two kinds of warning of one file are each said.
+
+    It comes before the record of the first row it concerns; unlike a document's
+    warning, it stays when --resume leaves that record out, as the file is still read.
+    """
+
+    def __init__(self, path: str, message: str, about: str):
+        super().__init__(path, message)
+        self.about = about
+
+
 #: The warning for a document without prose.
 NO_PROSE = "has no prose to tag (only markup, code, headings or nothing); it gets no tags"
 

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .decision import document_features, temper, word_counts
+from .decision import MIN_PROSE_WORDS, document_features, temper, word_counts
 from .defaults import check_threshold
-from .errors import InputError, InputWarning
+from .errors import FileWarning, InputError, InputWarning
 from .labels import LABELS, NO_LABEL, check_label
 from .persist import load_model
 from .readers import Document, text_document
@@ -68,12 +68,28 @@ class Tagger:
     def load(
         cls, path: str | Path | None = None, thresholds: dict[str, float] | None = None
     ) -> Tagger:
-        """Load a model file (default: ``$AITAG_MODEL`` or the shipped model)."""
+        """Load a model file (default: ``$AITAG_MODEL`` or the shipped model); ``thresholds``
+        override document thresholds (see :meth:`override_thresholds` for passages')."""
         model, card = load_model(path)
         tagger = cls(model, card, card.get("name", "model"))
-        for label, value in (thresholds or {}).items():
-            tagger.set_threshold(label, value)
+        tagger.override_thresholds(thresholds or {})
         return tagger
+
+    def override_thresholds(
+        self, thresholds: dict[str, float], documents: bool = True, passages: bool = False
+    ) -> None:
+        """Override the thresholds that decide the tags a command shows, as ``--threshold``
+        does: documents' tags by the document thresholds, and with ``passages`` passages'
+        tags (``predict --passages``, labelled passages) by the passage thresholds.
+
+        Every command that takes ``--threshold`` applies it here, so a threshold given
+        moves every tag it shows of that name, whichever unit it is.
+        """
+        for label, value in thresholds.items():
+            if documents:
+                self.set_threshold(label, value)
+            if passages:
+                self.set_passage_threshold(label, value)
 
     def set_threshold(self, label: str, value: float) -> None:
         """Override a document threshold (what ``predict`` decides documents by)."""
@@ -146,9 +162,15 @@ class Tagger:
     def predict_documents(
         self, items: Iterable[Document | InputError], passages: bool = False
     ) -> Iterator[Record | InputError | InputWarning]:
-        """Stream records for documents, passing InputErrors through in their place; an
-        InputWarning comes before the record of a document without prose."""
-        return in_chunks(items, lambda documents: self.score_documents(documents, passages))
+        """Stream records for documents, passing InputErrors through in their place. An
+        InputWarning comes before the record of a document without prose and, without
+        ``passages``, of one too short to get tags (see :class:`ShortProse`)."""
+        return in_chunks(
+            items,
+            lambda documents: self.score_documents(documents, passages),
+            # With passages, a short text's own tags are shown: nothing is left unsaid.
+            warn=None if passages else ShortProse(),
+        )
 
     def score_documents(self, documents: list[Document], passages: bool = False) -> list[Record]:
         """Records for documents: passage scores, then the document decision."""
@@ -249,6 +271,44 @@ class Tagger:
             "primary": NO_LABEL,
             "model": self.name,
         }
+
+
+class ShortProse:
+    """Warns of a document without tags whose prose is too short to give it any: no
+    passage of :data:`aitag.decision.MIN_PROSE_WORDS` words, which the document decision
+    needs (a short line never votes alone). Its empty tags are no verdict; the warning
+    says so, and that --passages shows the text's own tags.
+
+    A file's rows (a tweet a row) are warned of once a file, naming the first.
+    """
+
+    def __init__(self) -> None:
+        self.warned_files: set[str] = set()
+
+    def __call__(self, document: Document, record: Record) -> InputWarning | None:
+        words = word_counts([passage.text for passage in document.passages])
+        if record["labels"] or not len(words) or words.max() >= MIN_PROSE_WORDS:
+            return None
+        total = int(words.sum())
+        if total < MIN_PROSE_WORDS:
+            short = f"only {total} word(s) of prose"
+            rule = f"a text under {MIN_PROSE_WORDS} words gets no tags"
+        else:  # short lines, none long enough to vote
+            short = f"no passage of {MIN_PROSE_WORDS} words or more, {total} words in short ones"
+            rule = "such a text gets no tags"
+        if not document.path or document.id == document.path:  # a file (or a text) of its own
+            return InputWarning(
+                document.path or document.id, f"has {short}; {rule} (try --passages)"
+            )
+        if document.path in self.warned_files:
+            return None
+        self.warned_files.add(document.path)
+        return FileWarning(
+            document.path,
+            f"row {document.id!r} has {short}: it and every other row of the file that "
+            "short get no tags (try --passages)",
+            about="short prose",
+        )
 
 
 def _scores(values: np.ndarray | list[float]) -> dict[str, float]:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .defaults import DEFAULT_MAX_BYTES
-from .errors import AitagError, InputError, InputWarning, printable
+from .errors import AitagError, FileWarning, InputError, InputWarning, printable
 from .readers import STDIN
 from .readers.inputs import is_row_archive
 
-#: The fields of a record of ``aitag predict``; a resumed file holds nothing else.
+#: The fields of a record of ``aitag predict``; a resumed file holds nothing else ...
 RECORD_KEYS = frozenset(("id", "path", "labels", "scores", "primary", "model"))
+#: ... but these, which a record has with --passages, and with --threshold or --whole-page.
+OPTIONAL_KEYS = frozenset(("passages", "settings"))
 #: How every record line begins (``json.dumps`` keeps the key order of the record).
 RECORD_START = b'{"id": '
 
@@ -77,9 +79,9 @@ class _Skipper:
         """``results`` without the records the output already holds (and their warnings)."""
         left = self.left
         seen: dict[str, int] = {}
-        held = None  # a warning waits for its record: both go, or both stay
+        held = None  # a document's warning waits for its record: both go, or both stay
         for item in results:
-            if isinstance(item, InputWarning):
+            if isinstance(item, InputWarning) and not isinstance(item, FileWarning):
                 held = item
                 continue
             if isinstance(item, dict) and left.get(item["path"], 0) > 0:
@@ -113,16 +115,20 @@ def read_resume_state(
     max_bytes: int = DEFAULT_MAX_BYTES,
     model: str | None = None,
     passages: bool | None = None,
+    settings: dict | None = None,
 ) -> ResumeState:
     """The :class:`ResumeState` of a JSON Lines output, read as a stream.
 
     Every whole line must be a record of aitag; otherwise the file is not continued
-    (nothing in it is changed). Given the ``model`` and the ``passages`` setting of the
-    run, every record must have been written with them too: a file of two models' tags,
-    or of records with and without passages, is not continued either. A last line
-    without its newline was torn by a kill: ``size`` ends before it, so that it is cut
-    off and its document tagged again. A line may be a few times ``max_bytes`` long (a
-    record with its passages), no longer.
+    (nothing in it is changed). Given the ``model``, the ``passages`` setting and the
+    ``settings`` of the run (:meth:`aitag.batch.Batch.settings`: --threshold,
+    --whole-page), every record must have been written with them too: a file of two
+    models' tags, of records with and without passages, or of tags decided by two sets
+    of thresholds, is not continued either. A record without ``settings`` was written
+    with the defaults (so was one of an aitag that did not record them: that cannot be
+    told). A last line without its newline was torn by a kill: ``size`` ends before it,
+    so that it is cut off and its document tagged again. A line may be a few times
+    ``max_bytes`` long (a record with its passages), no longer.
     """
     state = ResumeState(name)
     longest = 4 * max_bytes + (1 << 16)
@@ -139,12 +145,14 @@ def read_resume_state(
         record = _record(line)
         if record is None:
             raise _not_ours(name, number)
-        _check_same_run(record, f"{name}:{number}", model, passages)
+        _check_same_run(record, f"{name}:{number}", model, passages, settings)
         state.add(record["path"], record["id"])
         state.size += len(line)
 
 
-def _check_same_run(record: dict, where: str, model: str | None, passages: bool | None) -> None:
+def _check_same_run(
+    record: dict, where: str, model: str | None, passages: bool | None, settings: dict | None
+) -> None:
     if model is not None and record["model"] != model:
         raise InputError(
             where,
@@ -159,6 +167,27 @@ def _check_same_run(record: dict, where: str, model: str | None, passages: bool 
             f"was written {written} --passages; resume {written} it, as the run that wrote "
             "it (nothing in this one was changed)",
         )
+    if settings is not None and record.get("settings", {}) != settings:
+        raise InputError(
+            where,
+            f"was written {_options(record.get('settings', {}))}, but this run is "
+            f"{_options(settings)}; resume with the options of the run that wrote it, or "
+            "write another output (nothing in this one was changed)",
+        )
+
+
+def _options(settings: object) -> str:
+    """Settings as the options that give them: 'with --threshold LLM=0.4 --whole-page'."""
+    if not isinstance(settings, dict):
+        return f"with settings {printable(str(settings))}"
+    thresholds = settings.get("thresholds")
+    options = [
+        f"--threshold {printable(str(label))}={value}"
+        for label, value in (thresholds.items() if isinstance(thresholds, dict) else ())
+    ]
+    if settings.get("whole_page"):
+        options.append("--whole-page")
+    return f"with {' '.join(options)}" if options else "without --threshold or --whole-page"
 
 
 def _torn_record(line: bytes, state: ResumeState) -> bool:
@@ -177,7 +206,7 @@ def _record(line: bytes) -> dict | None:
         return None
     ok = (
         isinstance(record, dict)
-        and RECORD_KEYS <= record.keys() <= RECORD_KEYS | {"passages"}
+        and RECORD_KEYS <= record.keys() <= RECORD_KEYS | OPTIONAL_KEYS
         and isinstance(record["path"], str)
         and isinstance(record["id"], str)
     )

@@ -32,11 +32,14 @@ def in_chunks(
     items: Iterable[Document | InputError],
     handle: Callable[[list[Document]], list[dict]],
     size: int = CHUNK_DOCUMENTS,
+    warn: Callable[[Document, dict], InputWarning | None] | None = None,
 ) -> Iterator[dict | InputError | InputWarning]:
     """Apply ``handle`` to documents a chunk at a time, keeping InputErrors in their place.
 
     ``handle`` returns one record per document; chunks bound memory on long streams. A
-    document without prose still gets its record, after an :class:`InputWarning`. A
+    document without prose still gets its record, after an :class:`InputWarning`; so
+    does one that ``warn`` has a warning for, given the document and its record; what
+    reading found amiss in a document's file comes before both. A
     chunk that runs over the time budget is handled again a document at a time, so the
     document that ran over is named and the others keep their records.
     """
@@ -63,9 +66,20 @@ def in_chunks(
             if isinstance(record, InputError):
                 yield record
                 continue
-            if not item.passages:
-                yield InputWarning(item.path or item.id, NO_PROSE)
+            yield from _warnings(item, record, warn)
             yield record
+
+
+def _warnings(
+    document: Document, record: dict, warn: Callable[[Document, dict], InputWarning | None] | None
+) -> Iterator[InputWarning]:
+    """What is said before a document's record: its file's warning, then its own."""
+    if document.file_warning is not None:
+        yield document.file_warning
+    if not document.passages:
+        yield InputWarning(document.path or document.id, NO_PROSE)
+    elif warn is not None and (warning := warn(document, record)) is not None:
+        yield warning
 
 
 def _next_chunk(iterator: Iterator, size: int) -> list:

@@ -139,11 +139,9 @@ def evaluate(data, model_path, fmt, thresholds, report_dir, intervals, resamples
     documents = Path(data).is_dir()
     # A threshold given overrides the one that decides this data: documents are decided
     # by the document thresholds, labelled passages by the passage thresholds.
-    for label, value in parse_thresholds(thresholds).items():
-        if documents:
-            tagger.set_threshold(label, value)
-        else:
-            tagger.set_passage_threshold(label, value)
+    tagger.override_thresholds(
+        parse_thresholds(thresholds), documents=documents, passages=not documents
+    )
     # Asking for a number of resamples is asking for the intervals they make.
     resamples = resamples or (INTERVAL_RESAMPLES if intervals else 0)
     errors = errors or 0

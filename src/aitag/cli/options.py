@@ -49,7 +49,7 @@ def library_errors(command):
 
 def input_options(command):
     """Options shared by every command that reads documents."""
-    from ..defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+    from ..defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
     from ..readers import FORMATS
 
     options = [
@@ -64,7 +64,11 @@ def input_options(command):
             "--text-field", default="text", show_default=True, help="Text column of JSONL/CSV rows."
         ),
         click.option(
-            "--id-field", default="id", show_default=True, help="Id column of JSONL/CSV rows."
+            "--id-field",
+            default=DEFAULT_ID_FIELD,
+            show_default=True,
+            help="Id column of JSONL/CSV rows; a row without one is named by its row number "
+            "(said once a file for a column you name).",
         ),
         click.option(
             "--max-bytes",

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     "thresholds",
     multiple=True,
     metavar="LABEL=VALUE",
-    help="Override a tag's decision threshold (repeatable).",
+    help="Override a tag's decision threshold (repeatable): documents' tags, and with "
+    "--passages passages' tags too.",
 )
 @click.option(
     "--jobs",
@@ -65,7 +66,8 @@ if TYPE_CHECKING:
     "--resume",
     is_flag=True,
     help="Skip documents already in --output and append the rest; the output is JSON Lines "
-    "whatever its name, and only a file of aitag records is continued.",
+    "whatever its name, and only a file of aitag records written with the same model, "
+    "--passages, --threshold and --whole-page is continued.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option(
@@ -88,7 +90,8 @@ def predict(
 
     fmt = _records_format(fmt, output, resume, passages)
     overrides = parse_thresholds(thresholds)
-    tagger = load_tagger(model_path, overrides)  # a bad model fails before any work starts
+    # Loaded now: a bad model fails before any work starts.
+    tagger = load_tagger(model_path, overrides, passages)
     options = ReadOptions(
         input_format, text_field, id_field, max_bytes, whole_page=whole_page,
         timeout=timeout or None,
@@ -99,8 +102,13 @@ def predict(
     # The output is opened (checked against the inputs, locked) before anything is read
     # from it or written to it, so a second aitag on the same file fails at once.
     with RecordWriter(fmt, output, append=resume, inputs=items) as writer:
-        # Continued only by the same model, with the same --passages: no mixed file.
-        batch.resume = writer.resume_state(max_bytes, tagger.name, passages) if resume else None
+        # Continued only by the same model, with the same --passages, --threshold and
+        # --whole-page: no file of records decided two ways.
+        batch.resume = (
+            writer.resume_state(max_bytes, tagger.name, passages, batch.settings())
+            if resume
+            else None
+        )
         results: Iterator[dict | InputError | InputWarning]
         if dask_scheduler:
             from ..distributed import run_on_cluster

@@ -110,10 +110,12 @@ class RecordWriter:
         max_bytes: int = DEFAULT_MAX_BYTES,
         model: str | None = None,
         passages: bool | None = None,
+        settings: dict | None = None,
     ):
         """What the output already holds (see :func:`aitag.resume.read_resume_state`, which
-        also checks it was written by ``model`` with the same ``passages`` setting); a line
-        torn by a kill is cut off, and writing continues after the last whole record."""
+        also checks it was written by ``model`` with the same ``passages`` setting and
+        ``settings``); a line torn by a kill is cut off, and writing continues after the
+        last whole record."""
         from ..resume import read_resume_state
 
         assert self._file is not None and self.path is not None and self.append, (
@@ -121,7 +123,7 @@ class RecordWriter:
         )
         self.stream.flush()
         self._file.seek(0)
-        state = read_resume_state(self._file, self.path, max_bytes, model, passages)
+        state = read_resume_state(self._file, self.path, max_bytes, model, passages, settings)
         self._file.truncate(state.size)
         self._file.seek(state.size)
         return state

@@ -5,8 +5,10 @@ Human formats (tables, lines, highlighted text, HTML) show control characters as
 (``\\x1b``), so an escape sequence in a file name, an id or a text cannot move the cursor,
 retitle the window or forge a line. JSON keeps every string exactly (escaped characters
 read back the same), is always strict JSON (no NaN), and escapes the characters that
-terminals or line splitters act on. CSV cells that a spreadsheet would run as a formula
-are neutralised as the OWASP guidance says.
+terminals or line splitters act on. CSV, printed to terminals and opened in spreadsheets,
+shows control characters as the human formats do (line breaks and tabs kept, inside
+quotes), and its cells that a spreadsheet would run as a formula are neutralised as the
+OWASP guidance says.
 """
 
 from __future__ import annotations
@@ -69,7 +71,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def csv_text(text: str) -> str:
-    """A text cell of CSV output: a leading ``'`` when a spreadsheet would run it as a
-    formula (``=HYPERLINK(...)``), and lone surrogates escaped so it can be written."""
-    text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    """A text cell of CSV output: control characters shown as escapes, as :func:`shown`
+    shows them (CSV is printed to terminals too: an escape sequence in a file name or an
+    id must not act on one), a leading ``'`` when a spreadsheet would run it as a formula
+    (``=HYPERLINK(...)``), and lone surrogates escaped so it can be written."""
+    text = shown(_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -7,6 +7,7 @@ text into located blocks; :mod:`.passages` turns blocks into passages.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -141,8 +142,11 @@ def stream_rows(
 # ---------------------------------------------------------------- formats
 
 
-def detect_format(path: str, text: str) -> str:
-    """Choose a format by extension, then by content (a WordPress post hides in any file)."""
+def detect_format(path: str, text: str, text_field: str = "text") -> str:
+    """Choose a format by extension, then by content (a WordPress post hides in any file).
+
+    ``text_field`` is the text column that rows of CSV on stdin are known by.
+    """
     by_extension = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
     if by_extension in ("jsonl", "csv", "wordpress", "notebook"):
         # A .json that is no WordPress post, or an .ipynb no notebook, is an error naming
@@ -165,6 +169,10 @@ def detect_format(path: str, text: str) -> str:
         return "html"
     if _is_json_lines(text):
         return "jsonl"
+    # CSV only on stdin: a file without an extension is read as one document by
+    # --resume's count of what is done (is_row_archive), so it must not turn into rows.
+    if path == STDIN and _is_csv_with_header(text, text_field):
+        return "csv"
     if _MARKDOWN_MARKS.search(text[:20_000]):
         return "markdown"
     if re.search(r"<(p|div|h[1-6]|body)[ >]", head):
@@ -195,6 +203,29 @@ def _is_json_lines(text: str, lines: int = 5) -> bool:
         if seen == lines:
             break
     return seen > 0
+
+
+#: A column name in a header taken for CSV by its content: a word, no spaces.
+_COLUMN_NAME = re.compile(r"[^\W\d][\w.-]*")
+
+
+def _is_csv_with_header(text: str, text_field: str) -> bool:
+    """Whether the text opens with a CSV header that names the text column, then a row
+    of as many cells.
+
+    Every cell of the header must be a column name (the text column may be named
+    anything): a line of prose has spaces beside its commas, so "text, in short, is
+    data" is no header, and stays plain text; nor is a line of words and commas
+    followed by a line of prose, which is one cell.
+    """
+    records = csv.reader(io.StringIO(text[:1_000_000], newline=""))
+    try:
+        header = next(records, [])
+        row = next((cells for cells in records if cells), [])
+    except csv.Error:
+        return False
+    names = all(cell == text_field or _COLUMN_NAME.fullmatch(cell) for cell in header)
+    return len(header) >= 2 and text_field in header and names and len(row) == len(header)
 
 
 def _is_wordpress(text: str) -> bool:
@@ -228,7 +259,7 @@ def parse_bytes(
     """Parse one file's bytes into documents (several for JSONL and CSV)."""
     name = "<stdin>" if path == STDIN else path
     text = decode_bytes(data, name)
-    fmt = detect_format(path, text) if input_format == "auto" else input_format
+    fmt = detect_format(path, text, text_field) if input_format == "auto" else input_format
     if fmt == "jsonl":
         yield from read_jsonl(text_lines(text), name, text_field, id_field)
     elif fmt == "csv":

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 
+from ..errors import FileWarning
+
 # A span is (offset in this text, offset in the source, length).
 Span = tuple[int, int, int]
 _text_start = itemgetter(0)
@@ -345,6 +347,9 @@ class Document:
     format: str
     #: The document's title (front matter, <title>, first heading), context only.
     title: str = ""
+    #: What reading found amiss in the document's file, said once for the file (a row
+    #: without the --id-field the user named), before its record.
+    file_warning: FileWarning | None = None
 
     @property
     def text(self) -> str:

@@ -9,7 +9,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from ..errors import TOO_DEEP, InputError
+from ..defaults import DEFAULT_ID_FIELD
+from ..errors import TOO_DEEP, FileWarning, InputError
 from .located import Document
 from .plain import plain_document
 
@@ -60,6 +61,7 @@ def binary_lines(
 def read_jsonl(
     lines: Iterable[tuple[int, str | InputError]], name: str, text_field: str, id_field: str
 ) -> Iterator[Document | InputError]:
+    ids = _RowIds(id_field)
     for number, line in lines:
         if isinstance(line, InputError):
             yield line
@@ -80,7 +82,7 @@ def read_jsonl(
         if not isinstance(row, dict):
             yield InputError(where, "is not a JSON object; each line must be an object")
             continue
-        yield from _row_document(row, where, number, text_field, id_field)
+        yield from _row_document(row, where, f"line {number}", number, text_field, ids)
 
 
 def text_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -113,6 +115,7 @@ def read_csv(
             name, f"has no {text_field!r} column; name the text column with --text-field"
         )
     number = 0
+    ids = _RowIds(id_field)
     while True:
         try:
             for fields in csv.reader(lines, strict=True):
@@ -122,7 +125,7 @@ def read_csv(
                 number += 1
                 row = dict(zip(header, fields))
                 where = f"{name}:row {number}"
-                yield from _row_document(row, where, number, text_field, id_field)
+                yield from _row_document(row, where, f"row {number}", number, text_field, ids)
             return
         except UnicodeDecodeError:
             yield InputError(
@@ -280,18 +283,48 @@ def _in_quote_after(line: str, in_quote: bool, previous: str) -> bool:
 
 
 def _row_document(
-    row: dict, where: str, number: int, text_field: str, id_field: str
+    row: dict, where: str, row_name: str, number: int, text_field: str, ids: _RowIds
 ) -> Iterator[Document | InputError]:
     text = row.get(text_field)
     if not isinstance(text, str):
         yield InputError(where, f"has no text in field {text_field!r}; name it with --text-field")
         return
     text = _without_surrogates(text)
-    row_id = row.get(id_field)
-    doc_id = _without_surrogates(str(row_id)) if row_id not in (None, "") else str(number)
+    row_id = row.get(ids.field)
     path = where.rsplit(":", 1)[0]
-    # Offsets, lines and columns of a row point into the row's own text.
-    yield plain_document(doc_id, path, text)
+    if row_id not in (None, ""):
+        # Offsets, lines and columns of a row point into the row's own text.
+        yield plain_document(_without_surrogates(str(row_id)), path, text)
+        return
+    document = plain_document(str(number), path, text)
+    document.file_warning = ids.missing(path, row_name)
+    yield document
+
+
+class _RowIds:
+    """Which field names a file's rows, and whether a row without it is still to be said.
+
+    A row without one is named by its row number. That is expected of the default field
+    (rows often have no id), not of a field the user named: there it is said, once a
+    file, as the rows numbered instead are not named as the user expects (and a number
+    may even be another row's id).
+    """
+
+    def __init__(self, field: str):
+        self.field = field
+        self.unsaid = field != DEFAULT_ID_FIELD
+
+    def missing(self, path: str, row_name: str) -> FileWarning | None:
+        """The warning for a row without the field: said for the first one of a file only."""
+        if not self.unsaid:
+            return None
+        self.unsaid = False
+        return FileWarning(
+            path,
+            f"{row_name} has no {self.field!r} (--id-field): it and every other row of the "
+            "file without one are named by their row number",
+            about="--id-field",
+        )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
