@@ -399,6 +399,24 @@ def test_resume_completes_an_interrupted_output_without_repeats(run, tmp_path):
     assert "7 already done" in result.stderr
 
 
+def test_resume_reads_again_a_file_without_extension_that_holds_rows(run, tmp_path):
+    # Read by content, such a file is JSON Lines: resuming after its first row must tag
+    # the other two, not take the whole file for one document already done.
+    rows = tmp_path / "rows"
+    rows.write_text(
+        '{"id": "a", "text": "GPT writes code from a prompt and the model predicts tokens."}\n'
+        '{"id": "b", "text": "Diffusion models paint images from noise, step by step, here."}\n'
+        '{"id": "c", "text": "The tax forms are due in April, with the receipts attached."}\n'
+    )
+    full = run("predict", rows, "--format", "jsonl", "--jobs", "1").stdout.splitlines()
+    assert len(full) == 3
+    out = tmp_path / "tags.jsonl"
+    out.write_text(full[0] + "\n")
+    result = run("predict", rows, "-o", out, "--resume")
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines() == full
+
+
 def test_resume_needs_an_output_file(run, tmp_path):
     write_posts(tmp_path / "posts", 2)
     result = run("predict", tmp_path / "posts", "--resume")

@@ -14,8 +14,7 @@ from typing import BinaryIO
 
 from .defaults import DEFAULT_MAX_BYTES
 from .errors import AitagError, FileWarning, InputError, InputWarning, printable
-from .readers import STDIN
-from .readers.inputs import is_row_archive
+from .readers.inputs import is_one_document
 
 #: The fields of a record of ``aitag predict``; a resumed file holds nothing else ...
 RECORD_KEYS = frozenset(("id", "path", "labels", "scores", "primary", "model"))
@@ -68,8 +67,10 @@ class _Skipper:
         """
         kept = []
         for item in items:
-            whole = isinstance(item, str) and item != STDIN
-            if whole and self.left.get(item, 0) > 0 and not is_row_archive(item, self.input_format):
+            # A file read by content (no known extension) may be rows: it is read again
+            # and its done records skipped one by one, not dropped for its first one.
+            whole = isinstance(item, str) and is_one_document(item, self.input_format)
+            if whole and self.left.get(item, 0) > 0:
                 self.left[item] -= 1
                 continue
             kept.append(item)

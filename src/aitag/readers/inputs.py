@@ -196,6 +196,17 @@ def _listing(folder: str, index: int, seen: set[tuple[int, int, int]]) -> list[o
         return []
 
 
+def is_one_document(path: str, input_format: str = "auto") -> bool:
+    """Whether a file is certainly one document, whatever it holds: its format, given or
+    named by its extension, is not one of rows. A file without a known extension may
+    turn out to hold JSON Lines rows when it is read (by content)."""
+    if path == STDIN:
+        return False
+    if input_format == "auto":
+        input_format = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "auto")
+    return input_format not in ("auto", "jsonl", "csv")
+
+
 def is_row_archive(path: str, input_format: str = "auto") -> bool:
     """Whether a file is read as rows, a document each (JSON Lines, CSV), not as one document."""
     if path == STDIN:
