@@ -154,14 +154,18 @@ def detect_format(path: str, text: str, text_field: str = "text") -> str:
         return by_extension
     if _is_wordpress(text):
         return "wordpress"
-    if not by_extension and _is_notebook(text):
-        return "notebook"
-    if by_extension and by_extension != "wordpress":
+    if by_extension:
         return by_extension
-    # Without an extension (stdin, a file named "post"): a page, rows of JSON, Markdown by
-    # its marks (read as plain text, a post's headings and code were prose; and a post
-    # often opens with some HTML, which the Markdown reader reads too), an HTML fragment,
-    # else plain text.
+    return _format_by_content(path, text, text_field)
+
+
+def _format_by_content(path: str, text: str, text_field: str) -> str:
+    """The format of a text without an extension (stdin, a file named "post"): a page, a
+    notebook, rows of JSON, Markdown by its marks (read as plain text, a post's headings
+    and code were prose; and a post often opens with some HTML, which the Markdown reader
+    reads too), an HTML fragment, else plain text."""
+    if _is_notebook(text):
+        return "notebook"
     head = text.lstrip()[:2000].lower()
     if head.startswith("<?xml"):  # an XHTML page opens with its XML declaration
         head = head[head.find("?>") + 2 :].lstrip()
@@ -169,8 +173,8 @@ def detect_format(path: str, text: str, text_field: str = "text") -> str:
         return "html"
     if _is_json_lines(text):
         return "jsonl"
-    # CSV only on stdin: a file without an extension is read as one document by
-    # --resume's count of what is done (is_row_archive), so it must not turn into rows.
+    # CSV only on stdin: a file without an extension that holds commas and a header-like
+    # first line is far more often a note than a table.
     if path == STDIN and _is_csv_with_header(text, text_field):
         return "csv"
     if _MARKDOWN_MARKS.search(text[:20_000]):
