@@ -204,3 +204,66 @@ def test_predict_tags_the_prose_not_the_code_output(tmp_path):
         "accuracy" in p["text"] or "language model" in p["text"] for p in record["passages"]
     )
     assert record["labels"] == []  # sensor logs; the model talk was only the code's output
+
+
+def test_compact_json_and_blanks_around_the_colon_are_read():
+    cells = [
+        {"cell_type": "markdown", "source": ["The gauges report levels every hour.\n"]},
+        {"cell_type": "markdown", "source": "A second cell, stored as one string."},
+    ]
+    compact = json.dumps({"cells": cells, "nbformat": 4}, separators=(",", ":"))
+    spaced = compact.replace('"source":', '"source"\t:\r\n ')
+    for raw in (compact, spaced):
+        document = read(raw)
+        assert [p.text for p in document.passages] == [
+            "The gauges report levels every hour.",
+            "A second cell, stored as one string.",
+        ]
+        for passage in document.passages:
+            assert raw[passage.start : passage.start + 5] == passage.text[:5]
+
+
+def test_a_cell_is_located_at_its_source_not_at_a_longer_source_in_its_metadata():
+    cell = {
+        "metadata": {"source": ["Same text.\n", "More text."]},
+        "cell_type": "markdown",
+        "source": ["Same text.\n"],
+    }
+    raw = notebook_text([cell])
+    (passage,) = read(raw).passages
+    assert passage.start == raw.rindex('"Same text.') + 1
+
+
+def test_a_line_that_reads_source_is_not_taken_for_a_key():
+    cells = [
+        {"cell_type": "markdown", "source": ["source"]},
+        {"cell_type": "markdown", "source": ["The logger keeps a week of readings."]},
+    ]
+    document = read(notebook_text(cells))
+    assert [p.text for p in document.passages] == [
+        "source",
+        "The logger keeps a week of readings.",
+    ]
+
+
+def test_lists_are_numbered_across_cells_and_empty_headings_change_nothing():
+    from aitag.readers.located import LIST_ITEM
+    from aitag.readers.notebook import read_notebook_blocks
+
+    item = {"cell_type": "markdown", "source": ["- one item\n", "- two items"]}
+    heading = {"cell_type": "heading", "level": 1, "source": ["Gauge checks"]}
+    empty = {"cell_type": "heading", "level": 2, "source": ["  "]}
+    prose = {"cell_type": "markdown", "source": ["The gauges read levels every hour."]}
+    old = {"worksheets": [{"cells": [item, item, heading, empty, prose, item]}], "nbformat": 3}
+    raw = json.dumps(old)
+    blocks = read_notebook_blocks(raw)
+    assert [b.group for b in blocks if b.kind == LIST_ITEM] == [1, 1, 2, 2, 3, 3]
+    assert read(raw).passages[2].heading == "Gauge checks"
+
+
+def test_json_nested_too_deeply_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "deep.ipynb"
+    path.write_text('{"cells": [' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+    (error,) = read_documents([str(path)])
+    assert isinstance(error, InputError) and str(error).startswith(str(path))
+    assert "nested too deeply" in str(error)
