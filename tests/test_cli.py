@@ -88,6 +88,17 @@ def test_predict_reads_stdin(run):
     assert record["path"] == "<stdin>" and "GenAI" in record["labels"]
 
 
+def test_a_row_without_prose_is_named_by_its_file_and_id(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"id": "r1", "text": "The tax forms are due in April, with the receipts attached."}\n'
+        '{"id": "r2", "text": "   "}\n'
+    )
+    result = run("predict", rows, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert f"{rows}#r2: has no prose to tag" in result.stderr
+
+
 def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
     (tmp_path / "1.txt").write_text("Transformers predict tokens.")
     (tmp_path / "2.txt").write_bytes(b"\x00\x01\x02\x03")

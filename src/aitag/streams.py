@@ -77,7 +77,7 @@ def _warnings(
     if document.file_warning is not None:
         yield document.file_warning
     if not document.passages:
-        yield InputWarning(document.path or document.id, NO_PROSE)
+        yield InputWarning(document_name(document), NO_PROSE)
     elif warn is not None and (warning := warn(document, record)) is not None:
         yield warning
 
