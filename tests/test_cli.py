@@ -99,6 +99,22 @@ def test_a_row_without_prose_is_named_by_its_file_and_id(run, tmp_path):
     assert f"{rows}#r2: has no prose to tag" in result.stderr
 
 
+def test_rows_without_the_text_field_are_said_once_and_all_counted(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        "".join(f'{{"id": "{i}", "body": "Text {i}."}}\n' for i in range(5))
+        + '{"id": "t", "text": "The tax forms are due in April, with the receipts attached."}\n'
+    )
+    for jobs in ("1", "2"):
+        result = run("predict", rows, "-o", tmp_path / f"out{jobs}.jsonl", "-j", jobs)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [
+            f"aitag: skipped {rows}:1: has no text in field 'text'; name it with "
+            "--text-field (other rows of the file without it are counted, not listed)",
+            "aitag: tagged 1 document(s), 5 failed",
+        ]
+
+
 def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
     (tmp_path / "1.txt").write_text("Transformers predict tokens.")
     (tmp_path / "2.txt").write_bytes(b"\x00\x01\x02\x03")

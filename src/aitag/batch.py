@@ -119,15 +119,20 @@ def run_batch(
 
 
 def _once_a_file(results: Iterator) -> Iterator:
-    """``results`` with each file's FileWarning of a kind said once: each range of rows of
-    a large file is read and tagged apart, and says what it finds in the file's rows as if
-    it were the file (and a file given twice is the same file)."""
+    """``results`` with each file's FileWarning of a kind said once, and its row errors of
+    a kind shown once (each still counts): each range of rows of a large file is read and
+    tagged apart, and says what it finds in the file's rows as if it were the file (and a
+    file given twice is the same file)."""
     warned: set[tuple[str, str]] = set()
     for item in results:
         if isinstance(item, FileWarning):
             if (item.path, item.about) in warned:
                 continue
             warned.add((item.path, item.about))
+        elif isinstance(item, InputError) and item.about is not None:
+            file = item.path.rsplit(":", 1)[0]  # "rows.jsonl:12": the row's file
+            item.shown = (file, item.about) not in warned
+            warned.add((file, item.about))
         yield item
 
 

@@ -18,14 +18,18 @@ class AitagError(Exception):
 class InputError(AitagError):
     """A document cannot be read: missing, unreadable, binary, empty, badly encoded, malformed."""
 
-    def __init__(self, path: str, message: str):
+    def __init__(self, path: str, message: str, about: str | None = None):
         super().__init__(f"{printable(path)}: {printable(message)}")
         self.path = path
         self.reason = message
+        #: A kind of error of a file's rows that is shown once a file and counted for
+        #: every row (a --text-field not given fails every row for one reason).
+        self.about = about
+        self.shown = True
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
-        # Rebuilt from (path, reason) when it crosses a process boundary (parallel jobs).
-        return (type(self), (self.path, self.reason))
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None]]:
+        # Rebuilt from its arguments when it crosses a process boundary (parallel jobs).
+        return (type(self), (self.path, self.reason, self.about))
 
 
 class InputWarning:

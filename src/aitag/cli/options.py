@@ -152,7 +152,8 @@ def reported(item) -> str | None:
     from ..errors import InputError, InputWarning
 
     if isinstance(item, InputError):
-        click.echo(f"aitag: skipped {item}", err=True)
+        if item.shown:
+            click.echo(f"aitag: skipped {item}", err=True)
         return "error"
     if isinstance(item, InputWarning):
         click.echo(f"aitag: warning: {item}", err=True)

@@ -287,7 +287,12 @@ def _row_document(
 ) -> Iterator[Document | InputError]:
     text = row.get(text_field)
     if not isinstance(text, str):
-        yield InputError(where, f"has no text in field {text_field!r}; name it with --text-field")
+        yield InputError(
+            where,
+            f"has no text in field {text_field!r}; name it with --text-field (other rows of "
+            "the file without it are counted, not listed)",
+            about="no text field",
+        )
         return
     text = _without_surrogates(text)
     row_id = row.get(ids.field)
