@@ -115,6 +115,13 @@ def test_rows_without_the_text_field_are_said_once_and_all_counted(run, tmp_path
         ]
 
 
+@pytest.mark.parametrize("fmt, text", [("csv", "id,text\n"), ("jsonl", "\n\n")])
+def test_rows_on_stdin_without_a_row_are_said_to_be_empty(run, fmt, text):
+    result = run("predict", "-", "--input-format", fmt, "--format", "jsonl", input=text)
+    assert result.exit_code == 2
+    assert "<stdin>: is empty; nothing to tag" in result.stderr and not result.stdout
+
+
 def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
     (tmp_path / "1.txt").write_text("Transformers predict tokens.")
     (tmp_path / "2.txt").write_bytes(b"\x00\x01\x02\x03")

@@ -264,10 +264,18 @@ def parse_bytes(
     name = "<stdin>" if path == STDIN else path
     text = decode_bytes(data, name)
     fmt = detect_format(path, text, text_field) if input_format == "auto" else input_format
-    if fmt == "jsonl":
-        yield from read_jsonl(text_lines(text), name, text_field, id_field)
-    elif fmt == "csv":
-        yield from read_csv(io.StringIO(text, newline=""), name, text_field, id_field, len(data))
+    if fmt in ("jsonl", "csv"):
+        rows = (
+            read_jsonl(text_lines(text), name, text_field, id_field)
+            if fmt == "jsonl"
+            else read_csv(io.StringIO(text, newline=""), name, text_field, id_field, len(data))
+        )
+        empty = True
+        for row in rows:
+            empty = False
+            yield row
+        if empty:  # as stream_rows says of a file: rows on stdin, a header alone
+            yield InputError(name, "is empty; nothing to tag")
     elif fmt == "text":
         yield plain_document(name, name, text)
     else:
