@@ -171,12 +171,15 @@ def test_lists_of_two_cells_are_not_read_as_one():
 
 
 def test_odd_cells_are_passed_over_and_a_lone_surrogate_escape_read_as_elsewhere():
-    cells = [None, 3, {"cell_type": "markdown", "source": 5}]
+    after = {"cell_type": "markdown", "source": ["The gauges read levels every hour."]}
+    cells = [None, 3, {"cell_type": "markdown", "source": 5}, after]
     text = notebook_text(cells).replace(
         '"cells": [', '"cells": [{"cell_type": "markdown", "source": ["A \\ud800 sign."]}, '
     )
-    (passage,) = read(text).passages
-    assert passage.text == "A \ufffd sign."
+    assert [p.text for p in read(text).passages] == [
+        "A \ufffd sign.",
+        "The gauges read levels every hour.",
+    ]
 
 
 def test_a_notebook_without_markdown_is_a_document_without_prose():
