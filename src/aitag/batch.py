@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from .defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD, DEFAULT_TIMEOUT
 from .errors import AitagError, FileWarning, InputError, InputWarning
 from .labels import LABELS
 from .limits import time_limits
@@ -44,8 +44,8 @@ class ReadOptions:
     """How to read inputs; the same for every file of a batch."""
 
     input_format: str = "auto"
-    text_field: str = "text"
-    id_field: str = "id"
+    text_field: str = DEFAULT_TEXT_FIELD
+    id_field: str = DEFAULT_ID_FIELD
     max_bytes: int = DEFAULT_MAX_BYTES
     whole_page: bool = False
     #: Seconds each document may take to read and tag (None: no limit).

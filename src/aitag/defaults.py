@@ -19,6 +19,9 @@ DEFAULT_MODEL_NAME = "aitag-default"
 #: 100 buckets, so the split stays at least 15% of the corpus as records are added.
 TEST_SPLIT_PERCENT = 16
 
+#: The field of a JSON Lines or CSV row that holds its text (--text-field).
+DEFAULT_TEXT_FIELD = "text"
+
 #: The field of a JSON Lines or CSV row that names it (--id-field); a row without one is
 #: named by its row number.
 DEFAULT_ID_FIELD = "id"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from .defaults import DEFAULT_MAX_BYTES
+from .defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD
 from .errors import NO_PROSE, InputError, InputWarning
 from .errors import document_name as named
 from .limits import BudgetExceeded, document_budget, over_budget_message
@@ -104,8 +104,8 @@ def _alone(handle: Callable[[list[Document]], list[dict]], document: Document) -
 def read_within_budget(
     items: Iterable[str | InputError],
     input_format: str = "auto",
-    text_field: str = "text",
-    id_field: str = "id",
+    text_field: str = DEFAULT_TEXT_FIELD,
+    id_field: str = DEFAULT_ID_FIELD,
     max_bytes: int = DEFAULT_MAX_BYTES,
     whole_page: bool = False,
 ) -> Iterator[Document | InputError]:

@@ -49,7 +49,7 @@ def library_errors(command):
 
 def input_options(command):
     """Options shared by every command that reads documents."""
-    from ..defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+    from ..defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD, DEFAULT_TIMEOUT
     from ..readers import FORMATS
 
     options = [
@@ -61,7 +61,10 @@ def input_options(command):
             help="How to read inputs; auto goes by extension, then by content.",
         ),
         click.option(
-            "--text-field", default="text", show_default=True, help="Text column of JSONL/CSV rows."
+            "--text-field",
+            default=DEFAULT_TEXT_FIELD,
+            show_default=True,
+            help="Text column of JSONL/CSV rows.",
         ),
         click.option(
             "--id-field",

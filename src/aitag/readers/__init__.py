@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
-from ..defaults import DEFAULT_MAX_BYTES
+from ..defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD
 from ..errors import InputError
 from .asciidoc import read_asciidoc_blocks
 from .decoding import decode_bytes
@@ -41,8 +41,8 @@ __all__ = [
 def read_documents(
     specs: Iterable[str],
     input_format: str = "auto",
-    text_field: str = "text",
-    id_field: str = "id",
+    text_field: str = DEFAULT_TEXT_FIELD,
+    id_field: str = DEFAULT_ID_FIELD,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: io.BufferedIOBase | None = None,
     whole_page: bool = False,
@@ -59,8 +59,8 @@ def read_documents(
 def read_files(
     items: Iterable[str | InputError],
     input_format: str = "auto",
-    text_field: str = "text",
-    id_field: str = "id",
+    text_field: str = DEFAULT_TEXT_FIELD,
+    id_field: str = DEFAULT_ID_FIELD,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: io.BufferedIOBase | None = None,
     whole_page: bool = False,
@@ -142,7 +142,7 @@ def stream_rows(
 # ---------------------------------------------------------------- formats
 
 
-def detect_format(path: str, text: str, text_field: str = "text") -> str:
+def detect_format(path: str, text: str, text_field: str = DEFAULT_TEXT_FIELD) -> str:
     """Choose a format by extension, then by content (a WordPress post hides in any file).
 
     ``text_field`` is the text column that rows of CSV on stdin are known by.
@@ -256,8 +256,8 @@ def parse_bytes(
     data: bytes,
     path: str,
     input_format: str = "auto",
-    text_field: str = "text",
-    id_field: str = "id",
+    text_field: str = DEFAULT_TEXT_FIELD,
+    id_field: str = DEFAULT_ID_FIELD,
     whole_page: bool = False,
 ) -> Iterator[Document | InputError]:
     """Parse one file's bytes into documents (several for JSONL and CSV)."""
