@@ -465,3 +465,47 @@ def test_braces_that_are_not_attribute_lists_stay(text):
     plain = text.strip().replace("`{:ok, value}`", "‹…›").replace("`{:error, reason}`", "‹…›")
     plain = plain.replace("`f'{x:.2}'`", "‹…›")
     assert passage.text == plain
+
+
+QUARTO_POST = """---
+title: "Cleaning river gauge data"
+format:
+  html:
+    code-fold: true
+---
+
+```{r}
+#| label: setup
+library(tidyverse)
+```
+
+## Background
+
+About `r nrow(gaps)` readings a year go missing when the radio link drops.
+
+::: {.callout-note}
+The gaps are filled from the downstream gauge, shifted by the travel time.
+:::
+
+```{python}
+print("model fitted")
+```
+
+![Levels over a year](levels.png){#fig-levels width=80%}
+
+See @fig-levels for the seasonal pattern.
+
+{{< video https://example.com/clip.mp4 >}}
+"""
+
+
+@pytest.mark.parametrize("name", ["post.qmd", "post.Rmd", "post.rmd"])
+def test_quarto_and_r_markdown_are_read_as_markdown(name):
+    document = read(QUARTO_POST, name)
+    assert document.format == "markdown" and document.title == "Cleaning river gauge data"
+    assert [p.text for p in document.passages] == [
+        "About ‹…› readings a year go missing when the radio link drops.",
+        "The gaps are filled from the downstream gauge, shifted by the travel time.",
+        "See @fig-levels for the seasonal pattern.",
+    ]
+    assert_located(document)

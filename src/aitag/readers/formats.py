@@ -12,6 +12,8 @@ EXTENSION_FORMATS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".mdx": "markdown",
+    ".qmd": "markdown",  # Quarto
+    ".rmd": "markdown",  # R Markdown
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
