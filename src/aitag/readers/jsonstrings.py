@@ -7,8 +7,10 @@ decoding is linear in the literal: runs are found with ``str.find``, never a reg
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
+from ..errors import TOO_DEEP, InputError
 from .located import MappedText, Span
 
 _JSON_ESCAPES = {
@@ -21,6 +23,17 @@ _JSON_ESCAPES = {
     "r": "\r",
     "t": "\t",
 }
+
+
+def parse_json(text: str, name: str) -> object:
+    """``text`` parsed as JSON (a file that must be JSON: a post, a notebook); an
+    InputError naming the file when it is not valid or nested too deeply to parse."""
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise InputError(name, f"is not valid JSON ({error}); check the file") from None
+    except RecursionError:
+        raise InputError(name, TOO_DEEP) from None
 
 
 def decode_json_string(raw: str, start: int, base: int = 0) -> tuple[MappedText, int]:

@@ -10,12 +10,11 @@ through that map, so a passage keeps its line and column in the ``.ipynb`` file.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TypeGuard
 
-from ..errors import TOO_DEEP, InputError
-from .jsonstrings import decode_json_string
+from ..errors import InputError
+from .jsonstrings import decode_json_string, parse_json
 from .located import HEADING, Block, MappedText, blocks_through
 from .markdown import read_markdown_blocks
 
@@ -29,12 +28,7 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
 
     Raises InputError when ``text`` is not valid JSON or not a notebook.
     """
-    try:
-        notebook = json.loads(text)
-    except ValueError as error:
-        raise InputError(name, f"is not valid JSON ({error}); check the file") from None
-    except RecursionError:
-        raise InputError(name, TOO_DEEP) from None
+    notebook = parse_json(text, name)
     cells = notebook_cells(notebook)
     if cells is None:
         raise InputError(name, _NOT_A_NOTEBOOK)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
-from ..errors import TOO_DEEP, InputError
+from ..errors import InputError
 from .html import read_html_blocks_mapped
-from .jsonstrings import decode_json_string
+from .jsonstrings import decode_json_string, parse_json
 from .located import TITLE, Block
 
 _NOT_A_POST = (
@@ -22,12 +20,7 @@ def read_wordpress_blocks(text: str, name: str = "", whole_page: bool = False) -
     accepted for a uniform signature). Raises InputError when ``text`` is not valid JSON
     or not a post.
     """
-    try:
-        post = json.loads(text)
-    except ValueError as error:
-        raise InputError(name, f"is not valid JSON ({error}); check the file") from None
-    except RecursionError:
-        raise InputError(name, TOO_DEEP) from None
+    post = parse_json(text, name)
     if not isinstance(post, dict):
         raise InputError(name, _NOT_A_POST)
     wanted = {key: _rendered(post, key) for key in ("title", "content")}
