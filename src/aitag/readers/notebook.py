@@ -5,7 +5,8 @@ Markdown cells are the author's prose; code, outputs (printed tables, tracebacks
 as base64) and raw cells are not, and are dropped as the Markdown reader drops a code
 block. Each Markdown cell's source (a JSON string, or a list of them, one a line) is
 decoded with a map back to the file, read by the Markdown reader, and its blocks mapped
-through that map, so a passage keeps its line and column in the ``.ipynb`` file.
+through that map, so a passage keeps its line and column in the ``.ipynb`` file. The
+heading cells of nbformat 3 (before headings were Markdown) are headings.
 """
 
 from __future__ import annotations
