@@ -331,3 +331,72 @@ def test_resume_refuses_a_file_written_with_other_thresholds_or_reading(run, row
         result.output
     )
     assert plain.read_bytes() == before
+
+
+def test_resume_continues_an_output_with_passages_and_settings_and_only_with_them(
+    run, rows, tmp_path
+):
+    first = rows.with_name("first.jsonl")
+    first.write_text(ROWS.splitlines(keepends=True)[0])
+    options = ["--passages", "--threshold", "LLM=0.4"]
+    full = run("predict", first, rows, "--format", "jsonl", *options).stdout
+    output = tmp_path / "out.jsonl"
+    assert run("predict", first, "-o", output, *options).exit_code == 0
+    written = output.read_bytes()
+    assert {"passages", "settings"} <= json.loads(written).keys()
+    result = run("predict", first, rows, "-o", output, "--resume", *options[1:])
+    assert result.exit_code == 2 and "out.jsonl:1: was written with --passages" in result.output
+    assert output.read_bytes() == written
+    result = run("predict", first, rows, "-o", output, "--resume", *options)
+    assert result.exit_code == 0, result.output
+    assert output.read_text() == full
+
+
+def test_resume_names_the_line_that_is_not_a_record(run, rows, tmp_path):
+    output = tmp_path / "out.jsonl"
+    assert run("predict", rows, "-o", output).exit_code == 0
+    lines = output.read_text().splitlines(keepends=True)
+    output.write_text(lines[0] + lines[1] + "my own note\n")
+    result = run("predict", rows, "-o", output, "--resume")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {output}:3: is not a record of aitag; --resume needs the file it wrote "
+        "(nothing in this one was changed)"
+    )
+
+
+def test_resume_says_the_warnings_of_what_is_left_and_not_of_what_is_done(run, tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "a.md").write_text("```\ncode only\n```\n")  # no prose: a warning
+    (posts / "b.md").write_text("The tax forms are due in April, with every receipt attached.\n")
+    (posts / "c.md").write_text("```\nmore code\n```\n")
+    output = tmp_path / "out.jsonl"
+    assert run("predict", posts, "-o", output).exit_code == 0
+    lines = output.read_text().splitlines(keepends=True)
+    output.write_text("".join(lines[:2]))  # a.md and b.md done
+    result = run("predict", posts, "-o", output, "--resume")
+    assert result.exit_code == 0, result.output
+    assert "c.md: has no prose to tag" in result.stderr
+    assert "a.md" not in result.stderr
+    assert output.read_text().splitlines(keepends=True) == lines
+
+
+def test_resume_of_rows_says_the_warnings_of_rows_left_only(run, tmp_path):
+    # Rows are read again and their done records skipped: a done row's warning goes with
+    # its record, a file's warning (said once a file) stays.
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"id": "r1", "text": "   "}\n'
+        '{"id": "r2", "text": "The tax forms are due in April, with every receipt attached."}\n'
+        '{"id": "r3", "text": "   "}\n'
+    )
+    output = tmp_path / "out.jsonl"
+    assert run("predict", rows, "-o", output).exit_code == 0
+    lines = output.read_text().splitlines(keepends=True)
+    output.write_text("".join(lines[:2]))
+    result = run("predict", rows, "-o", output, "--resume")
+    assert result.exit_code == 0, result.output
+    assert f"{rows}#r3: has no prose to tag" in result.stderr
+    assert "#r1" not in result.stderr
+    assert output.read_text().splitlines(keepends=True) == lines
