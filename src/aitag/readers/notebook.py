@@ -33,7 +33,7 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
     cells = notebook_cells(notebook)
     if cells is None:
         raise InputError(name, _NOT_A_NOTEBOOK)
-    literals, sources = _source_values(text)
+    sources = _source_values(text)
     blocks: list[Block] = []
     groups = 0  # each cell's lists are numbered after the cells before it
     searched = 0  # source values before this one belong to cells already matched
@@ -44,7 +44,7 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
         lines = _source_lines(source)
         # Every cell's source is matched, code cells' too, so that a Markdown cell is
         # located at its own source, not at an earlier cell that holds the same text.
-        found = _find_source(literals, sources, lines, searched)
+        found = _find_source(sources, lines, searched)
         if found is None:
             if cell.get("cell_type") in _READ and "".join(lines).strip():
                 # Not seen in a notebook: the located decoder reads literals as
@@ -54,8 +54,7 @@ def read_notebook_blocks(text: str, name: str = "") -> list[Block]:
                 )
             continue
         searched = found + 1
-        first = sources[found][0]
-        cell_blocks = _cell_blocks(cell, literals[first : first + len(lines)], name)
+        cell_blocks = _cell_blocks(cell, sources[found], name)
         for block in cell_blocks:
             if block.group:
                 block.group += groups
@@ -113,45 +112,42 @@ def _source_lines(source: str | list[str]) -> list[str]:
     return [_SURROGATE.sub("\ufffd", line) for line in source]
 
 
-def _source_values(raw: str) -> tuple[list[MappedText], list[tuple[int, int]]]:
-    """Every string literal of the notebook, located, in file order; and each value of a
-    ``"source":`` key as (index of its first literal, how many literals it is)."""
-    literals: list[MappedText] = []
-    bounds: list[tuple[int, int]] = []  # each literal's quotes, as offsets in ``raw``
-    keys: list[int] = []  # literals that are a "source" key
-    index = raw.find('"')
-    while index >= 0:
-        try:
-            mapped, end = decode_json_string(raw, index)
-        except ValueError:
-            break
-        literals.append(mapped)
-        bounds.append((index, end))
-        if mapped.text == "source":
-            keys.append(len(literals) - 1)
-        index = raw.find('"', end)
-    sources = []
-    for key in keys:
-        value = _after_blanks(raw, bounds[key][1])
-        if not raw.startswith(":", value):
+def _source_values(raw: str) -> list[list[MappedText]]:
+    """Each value of a ``"source":`` key, in file order, as its strings decoded and
+    located (one string, or the strings of an array).
+
+    Only those literals are decoded: the rest of a notebook (outputs, base64 images,
+    metadata) is passed over by ``str.find``. In JSON, a quote before ``source"`` always
+    opens a literal (a string closes before a blank or ``,:]}``), and a key is the one
+    followed by a colon.
+    """
+    values = []
+    key = raw.find('"source"')
+    while key >= 0:
+        at = _after_blanks(raw, key + len('"source"'))
+        key = raw.find('"source"', at)
+        if not raw.startswith(":", at):
             continue
-        value = _after_blanks(raw, value + 1)
-        if raw.startswith('"', value):
-            sources.append((key + 1, 1))
-        elif raw.startswith("[", value):
-            # The array's strings: each literal after the last, with only a comma (or,
-            # for the first, nothing) and blanks between.
-            count, at = 0, value + 1
-            while key + 1 + count < len(bounds):
-                opening, closing = bounds[key + 1 + count]
-                if raw[at:opening].strip(_BLANKS) != ("," if count else ""):
-                    break
-                count, at = count + 1, closing
-            sources.append((key + 1, count))
-    return literals, sources
-
-
-_BLANKS = " \t\r\n"
+        at = _after_blanks(raw, at + 1)
+        lines: list[MappedText] = []
+        try:
+            if raw.startswith('"', at):
+                lines.append(decode_json_string(raw, at)[0])
+            elif raw.startswith("[", at):
+                at = _after_blanks(raw, at + 1)
+                while raw.startswith('"', at):
+                    mapped, at = decode_json_string(raw, at)
+                    lines.append(mapped)
+                    at = _after_blanks(raw, at)
+                    if raw.startswith(",", at):
+                        at = _after_blanks(raw, at + 1)
+            else:
+                continue
+        except ValueError:  # a string that never ends: not valid JSON, refused before
+            break
+        values.append(lines)
+        key = raw.find('"source"', at)
+    return values
 
 
 def _after_blanks(raw: str, at: int) -> int:
@@ -160,9 +156,7 @@ def _after_blanks(raw: str, at: int) -> int:
     return at
 
 
-def _find_source(
-    literals: list[MappedText], sources: list[tuple[int, int]], lines: list[str], searched: int
-) -> int | None:
+def _find_source(sources: list[list[MappedText]], lines: list[str], searched: int) -> int | None:
     """The first source value from ``searched`` on that is exactly ``lines``.
 
     Cells come in file order, each with one source, so the search goes on where the last
@@ -170,11 +164,9 @@ def _find_source(
     """
     count = len(lines)
     for position in range(searched, len(sources)):
-        first, length = sources[position]
+        value = sources[position]
         # Compared line by line, stopping at the first that differs: a value costs what
         # it shares with the cell sought, not the cell's length.
-        if length == count and all(
-            literals[first + k].text == line for k, line in enumerate(lines)
-        ):
+        if len(value) == count and all(mapped.text == line for mapped, line in zip(value, lines)):
             return position
     return None
