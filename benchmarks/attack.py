@@ -304,6 +304,33 @@ def explain_ai_commas(ctx):
 
 
 @case
+def notebook_of_many_cells_and_a_large_output(ctx):
+    # Stop 24's notebook reader: 100,000 Markdown cells, each after a code cell whose source
+    # reads the same (the matcher must go on where it stopped, not search from the top),
+    # and a 50 MB base64 image output, which is not prose and must cost only its parse.
+    cells = []
+    for i in range(ctx.n(100_000, 100)):
+        line = [f"Reading {i} of the gauge is kept when its value changes.\n"]
+        cells.append({"cell_type": "code", "metadata": {}, "outputs": [], "source": line})
+        cells.append({"cell_type": "markdown", "metadata": {}, "source": line})
+    image = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": "A" * ctx.n(50_000_000, 1000)},
+    }
+    cells.append({"cell_type": "code", "metadata": {}, "outputs": [image], "source": ["plot()"]})
+    path = ctx.folder("notebook") / "big.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}, indent=1))
+    outcome = ctx.run(
+        "predict", path, "--max-bytes", str(path.stat().st_size + 1), "--format", "jsonl"
+    )
+    found = outcome.problems()
+    if outcome.code != 0 or outcome.stdout.count(b"\n") != 1:
+        found.append("expected one record and exit 0")
+    return outcome, found
+
+
+@case
 def glob_three_self_links(ctx):
     folder = ctx.folder("links")
     (folder / "d").mkdir()
