@@ -211,7 +211,7 @@ def test_predict_tags_the_prose_not_the_code_output(tmp_path):
 
 def test_compact_json_and_blanks_around_the_colon_are_read():
     cells = [
-        {"cell_type": "markdown", "source": ["The gauges report levels every hour.\n"]},
+        {"cell_type": "markdown", "source": ["The gauges report levels\n", "every hour.\n"]},
         {"cell_type": "markdown", "source": "A second cell, stored as one string."},
     ]
     compact = json.dumps({"cells": cells, "nbformat": 4}, separators=(",", ":"))
@@ -219,7 +219,7 @@ def test_compact_json_and_blanks_around_the_colon_are_read():
     for raw in (compact, spaced):
         document = read(raw)
         assert [p.text for p in document.passages] == [
-            "The gauges report levels every hour.",
+            "The gauges report levels\nevery hour.",
             "A second cell, stored as one string.",
         ]
         for passage in document.passages:
@@ -239,7 +239,7 @@ def test_a_cell_is_located_at_its_source_not_at_a_longer_source_in_its_metadata(
 
 def test_a_line_that_reads_source_is_not_taken_for_a_key():
     cells = [
-        {"cell_type": "markdown", "source": ["source"]},
+        {"metadata": {"tags": ["source", "draft"]}, "cell_type": "markdown", "source": ["source"]},
         {"cell_type": "markdown", "source": ["The logger keeps a week of readings."]},
     ]
     document = read(notebook_text(cells))
