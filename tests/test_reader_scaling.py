@@ -118,6 +118,11 @@ SHAPES = {
         5_000,
     ),
     "markdown unclosed braces after links": ("a.md", lambda n: b"[a](b){" * n + b"\n", 20_000),
+    "markdown attribute lists on one long line": (
+        "a.md",
+        lambda n: b"    " * n + b"x [a]{.b} [c]{: #d}" * n + b" {x}" * n + b"\n",
+        20_000,
+    ),
     "rst paragraphs": ("a.rst", lambda n: b"Title\n=====\n\n" + b"A model ``x`` writes.\n\n" * n, 5_000),
     "rst unmatched backquotes": ("a.rst", lambda n: b"Text " + b"`` ` " * n + b"\n", 20_000),
     "rst list items": ("a.rst", lambda n: b"* item about models\n" * n, 5_000),

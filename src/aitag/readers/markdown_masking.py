@@ -13,7 +13,7 @@ found here; the reader drops those that open a paragraph.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate, chain
 from typing import NamedTuple
@@ -76,6 +76,9 @@ _MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}(?=`)")
 # Candidates are short and on one line (a bounded class, no backtracking); what they
 # hold is checked word by word (_ATTRIBUTE) in Python.
 _ATTRIBUTE_LIST = re.compile(r"\{(:?)([^{}\n]{1,200})\}")
+_NEWLINE = re.compile("\n")
+_LINE_LEAD = re.compile(r"[ \t>]*")
+_LINE_END = re.compile(r"[ \t\r]*(?:\n|\Z)")
 _ATTRIBUTE = re.compile(
     r"""[ \t]*(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'}]+)|(?P<word>[\w-]+))"""
 )
@@ -239,19 +242,26 @@ def _attribute_lists(text: str) -> Iterator[tuple[int, int, bool]]:
     end of a line it is blanked, as the parser drops the spaces that end a line.
     """
     in_code = None
+    lines = None  # where lines start, found once there is a candidate
+    leads: dict[int, int] = {}  # line start -> where its text begins (after blanks, ">")
     for found in _ATTRIBUTE_LIST.finditer(text):
         start, end = found.span()
         kramdown = bool(found.group(1))
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        ends_line = not text[end : len(text) if line_end < 0 else line_end].strip()
-        before = text[line_start:start].lstrip(" \t>")
         if not _are_attributes(found.group(2), words=kramdown):
             continue
-        if not before and ends_line:
+        # Each test reads a bounded stretch: a line's start is bisected, its lead found
+        # once, the rest of the line read only as far as its blanks go.
+        if lines is None:
+            lines = [0] + [hit.end() for hit in _NEWLINE.finditer(text)]
+        line_start = lines[bisect_right(lines, start) - 1]
+        if line_start not in leads:
+            leads[line_start] = _LINE_LEAD.match(text, line_start).end()  # type: ignore[union-attr]
+        lead = leads[line_start]
+        ends_line = _LINE_END.match(text, end) is not None
+        if lead >= start and ends_line:
             if kramdown:  # a block's attributes on a line of their own
                 yield start, end, False
-        elif ends_line and (kramdown or before.startswith("#") or text[start - 1] in ")]*_"):
+        elif ends_line and (kramdown or text.startswith("#", lead) or text[start - 1] in ")]*_"):
             yield start, end, False
         elif text[start - 1] in ")]*_":
             in_code = in_code or _code_span_test(text)
