@@ -339,6 +339,17 @@ def test_csv_piped_in_is_read_as_rows_and_prose_with_commas_is_not(run, tmp_path
     assert record["id"] == "<stdin>" and "GenAI" in record["labels"]
 
 
+@pytest.mark.parametrize("sentences", [30_000, 300_000])
+def test_csv_piped_in_with_an_article_in_its_first_cell_is_read_as_rows(run, sentences):
+    # The first row's cell is past csv's default cell limit (128 KB), then past the part
+    # of stdin that decides the format (1 MB): both were read as one text.
+    article = "The gauges on the river report a level every hour. " * (sentences // 10)
+    text = f'id,text,date\nr1,"{article}",2024-03-01\nr2,Tax forms are due in April.,2024-04-01\n'
+    result = run("predict", "-", "--format", "jsonl", "--max-bytes", "20000000", input=text)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["r1", "r2"]
+
+
 def test_a_post_piped_in_is_tagged_as_the_file_is(run):
     post = next(p for p in sorted((CORPUS / "documents").rglob("*.md")) if "```" in p.read_text())
     from_file = json.loads(run("predict", post, "--format", "jsonl").stdout)

@@ -222,14 +222,23 @@ def _is_csv_with_header(text: str, text_field: str) -> bool:
     data" is no header, and stays plain text; nor is a line of words and commas
     followed by a line of prose, which is one cell.
     """
-    records = csv.reader(io.StringIO(text[:1_000_000], newline=""))
+    sample = text[:_CSV_SAMPLE]
+    # A cell may be an article: longer than csv's default limit (128 KB), or than the
+    # sample, where the first row is cut short and has its first cells only.
+    csv.field_size_limit(max(csv.field_size_limit(), len(sample) + 1))
+    records = csv.reader(io.StringIO(sample, newline=""))
     try:
         header = next(records, [])
         row = next((cells for cells in records if cells), [])
     except csv.Error:
         return False
     names = all(cell == text_field or _COLUMN_NAME.fullmatch(cell) for cell in header)
-    return len(header) >= 2 and text_field in header and names and len(row) == len(header)
+    cut = len(text) > len(sample) and 0 < len(row) <= len(header)
+    return len(header) >= 2 and text_field in header and names and (len(row) == len(header) or cut)
+
+
+#: How much of stdin tells whether it is CSV.
+_CSV_SAMPLE = 1_000_000
 
 
 def _is_wordpress(text: str) -> bool:
