@@ -442,13 +442,9 @@ def test_resume_reads_again_a_file_without_extension_that_holds_rows(run, tmp_pa
         '{"id": "b", "text": "Diffusion models paint images from noise, step by step, here."}\n'
         '{"id": "c", "text": "The tax forms are due in April, with the receipts attached."}\n'
     )
-    full = run("predict", rows, "--format", "jsonl", "--jobs", "1").stdout.splitlines()
+    full, resumed = _resumed_after_first_row(run, rows, tmp_path)
     assert len(full) == 3
-    out = tmp_path / "tags.jsonl"
-    out.write_text(full[0] + "\n")
-    result = run("predict", rows, "-o", out, "--resume")
-    assert result.exit_code == 0, result.output
-    assert out.read_text().splitlines() == full
+    assert resumed == full
 
 
 def test_resume_needs_an_output_file(run, tmp_path):
@@ -464,12 +460,20 @@ def test_resume_keeps_rows_that_share_an_id(run, tmp_path):
         '{"id": "a", "text": "Diffusion paints."}\n'
         '{"id": "b", "text": "Tax forms."}\n'
     )
+    # Killed after the first of the two rows with id "a".
+    full, resumed = _resumed_after_first_row(run, rows, tmp_path)
+    assert resumed == full
+
+
+def _resumed_after_first_row(run, rows, tmp_path) -> tuple[list[str], list[str]]:
+    """The records of a whole run over ``rows``, and those of an output killed after the
+    first record, then resumed."""
     full = run("predict", rows, "--format", "jsonl", "--jobs", "1").stdout.splitlines()
     out = tmp_path / "tags.jsonl"
-    out.write_text(full[0] + "\n")  # killed after the first of the two rows with id "a"
+    out.write_text(full[0] + "\n")
     result = run("predict", rows, "-o", out, "--resume")
     assert result.exit_code == 0, result.output
-    assert out.read_text().splitlines() == full
+    return full, out.read_text().splitlines()
 
 
 def test_unmatched_paths_keep_their_place_among_records(model_path, tmp_path, monkeypatch):
