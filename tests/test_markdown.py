@@ -499,6 +499,20 @@ See @fig-levels for the seasonal pattern.
 """
 
 
+@pytest.mark.parametrize(
+    "name", ["post.mkd", "post.mdown", "post.MKDN", "post.mdwn", "post.mkdown"]
+)
+def test_markdown_by_its_other_extensions_is_read_as_markdown(name):
+    # Jekyll and GitHub know these too. Without a heading, fence or front matter the
+    # content does not say Markdown: read as text, the code span would stay in the prose.
+    text = "The parser now keeps `line` numbers for every block it reads.\n"
+    document = read(text, name)
+    assert document.format == "markdown"
+    assert [p.text for p in document.passages] == [
+        "The parser now keeps ‹…› numbers for every block it reads."
+    ]
+
+
 @pytest.mark.parametrize("name", ["post.qmd", "post.Rmd", "post.rmd"])
 def test_quarto_and_r_markdown_are_read_as_markdown(name):
     document = read(QUARTO_POST, name)
