@@ -137,6 +137,25 @@ def test_batch_goes_on_past_a_bad_file_and_exits_2(run, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_documents_a_folder_holds_in_unread_formats_are_said_not_failed(run, tmp_path):
+    (tmp_path / "post.md").write_text("Transformers predict the next token of a prompt.")
+    (tmp_path / "draft.docx").write_bytes(b"PK\x03\x04")
+    warning = (
+        f"aitag: warning: {tmp_path}: skipped 1 file(s) in formats aitag does not read "
+        "(.docx 1); convert them to Markdown, HTML or plain text to tag them"
+    )
+    result = run("predict", tmp_path, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert [Path(json.loads(line)["path"]).name for line in result.stdout.splitlines()] == [
+        "post.md"
+    ]
+    assert warning in result.stderr.splitlines()
+    for command in ("explain", "audit"):
+        result = run(command, tmp_path, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines().count(warning) == 1
+
+
 def test_a_text_too_short_to_get_tags_is_said_once_per_file(run, tmp_path):
     # No tags for a short text is no verdict (a short line never votes alone), and
     # nothing said so: it read as "none of the four concepts".

@@ -176,6 +176,31 @@ def test_expand_inputs_directories_globs_and_missing(tmp_path):
     assert isinstance(found[3], InputError) and "nope.txt" in str(found[3])
 
 
+def test_a_walk_counts_documents_in_formats_it_does_not_read_and_says_so_once(tmp_path):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "a.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "posts" / "b.DOCX").write_bytes(b"PK\x03\x04")
+    (tmp_path / "posts" / "c.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "posts" / "d.png").write_bytes(b"\x89PNG")  # an asset: passed over in silence
+    (tmp_path / "posts" / "e.mkd").write_text("Markdown by another extension.")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "f.md").write_text("nothing unread here")
+    unread: list = []
+    found = list(expand_inputs([str(tmp_path / "posts"), str(tmp_path / "other")], unread))
+    assert found == [str(tmp_path / "posts" / "e.mkd"), str(tmp_path / "other" / "f.md")]
+    (warning,) = unread
+    assert warning.path == str(tmp_path / "posts")
+    assert warning.reason == (
+        "skipped 3 file(s) in formats aitag does not read (.docx 2, .pdf 1); convert them "
+        "to Markdown, HTML or plain text to tag them"
+    )
+    # A folder a glob matches is walked the same way; without a list nothing is kept.
+    unread.clear()
+    list(expand_inputs([str(tmp_path / "pos*")], unread))
+    assert [w.path for w in unread] == [str(tmp_path / "posts")]
+    assert list(expand_inputs([str(tmp_path / "posts")])) == found[:1]
+
+
 def test_read_documents_goes_on_past_a_bad_file(tmp_path):
     (tmp_path / "1.txt").write_text("Good text about GPT.")
     (tmp_path / "2.txt").write_bytes(b"\x00\x01\x02binary")

@@ -62,10 +62,14 @@ class Batch:
     options: ReadOptions = field(default_factory=ReadOptions)
     passages: bool = False
     resume: ResumeState | None = None
+    #: Warnings of directories that hold documents aitag does not read, once
+    #: :meth:`files` has walked them.
+    unread: list[InputWarning] = field(default_factory=list)
 
     def files(self) -> list[str | InputError]:
         """The expanded inputs (paths, ``-``, or errors for specs matching nothing)."""
-        return list(expand_inputs(self.specs))
+        self.unread.clear()
+        return list(expand_inputs(self.specs, self.unread))
 
     def settings(self) -> dict:
         """The options this batch's tags are decided and its documents read with, where

@@ -182,6 +182,9 @@ def read_inputs(paths, input_format, text_field, id_field, max_bytes, whole_page
     from ..readers import expand_inputs
     from ..streams import read_within_budget
 
-    return read_within_budget(
-        expand_inputs(paths), input_format, text_field, id_field, max_bytes, whole_page=whole_page
-    )
+    unread: list = []
+    yield from read_within_budget(
+        expand_inputs(paths, unread), input_format, text_field, id_field, max_bytes,
+        whole_page=whole_page,
+    )  # fmt: skip
+    yield from unread  # filled as the walks end

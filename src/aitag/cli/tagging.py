@@ -98,6 +98,8 @@ def predict(
     )  # fmt: skip
     batch = Batch(list(paths), model_path, overrides, options, passages)
     items = batch.files()
+    for warning in batch.unread:
+        reported(warning)
     failed = 0
     # The output is opened (checked against the inputs, locked) before anything is read
     # from it or written to it, so a second aitag on the same file fails at once.

@@ -10,11 +10,12 @@ import os
 import re
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import InputError
-from .formats import EXTENSION_FORMATS
+from ..errors import InputError, InputWarning
+from .formats import EXTENSION_FORMATS, UNREAD_DOCUMENT_EXTENSIONS
 
 STDIN = "-"
 
@@ -22,12 +23,16 @@ STDIN = "-"
 # ---------------------------------------------------------------- inputs
 
 
-def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
+def expand_inputs(
+    specs: Iterable[str], unread: list[InputWarning] | None = None
+) -> Iterator[str | InputError]:
     """Expand paths, directories (recursively), globs and ``-`` into file paths, in order.
 
     A spec that matches nothing yields an :class:`InputError` in its place, so a batch can
     report it and go on. Neither directories nor ``**`` are followed through symbolic
-    links: a link to its own folder would otherwise make the walk endless.
+    links: a link to its own folder would otherwise make the walk endless. A directory
+    that holds documents in formats aitag does not read (``.docx``, ``.pdf``...) adds a
+    warning to ``unread`` when its walk ends.
     """
     stdin_given = False
     for spec in specs:
@@ -42,7 +47,7 @@ def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
             continue
         path = Path(spec)
         if path.is_dir():
-            yield from _walk(spec)
+            yield from _walk(spec, unread)
         elif path.exists() or path.is_symlink():
             yield spec
         elif glob.has_magic(spec):
@@ -51,19 +56,21 @@ def expand_inputs(specs: Iterable[str]) -> Iterator[str | InputError]:
                 yield InputError(spec, "no file matches this pattern")
             for match in matches:
                 if os.path.isdir(match):
-                    yield from _walk(match)
+                    yield from _walk(match, unread)
                 else:
                     yield match
         else:
             yield InputError(spec, "no such file or directory")
 
 
-def _walk(directory: str) -> Iterator[str | InputError]:
+def _walk(directory: str, unread: list[InputWarning] | None = None) -> Iterator[str | InputError]:
     """Files of a folder and its subfolders: a folder's own files first, then each
     subfolder's, by name; a walk without recursion, so no tree is too deep for it."""
     # Hidden files and files of unknown type are skipped: a directory of posts also
-    # holds images and editor backups, and nobody wants them reported one by one. A
-    # directory that cannot be listed is reported: its files would silently be missing.
+    # holds images and editor backups, and nobody wants them reported one by one.
+    # Documents in formats aitag does not read are counted and said once for the walk.
+    # A directory that cannot be listed is reported: its files would silently be missing.
+    skipped: Counter[str] = Counter()
     pending = [directory]
     while pending:
         folder = pending.pop()
@@ -80,9 +87,27 @@ def _walk(directory: str) -> Iterator[str | InputError]:
             if _is_directory(entry):
                 if not entry.is_symlink():
                     subfolders.append(entry.path)
-            elif os.path.splitext(entry.name)[1].lower() in EXTENSION_FORMATS:
-                yield entry.path
+            else:
+                extension = os.path.splitext(entry.name)[1].lower()
+                if extension in EXTENSION_FORMATS:
+                    yield entry.path
+                elif extension in UNREAD_DOCUMENT_EXTENSIONS:
+                    skipped[extension] += 1
         pending.extend(reversed(subfolders))
+    if skipped and unread is not None:
+        unread.append(_unread_documents_warning(directory, skipped))
+
+
+def _unread_documents_warning(directory: str, skipped: Counter[str]) -> InputWarning:
+    """The warning for a walk that skipped documents aitag cannot read, by extension:
+    "3 files in formats aitag does not read were skipped (.docx 2, .pdf 1); ..."."""
+    kinds = ", ".join(f"{extension} {count}" for extension, count in sorted(skipped.items()))
+    total = sum(skipped.values())
+    return InputWarning(
+        directory,
+        f"skipped {total} file(s) in formats aitag does not read ({kinds}); convert them "
+        "to Markdown, HTML or plain text to tag them",
+    )
 
 
 def _is_directory(entry: os.DirEntry) -> bool:
