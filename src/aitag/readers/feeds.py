@@ -131,12 +131,13 @@ def _document(item: _Item, name: str, max_bytes: int) -> Document | InputError:
         )
     if kind == "text":
         document = plain_document(doc_id, name, text)
+        document.format = "feed"
     else:
         # A post's HTML is an article body already: read whole, like a WordPress REST post.
         document = document_of(
             doc_id, name, text, read_html_blocks(text, name, whole_page=True), "feed"
         )
-    document.title = _title(fields.get("title", ""), item.kinds.get("title", "text"))
+    document.title = _title(fields.get("title", ""), item.kinds.get("title", "rss"))
     return document
 
 
@@ -149,7 +150,11 @@ def _first(fields: dict[str, str], *keys: str) -> str:
 
 
 def _title(title: str, kind: str) -> str:
-    if kind != "text":
+    if kind == "rss":
+        # RSS says its titles are plain text, but WordPress and many others escape them as
+        # HTML ("Q&amp;A", "&#8217;"), in CDATA or not: their characters are the title.
+        title = html.unescape(title)
+    elif kind != "text":
         # Atom lets a title be HTML ("<em>GPT</em>, again"); its words are the title.
         title = " ".join(block.text.text for block in read_html_blocks(title, whole_page=True))
     return " ".join(title.split())
