@@ -167,7 +167,7 @@ ATOM_XHTML = """<?xml version="1.0" encoding="utf-8"?>
     <content type="xhtml">
       <div xmlns="http://www.w3.org/1999/xhtml">
         <h2>Retrieval</h2>
-        <p>Search ranks documents by the distance of their vectors &amp; the query's.<br/>Then a reader picks.</p>
+        <p>Search ranks documents by the distance of their vectors &amp; the query's &lt;q&gt;.<br/>Then a reader picks.</p>
         <ul><li>Index the corpus.</li><li>Embed the question.</li></ul>
         <pre>index.search(q)</pre>
       </div>
@@ -267,7 +267,8 @@ def test_atom_xhtml_content_is_read_as_html_and_text_content_as_text(tmp_path):
     assert [doc.id for doc in docs] == ["urn:post:1", "2"]
     assert docs[0].title == "Vectors and search"
     assert _texts(docs[0]) == [
-        "Search ranks documents by the distance of their vectors & the query's.\nThen a reader picks.",
+        "Search ranks documents by the distance of their vectors & the query's <q>.\nThen a reader "
+        "picks.",
         "Index the corpus.\nEmbed the question.",
     ]
     assert docs[0].passages[0].heading == "Retrieval"
@@ -322,6 +323,9 @@ def test_input_format_feed_reads_a_file_of_any_name_and_stdin_is_read_by_content
     docs = list(parse_bytes(WXR.encode(), "-"))
     assert [doc.id for doc in docs] == ["101", "102", "104"]
     assert {doc.path for doc in docs} == {"<stdin>"}
+    # The XML declaration's encoding decides, not a guess at the text's.
+    (doc,) = parse_bytes(RSS_DESCRIPTION, "-")
+    assert doc.title == "Le caf\xe9 & the classifier"
 
 
 def test_feeds_are_archives_for_resume_and_workers(tmp_path):
@@ -461,6 +465,27 @@ def test_a_token_longer_than_the_limit_is_refused_without_being_held(tmp_path):
     (error,) = _read(tmp_path, "long.rss", feed, max_bytes=1_000_000)
     assert error.path == f"{tmp_path / 'long.rss'}:1"
     assert error.reason.startswith("holds one XML token (a tag, comment or declaration) longer")
+
+
+def test_a_post_over_the_limit_is_not_held_while_it_is_read(tmp_path):
+    import tracemalloc
+
+    from aitag.readers.feeds import read_feed
+
+    post = b"<p>" + b"Models learn from data. " * 400_000 + b"</p>"  # 9.6 MB
+    feed = (
+        b"<rss><channel><item><description><![CDATA["
+        + post
+        + b"]]></description></item></channel></rss>"
+    )
+    tracemalloc.start()
+    try:
+        (error,) = read_feed(io.BytesIO(feed), "big.rss", 1_000_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert error.reason.startswith("is a post longer than the 1,000,000-byte limit")
+    assert peak < 4_000_000  # a chunk or two, not the post
 
 
 def test_hostile_bytes_give_input_errors_never_exceptions(tmp_path):
