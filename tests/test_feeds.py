@@ -615,3 +615,30 @@ def test_audit_and_explain_read_a_feed(run, tmp_path):
     assert explain.exit_code == 0, explain.output
     (record,) = [json.loads(line) for line in explain.stdout.splitlines()]
     assert (record["id"], record["path"]) == ("5", path)
+
+
+def test_a_post_over_its_time_budget_is_named_and_the_posts_before_it_kept(
+    model_path, tmp_path, monkeypatch
+):
+    from aitag.batch import Batch, ReadOptions, run_batch
+    from aitag.readers import feeds
+
+    real = feeds.read_html_blocks
+
+    def stalls(text, name="", whole_page=False):
+        while "STALL" in text:
+            time.sleep(0.01)
+        return real(text, name, whole_page)
+
+    monkeypatch.setattr(feeds, "read_html_blocks", stalls)
+    posts = [wxr_item(i, f"Post {i}", f"<p>Gradient descent, step {i}.</p>") for i in (1, 2, 4)]
+    posts.insert(2, wxr_item(3, "Stuck", "<p>STALL</p>"))
+    path = _write(tmp_path, "slow.rss", WXR_HEAD + "".join(posts) + "</channel></rss>")
+    batch = Batch([path, path + ".missing"], str(model_path), options=ReadOptions(timeout=1.0))
+    started = time.monotonic()
+    results = list(run_batch(batch, 1))
+    assert time.monotonic() - started < 30
+    assert [item["id"] for item in results if isinstance(item, dict)] == ["1", "2"]
+    errors = [str(item) for item in results if isinstance(item, InputError)]
+    assert errors[0].startswith(f"{path} (after 2 row(s); the rest was not read): took longer")
+    assert errors[1].startswith(f"{path}.missing: ")  # the batch went on
