@@ -16,6 +16,7 @@ import pytest
 
 from aitag.errors import InputError
 from aitag.readers import parse_bytes
+from aitag.readers.feeds import read_feed
 from aitag.readers.rows import read_csv
 
 #: Largest allowed ratio of the time on 4n to the time on n.
@@ -135,6 +136,37 @@ SHAPES = {
     "adoc template tags": ("a.adoc", lambda n: b"Text <@a/> <@b " * n + b"\n" + b"<#x\n" * n, 20_000),
 }  # fmt: skip
 
+
+def _feed_items(n: int) -> bytes:
+    item = (
+        b"<item><title><![CDATA[Post]]></title><guid>g</guid><content:encoded><![CDATA[<h2>H</h2>"
+        b"<p>A model writes &amp; reads.</p><pre>x</pre>]]></content:encoded><wp:post_id>1"
+        b"</wp:post_id><wp:post_type>post</wp:post_type><wp:comment><wp:comment_content>c"
+        b"</wp:comment_content></wp:comment></item>\n"
+    )
+    head = (
+        b'<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        b'xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+    )
+    return head + item * n + b"</channel></rss>"
+
+
+def _feed_post(body: bytes) -> bytes:
+    return b"<rss><channel><item><description>" + body + b"</description></item></channel></rss>"
+
+
+#: Feeds are read as streams: their time includes feeding the parser chunk by chunk,
+#: where a token longer than a chunk was parsed again with each chunk (expat < 2.6). No
+#: long comment: expat 2.5 itself takes superlinear time on one (docs/guarantees.md).
+FEED_SHAPES = {
+    "feed of many items": (_feed_items, 500),
+    "feed, elements nested deep in a post": (lambda n: _feed_post(b"<b>" * n + b"x" + b"</b>" * n), 10_000),
+    "feed, elements nested deep outside posts": (lambda n: b"<rss>" + b"<x>" * n + b"</x>" * n + b"</rss>", 20_000),
+    "feed, one huge CDATA post": (lambda n: _feed_post(b"<![CDATA[" + b"<p>a model</p>" * n + b"]]>"), 20_000),
+    "feed, entities in a post": (lambda n: _feed_post(b"&lt;p&gt;" + b"&amp; " * n), 50_000),
+    "feed, one long attribute": (lambda n: b'<rss a="' + b"x" * n + b'"></rss>', 1_000_000),
+}  # fmt: skip
+
 CSV_SHAPES = {
     "csv rows": (lambda n: b"id,text\n" + b'1,"A model, quoted"\n' * n, 10_000),
     "csv quote never closed": (lambda n: b'id,text\n1,"open\n' + b"2,row\n" * n, 10_000),
@@ -159,6 +191,16 @@ def _check(run, make, n):
 def test_reader_time_grows_linearly(shape):
     name, make, n = SHAPES[shape]
     _check(_parse(name), make, n)
+
+
+def _feed(data: bytes) -> list:
+    return list(read_feed(io.BytesIO(data), "f.rss", 1 << 30))
+
+
+@pytest.mark.parametrize("shape", list(FEED_SHAPES))
+def test_feed_time_grows_linearly(shape):
+    make, n = FEED_SHAPES[shape]
+    _check(_feed, make, n)
 
 
 @pytest.mark.parametrize("shape", list(CSV_SHAPES))

@@ -295,7 +295,7 @@ def _labelled_file(name: str, folder: Path, where: str, seen: dict[Path, str]) -
     if is_row_archive(str(target)):
         # Each row would be a document, and the labels would go to the wrong ones.
         raise CorpusError(
-            f"{where}: {name!r} is a file of rows, each one a document; label whole "
+            f"{where}: {name!r} is a file of rows or posts, each one a document; label whole "
             "documents here, and rows as passages (JSON Lines of LABELS.md)"
         )
     if resolved in seen:

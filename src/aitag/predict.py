@@ -279,7 +279,8 @@ class ShortProse:
     needs (a short line never votes alone). Its empty tags are no verdict; the warning
     says so, and that --passages shows the text's own tags.
 
-    A file's rows (a tweet a row) are warned of once a file, naming the first.
+    A file's rows (a tweet a row) or a feed's posts are warned of once a file, naming the
+    first.
     """
 
     def __init__(self) -> None:
@@ -303,9 +304,10 @@ class ShortProse:
         if document.path in self.warned_files:
             return None
         self.warned_files.add(document.path)
+        unit = "post" if document.format == "feed" else "row"
         return FileWarning(
             document.path,
-            f"row {document.id!r} has {short}: it and every other row of the file that "
+            f"{unit} {document.id!r} has {short}: it and every other {unit} of the file that "
             "short get no tags (try --passages)",
             about="short prose",
         )

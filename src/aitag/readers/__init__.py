@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -19,7 +18,8 @@ from ..defaults import DEFAULT_ID_FIELD, DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD
 from ..errors import InputError
 from .asciidoc import read_asciidoc_blocks
 from .decoding import decode_bytes
-from .formats import EXTENSION_FORMATS, FORMATS
+from .feeds import FEED_ROOTS, read_feed
+from .formats import ARCHIVE_FORMATS, FORMATS, extension_format
 from .html import read_html_blocks
 from .inputs import STDIN, expand_inputs, open_regular, read_bytes
 from .located import PROSE, Block, Document, MappedText, Passage
@@ -73,6 +73,9 @@ def read_files(
         name = "<stdin>" if item == STDIN else item
         try:
             row_format = _row_format(item, input_format)
+            if row_format == "feed":
+                yield from stream_feed(item, max_bytes)
+                continue
             if row_format:
                 yield from stream_rows(item, row_format, text_field, id_field, max_bytes)
                 continue
@@ -87,15 +90,23 @@ def read_files(
 
 
 def _row_format(path: str, input_format: str) -> str | None:
-    """'jsonl' or 'csv' when a file holds rows that can be read as a stream, else None."""
+    """'jsonl', 'csv' or 'feed' when a file is an archive read as a stream, else None."""
     if path == STDIN:
         return None
-    fmt = (
-        EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower())
-        if input_format == "auto"
-        else input_format
-    )
-    return fmt if fmt in ("jsonl", "csv") else None
+    fmt = extension_format(path) if input_format == "auto" else input_format
+    return fmt if fmt in ARCHIVE_FORMATS else None
+
+
+def stream_feed(path: str, max_bytes: int) -> Iterator[Document | InputError]:
+    """The posts of a feed or WordPress export, read as a stream: the size limit applies
+    to each post, however large the file."""
+    try:
+        with open_regular(path) as handle:
+            yield from read_feed(handle, path, max_bytes)
+    except OSError as error:
+        yield InputError(
+            path, f"cannot read ({error.strerror or error}); check the path and its permissions"
+        )
 
 
 def stream_rows(
@@ -147,8 +158,8 @@ def detect_format(path: str, text: str, text_field: str = DEFAULT_TEXT_FIELD) ->
 
     ``text_field`` is the text column that rows of CSV on stdin are known by.
     """
-    by_extension = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "")
-    if by_extension in ("jsonl", "csv", "wordpress", "notebook"):
+    by_extension = extension_format(path) or ""
+    if by_extension in ("jsonl", "csv", "feed", "wordpress", "notebook"):
         # A .json that is no WordPress post, or an .ipynb no notebook, is an error naming
         # it, not plain text.
         return by_extension
@@ -171,6 +182,8 @@ def _format_by_content(path: str, text: str, text_field: str) -> str:
         head = head[head.find("?>") + 2 :].lstrip()
     if head.startswith(("<!doctype html", "<html")):
         return "html"
+    if _xml_root(text) in FEED_ROOTS:
+        return "feed"
     if _is_json_lines(text):
         return "jsonl"
     # CSV only on stdin: a file without an extension that holds commas and a header-like
@@ -182,6 +195,32 @@ def _format_by_content(path: str, text: str, text_field: str) -> str:
     if re.search(r"<(p|div|h[1-6]|body)[ >]", head):
         return "html"
     return "text"
+
+
+def _xml_root(text: str) -> str:
+    """The local name of the root element of an XML text ("rss" of "<rdf:RDF>" is "RDF"),
+    found in its first 64 KB past the declaration, comments and a DOCTYPE; "" if none."""
+    head, at = text[:65536], 0
+    while True:
+        at = head.find("<", at)
+        if at < 0:
+            return ""
+        if head.startswith("<?", at):
+            at = head.find("?>", at)
+        elif head.startswith("<!--", at):
+            at = head.find("-->", at)
+        elif head.startswith("<!", at):  # a DOCTYPE, maybe with [declarations]
+            close, bracket = head.find(">", at), head.find("[", at)
+            if 0 <= bracket < close:
+                close = head.find("]", bracket)
+            at = close
+        else:
+            end = at + 1
+            while end < len(head) and (head[end].isalnum() or head[end] in ":_-."):
+                end += 1
+            return head[at + 1 : end].rsplit(":", 1)[-1]
+        if at < 0:
+            return ""
 
 
 #: Marks only Markdown makes at the start of a line: front matter opening the text, an
@@ -285,6 +324,9 @@ def parse_bytes(
             yield row
         if empty:  # as stream_rows says of a file: rows on stdin, a header alone
             yield InputError(name, "is empty; nothing to tag")
+    elif fmt == "feed":
+        # expat decodes by the XML declaration: the bytes, not the text decoded here.
+        yield from read_feed(io.BytesIO(data), name, len(data))
     elif fmt == "text":
         yield plain_document(name, name, text)
     else:

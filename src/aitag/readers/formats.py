@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 FORMATS = (
     "auto", "text", "markdown", "html", "wordpress", "notebook", "rst", "asciidoc", "jsonl", "csv",
+    "feed",
 )  # fmt: skip
+
+#: Formats whose files are archives, a document each row or post, read as streams.
+ARCHIVE_FORMATS = ("jsonl", "csv", "feed")
 
 EXTENSION_FORMATS = {
     ".txt": "text",
@@ -33,7 +39,22 @@ EXTENSION_FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".rss": "feed",
+    ".atom": "feed",
 }
+
+#: Extensions read only in a file named on the command line (or matched by a glob), never
+#: found by a folder walk: a folder's .xml files are configs, sitemaps and build files far
+#: more often than WordPress exports. Such a file is read as a feed, which refuses, in one
+#: line, XML that is not one.
+NAMED_EXTENSION_FORMATS = {".xml": "feed"}
+
+
+def extension_format(path: str) -> str | None:
+    """The format a file named on the command line is read in, by its extension alone."""
+    extension = os.path.splitext(path)[1].lower()
+    return EXTENSION_FORMATS.get(extension) or NAMED_EXTENSION_FORMATS.get(extension)
+
 
 #: Documents in formats aitag does not read. A directory walk passes over files of other
 #: types (images, styles, editor backups) in silence, but counts these and says so: a

@@ -15,7 +15,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError, InputWarning
-from .formats import EXTENSION_FORMATS, UNREAD_DOCUMENT_EXTENSIONS
+from .formats import (
+    ARCHIVE_FORMATS,
+    EXTENSION_FORMATS,
+    UNREAD_DOCUMENT_EXTENSIONS,
+    extension_format,
+)
 
 STDIN = "-"
 
@@ -223,22 +228,21 @@ def _listing(folder: str, index: int, seen: set[tuple[int, int, int]]) -> list[o
 
 def is_one_document(path: str, input_format: str = "auto") -> bool:
     """Whether a file is certainly one document, whatever it holds: its format, given or
-    named by its extension, is not one of rows. A file without a known extension may
-    turn out to hold JSON Lines rows when it is read (by content)."""
+    named by its extension, is not an archive (rows, posts). A file without a known
+    extension may turn out to hold JSON Lines rows or a feed when it is read (by content)."""
     if path == STDIN:
         return False
     if input_format == "auto":
-        input_format = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower(), "auto")
-    return input_format not in ("auto", "jsonl", "csv")
+        input_format = extension_format(path) or "auto"
+    return input_format not in ("auto", *ARCHIVE_FORMATS)
 
 
 def is_row_archive(path: str, input_format: str = "auto") -> bool:
-    """Whether a file is read as rows, a document each (JSON Lines, CSV), not as one document."""
-    if path == STDIN:
-        return input_format in ("jsonl", "csv")
-    if input_format != "auto":
-        return input_format in ("jsonl", "csv")
-    return EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower()) in ("jsonl", "csv")
+    """Whether a file is read as an archive, a document each row or post (JSON Lines, CSV,
+    feeds and WordPress exports), not as one document."""
+    if path == STDIN or input_format != "auto":
+        return input_format in ARCHIVE_FORMATS
+    return extension_format(path) in ARCHIVE_FORMATS
 
 
 def read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> bytes:
