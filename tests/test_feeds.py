@@ -640,5 +640,5 @@ def test_a_post_over_its_time_budget_is_named_and_the_posts_before_it_kept(
     assert time.monotonic() - started < 30
     assert [item["id"] for item in results if isinstance(item, dict)] == ["1", "2"]
     errors = [str(item) for item in results if isinstance(item, InputError)]
-    assert errors[0].startswith(f"{path} (after 2 row(s); the rest was not read): took longer")
+    assert errors[0].startswith(f"{path} (after 2 post(s); the rest was not read): took longer")
     assert errors[1].startswith(f"{path}.missing: ")  # the batch went on

@@ -372,3 +372,28 @@ def test_workers_die_with_their_parent_and_release_its_pipes(model_path, tmp_pat
     parent.communicate(timeout=10)  # nothing holds the caller's pipes open: reading them ends
     lines = out.read_bytes().split(b"\n")
     assert all(json.loads(line) for line in lines[:-1])  # whole records, in order
+
+
+def test_a_row_over_its_time_budget_ends_its_file_and_says_how_many_rows_were_read(
+    model_path, tmp_path, monkeypatch
+):
+    from aitag.readers import rows
+
+    real = rows.plain_document
+
+    def stalls(doc_id, path, text):
+        while "STALL" in text:
+            time.sleep(0.01)
+        return real(doc_id, path, text)
+
+    monkeypatch.setattr(rows, "plain_document", stalls)
+    archive = tmp_path / "rows.jsonl"
+    texts = ["Gradient descent trains the model.", "A second row.", "STALL", "Never read."]
+    archive.write_text(
+        "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+    batch = Batch([str(archive)], str(model_path), options=ReadOptions(timeout=1.0))
+    results = list(run_batch(batch, 1))
+    assert [item["id"] for item in results if isinstance(item, dict)] == ["0", "1"]
+    (error,) = [str(item) for item in results if isinstance(item, InputError)]
+    assert error.startswith(f"{archive} (after 2 row(s); the rest was not read): took longer")

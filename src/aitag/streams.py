@@ -131,17 +131,19 @@ def within_budget(
 ) -> Iterator[Document | InputError]:
     """The documents of one reader (a file, a range of rows), each read within the time
     budget; one that runs over ends the reader with an error naming ``name``."""
-    read_so_far = 0
+    read_so_far, unit = 0, "row"
     while True:
         try:
             with document_budget():
                 document = next(documents, None)
         except BudgetExceeded:
             if read_so_far:
-                name = f"{name} (after {read_so_far} row(s); the rest was not read)"
+                name = f"{name} (after {read_so_far} {unit}(s); the rest was not read)"
             yield InputError(name, over_budget_message())
             return
         if document is None:
             return
         read_so_far += 1
+        if isinstance(document, Document) and document.format == "feed":
+            unit = "post"  # a feed's documents are its posts
         yield document
