@@ -380,3 +380,123 @@ def test_a_post_piped_in_is_tagged_as_the_file_is(run):
     from_file = json.loads(run("predict", post, "--format", "jsonl").stdout)
     piped = json.loads(run("predict", "-", "--format", "jsonl", input=post.read_text()).stdout)
     assert (piped["labels"], piped["scores"]) == (from_file["labels"], from_file["scores"])
+
+
+def test_a_walk_passes_over_hidden_files_and_folders_and_reads_every_file_after_them(tmp_path):
+    # Hidden names sort first: a walk that stopped at the first would find nothing.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "notes.md").write_text("x")
+    (tmp_path / ".draft.md").write_text("x")
+    (tmp_path / "a.md").write_text("x")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / ".swap.txt").write_text("x")
+    (tmp_path / "b" / "c.txt").write_text("x")
+    assert list(expand_inputs([str(tmp_path)])) == [
+        str(tmp_path / "a.md"),
+        str(tmp_path / "b" / "c.txt"),
+    ]
+
+
+def test_a_folder_that_cannot_be_listed_is_said_and_the_walk_goes_on(tmp_path, monkeypatch):
+    from aitag.readers import inputs
+
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "post.md").write_text("x")
+    real = inputs.os.scandir
+
+    def scandir(path):
+        if str(path).endswith("b"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(inputs.os, "scandir", scandir)
+    found = list(expand_inputs([str(tmp_path)]))
+    assert [str(item) for item in found] == [
+        str(tmp_path / "a" / "post.md"),
+        f"{tmp_path / 'b'}: cannot list this directory (Permission denied)",
+        str(tmp_path / "c" / "post.md"),
+    ]
+
+
+def test_stdin_given_twice_is_read_once_and_the_second_is_an_error():
+    found = list(expand_inputs(["-", "-"]))
+    assert found[0] == "-"
+    assert str(found[1]) == "<stdin>: is given twice; standard input can be read once"
+
+
+@pytest.mark.parametrize(
+    ("path", "input_format", "one_document", "archive"),
+    [
+        ("post.md", "auto", True, False),
+        ("post.HTML", "auto", True, False),
+        ("rows.jsonl", "auto", False, True),
+        ("rows.CSV", "auto", False, True),
+        ("feed.rss", "auto", False, True),
+        ("export.xml", "auto", False, True),
+        ("notes", "auto", False, False),  # by content: it may turn out to hold rows
+        ("post.md", "jsonl", False, True),
+        ("post.md", "csv", False, True),
+        ("rows.jsonl", "markdown", True, False),
+        ("-", "auto", False, False),
+        ("-", "csv", False, True),
+        ("-", "markdown", False, False),
+    ],
+)
+def test_which_files_are_one_document_and_which_are_archives(
+    path, input_format, one_document, archive
+):
+    from aitag.readers.inputs import is_one_document, is_row_archive
+
+    assert is_one_document(path, input_format) is one_document
+    assert is_row_archive(path, input_format) is archive
+    if input_format == "auto":  # the default
+        assert (is_one_document(path), is_row_archive(path)) == (one_document, archive)
+
+
+def test_a_file_of_exactly_the_size_limit_is_read_and_one_byte_more_is_refused(tmp_path):
+    import io
+
+    from aitag.readers.inputs import read_bytes, read_regular
+
+    exact, over = tmp_path / "exact.txt", tmp_path / "over.txt"
+    exact.write_bytes(b"x" * 64)
+    over.write_bytes(b"x" * 65)
+    assert read_bytes(str(exact), 64, None) == b"x" * 64
+    assert read_regular(exact, 64) == b"x" * 64
+    with pytest.raises(InputError, match=r"over\.txt: larger than the 64-byte limit"):
+        read_bytes(str(over), 64, None)
+    with pytest.raises(InputError, match=r"over\.txt: is larger than the 64 bytes a model"):
+        read_regular(over, 64, "model")
+    assert read_bytes("-", 64, io.BytesIO(b"y" * 64)) == b"y" * 64
+    with pytest.raises(InputError, match="<stdin>: larger than the 64-byte limit"):
+        read_bytes("-", 64, io.BytesIO(b"y" * 65))
+
+
+def test_stdin_is_read_no_further_than_one_byte_past_the_limit():
+    from aitag.readers.inputs import read_bytes
+
+    class Endless:
+        asked: list = []
+
+        def read(self, size=-1):
+            if size is None or size < 0:
+                raise AssertionError("an endless stream read to its end never returns")
+            self.asked.append(size)
+            return b"z" * size
+
+    stream = Endless()
+    with pytest.raises(InputError, match="larger than the 1,000-byte limit"):
+        read_bytes("-", 1000, stream)  # type: ignore[arg-type]
+    assert stream.asked == [1001]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_a_file_that_says_it_is_empty_is_read_to_its_end_within_the_limit():
+    # /proc files report a size of 0: reading stops at the limit, not at the size.
+    from aitag.readers.inputs import read_regular
+
+    data = read_regular("/proc/self/status", 1_000_000)
+    assert data.startswith(b"Name:") and len(data) > 200 and data.endswith(b"\n")
+    with pytest.raises(InputError, match="is larger than the 100 bytes a file may have"):
+        read_regular("/proc/self/status", 100)
