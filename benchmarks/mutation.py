@@ -62,6 +62,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["tests/test_readers.py", "tests/test_markdown_indentation.py"],
     ),
     "notebooks": (["src/aitag/readers/notebook.py"], ["tests/test_notebook.py"]),
+    "inputs": (
+        ["src/aitag/readers/inputs.py"],
+        ["tests/test_readers.py", "tests/test_hardening.py", "tests/test_fuzz_hostile.py"],
+    ),
     "resume": (
         ["src/aitag/resume.py"],
         ["tests/test_outputs.py", "tests/test_cli.py", "tests/test_fuzz_hostile.py"],
