@@ -500,3 +500,26 @@ def test_a_file_that_says_it_is_empty_is_read_to_its_end_within_the_limit():
     assert data.startswith(b"Name:") and len(data) > 200 and data.endswith(b"\n")
     with pytest.raises(InputError, match="is larger than the 100 bytes a file may have"):
         read_regular("/proc/self/status", 100)
+
+
+def test_globs_relative_and_absolute_with_hidden_names_and_any_depth(tmp_path, monkeypatch):
+    for name in ("posts/a.md", "posts/.hidden.md", "posts/sub/b.md", "posts/.git/c.md",
+                 "notes/x.txt"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    monkeypatch.chdir(tmp_path)
+
+    def files(pattern):
+        return [str(item) for item in expand_inputs([pattern])]
+
+    assert files("posts/*.md") == ["posts/a.md"]  # a hidden name matches "*" only as ".*"
+    assert files("posts/.*.md") == ["posts/.hidden.md"]
+    assert files("posts/**/*.md") == ["posts/a.md", "posts/sub/b.md"]  # not into .git
+    assert files("**/b.md") == ["posts/sub/b.md"]
+    assert files("*/sub") == ["posts/sub/b.md"]  # a folder matched is walked
+    assert files("pos?s/sub/b.md") == ["posts/sub/b.md"]  # literal parts after a magic one
+    assert files("pos?s/sub/none.md") == ["pos?s/sub/none.md: no file matches this pattern"]
+    assert files("*/x.txt") == ["notes/x.txt"]
+    assert files("posts/*/nothing/*.md") == ["posts/*/nothing/*.md: no file matches this pattern"]
+    assert files(str(tmp_path / "posts" / "*.md")) == [str(tmp_path / "posts" / "a.md")]
+    assert files(str(tmp_path / "p*" / "sub")) == [str(tmp_path / "posts" / "sub" / "b.md")]
