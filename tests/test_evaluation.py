@@ -655,3 +655,31 @@ def test_documents_built_by_hand_that_hold_rows_are_refused_not_misaligned(tagge
     ]
     with pytest.raises(CorpusError, match=r"rows\.jsonl: is read as several documents"):
         predict_labelled_documents(tagger, documents)
+
+
+def test_intervals_keep_resamples_with_a_single_item_to_divide_by():
+    # AI is gold twice and guessed twice in eight: most resamples hold one gold or one
+    # guessed AI item, and a precision or recall of 0 or 1 there is a figure like any other.
+    gold = [["AI"], ["AI"], [], [], [], [], [], ["ML"]]
+    guessed = [["AI"], [], ["AI"], [], [], [], [], ["ML"]]
+    found = intervals(gold, guessed, resamples=400, seed=3, level=0.5)
+    drawn = resample_indices(len(gold), 400, seed=3)
+    expected = sklearn_intervals(gold, guessed, ["x"] * 8, ["x"] * 8, drawn, level=0.5)
+    for key in ("precision", "recall", "f1"):
+        assert_same_bounds(found["per_label"]["AI"][key], expected["per_label"]["AI"][key], key)
+    assert found["per_label"]["AI"]["recall"] != [1.0, 1.0]
+    assert_same_bounds(found["untagged_tagged"], expected["untagged_tagged"])
+
+
+def test_figures_add_intervals_and_errors_only_when_asked(tagger, unseen_records):
+    from aitag.corpus import load_labelled_documents
+    from aitag.evaluation import document_figures, figures
+
+    records = unseen_records[:40]
+    plain = figures(tagger, records, predict_records(tagger, records))
+    assert "intervals" not in plain and "errors" not in plain
+    documents = load_labelled_documents(CORPUS / UNSEEN_DOCUMENTS)[:10]
+    predictions = predict_labelled_documents(tagger, documents)
+    plain = document_figures(tagger, documents, predictions)
+    assert "intervals" not in plain and "errors" not in plain
+    assert "errors" not in evaluate_documents(tagger, CORPUS / UNSEEN_DOCUMENTS)
