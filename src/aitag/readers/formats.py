@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 FORMATS = (
-    "auto", "text", "markdown", "html", "wordpress", "notebook", "rst", "asciidoc", "jsonl", "csv",
+    "auto", "text", "markdown", "html", "wordpress", "notebook", "rst", "asciidoc", "org",
+    "jsonl", "csv",
 )  # fmt: skip
 
 EXTENSION_FORMATS = {
@@ -24,6 +25,7 @@ EXTENSION_FORMATS = {
     ".adoc": "asciidoc",
     ".asciidoc": "asciidoc",
     ".asc": "asciidoc",
+    ".org": "org",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
