@@ -134,6 +134,15 @@ SHAPES = {
     "adoc unclosed listing": ("a.adoc", lambda n: b"----\n" + b"code\n" * n, 20_000),
     "adoc attribute references": ("a.adoc", lambda n: b"Text " + b"{a}{b" * n + b"\n", 20_000),
     "adoc template tags": ("a.adoc", lambda n: b"Text <@a/> <@b " * n + b"\n" + b"<#x\n" * n, 20_000),
+    "org headlines": ("a.org", lambda n: b"#+TITLE: T\n" + b"* TODO [#A] A heading on models [1/2] :ml:\nA model writes.\n" * n, 2_000),
+    "org unclosed source blocks": ("a.org", lambda n: b"* H\n" + b"#+BEGIN_SRC python\nx = 1\n" * n, 5_000),
+    "org blocks closed past the next headline": ("a.org", lambda n: b"#+begin_src\n:LOG:\n\\begin{x}\n* H\n#+end_src\n:END:\n" * n, 5_000),
+    "org unmatched links and markers": ("a.org", lambda n: b"Text " + b"[[a ][ ~b =c *d /e _f +g $h <<i " * n + b"\n", 5_000),
+    "org unmatched objects over lines": ("a.org", lambda n: b"Text\n" + b"~a =b *c [[d \\(e @@f: {{{g src_h{ [fn::\n" * n, 5_000),
+    "org markup opened on every line, closed at the end": ("a.org", lambda n: b"Text\n" + b"*a /b =c\n" * n + b"d* e/ f=\n", 5_000),
+    "org long drawers": ("a.org", lambda n: b"* H\n:LOGBOOK:\n" + b"CLOCK: [2025-01-01 Wed]\n" * n + b":END:\n" + b":PROPERTIES:\n:ID: x\n" * n, 5_000),
+    "org nested markup and footnotes": ("a.org", lambda n: b"*a " * n + b"b*" * n + b" [fn::" * n + b"c" + b"]" * n + b"\n", 10_000),
+    "org commented subtrees": ("a.org", lambda n: b"* COMMENT a\n** b\nText.\n" * n + b"* c\nText.\n", 10_000),
 }  # fmt: skip
 
 

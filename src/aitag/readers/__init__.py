@@ -25,6 +25,7 @@ from .inputs import STDIN, expand_inputs, open_regular, read_bytes
 from .located import PROSE, Block, Document, MappedText, Passage
 from .markdown import read_markdown_blocks
 from .notebook import notebook_cells, read_notebook_blocks
+from .org import read_org_blocks
 from .passages import document_of
 from .plain import passage_document, plain_document, text_document
 from .rows import binary_lines, read_csv, read_jsonl, text_lines, utf8_prefix
@@ -348,4 +349,5 @@ _BLOCK_READERS = {
     "notebook": read_notebook_blocks,
     "rst": read_rst_blocks,
     "asciidoc": read_asciidoc_blocks,
+    "org": read_org_blocks,
 }

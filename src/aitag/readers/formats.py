@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 FORMATS = (
-    "auto", "text", "markdown", "html", "wordpress", "notebook", "rst", "asciidoc", "jsonl", "csv",
-    "feed",
+    "auto", "text", "markdown", "html", "wordpress", "notebook", "rst", "asciidoc", "org",
+    "jsonl", "csv", "feed",
 )  # fmt: skip
 
 #: Formats whose files are archives, a document each row or post, read as streams.
@@ -36,6 +36,7 @@ EXTENSION_FORMATS = {
     ".adoc": "asciidoc",
     ".asciidoc": "asciidoc",
     ".asc": "asciidoc",
+    ".org": "org",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
@@ -60,6 +61,6 @@ def extension_format(path: str) -> str | None:
 #: types (images, styles, editor backups) in silence, but counts these and says so: a
 #: folder of posts written in one of them would otherwise be skipped without a word.
 UNREAD_DOCUMENT_EXTENSIONS = frozenset({
-    ".doc", ".docx", ".odt", ".rtf", ".pages", ".pdf", ".epub", ".tex", ".org",
+    ".doc", ".docx", ".odt", ".rtf", ".pages", ".pdf", ".epub", ".tex",
     ".textile", ".wiki", ".mediawiki", ".creole", ".pod", ".rdoc", ".typ",
 })  # fmt: skip

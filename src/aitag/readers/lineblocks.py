@@ -1,6 +1,6 @@
-"""What the line-based readers (reStructuredText, AsciiDoc) share.
+"""What the line-based readers (reStructuredText, AsciiDoc, Org) share.
 
-Both find a block's lines by looking at them, then read each line's inline markup into
+Each finds a block's lines by looking at them, then reads its lines' inline markup into
 pieces: verbatim slices of the source, placeholders for code, marked link text. A
 block's lines are joined by their own line breaks and built with :func:`build_block`,
 so every character keeps its offset. Consecutive list items share a group.
@@ -164,7 +164,8 @@ class LineBlocks:
     def __init__(self, source: str, read_inline: InlineReader, across_lines: bool = False):
         self.source = source
         self.read_inline = read_inline
-        #: Whether inline markup may span a block's lines (reST), or ends with each (AsciiDoc).
+        #: Whether inline markup may span a block's lines (reST, Org), or ends with each
+        #: (AsciiDoc).
         self.across_lines = across_lines
         self.blocks: list[Block] = []
         self.previous_kind: str | None = None  # of the last block kept
