@@ -272,19 +272,24 @@ def test_resume_continues_an_archive_tagged_in_ranges(run, tmp_path, small_range
     assert out.read_bytes() == full.read_bytes()
 
 
-def test_a_range_over_its_time_budget_loses_only_its_own_rest(
-    model_path, tmp_path, small_ranges, monkeypatch
-):
-    from aitag.readers import rows as rows_module
+@pytest.fixture
+def rows_that_stall(monkeypatch):
+    """Rows whose text is "STALL" take forever to read."""
+    from aitag.readers import rows
 
-    real = rows_module.plain_document
+    real = rows.plain_document
 
     def stalls(doc_id, path, text):
         while "STALL" in text:
             time.sleep(0.01)
         return real(doc_id, path, text)
 
-    monkeypatch.setattr(rows_module, "plain_document", stalls)
+    monkeypatch.setattr(rows, "plain_document", stalls)
+
+
+def test_a_range_over_its_time_budget_loses_only_its_own_rest(
+    model_path, tmp_path, small_ranges, rows_that_stall
+):
     rows = tmp_path / "rows.jsonl"
     lines = [f'{{"id": "{i}", "text": "GPT writes {i}. {"x" * 40}"}}' for i in range(500)]
     lines[250] = '{"id": "250", "text": "STALL"}'
@@ -375,18 +380,8 @@ def test_workers_die_with_their_parent_and_release_its_pipes(model_path, tmp_pat
 
 
 def test_a_row_over_its_time_budget_ends_its_file_and_says_how_many_rows_were_read(
-    model_path, tmp_path, monkeypatch
+    model_path, tmp_path, rows_that_stall
 ):
-    from aitag.readers import rows
-
-    real = rows.plain_document
-
-    def stalls(doc_id, path, text):
-        while "STALL" in text:
-            time.sleep(0.01)
-        return real(doc_id, path, text)
-
-    monkeypatch.setattr(rows, "plain_document", stalls)
     archive = tmp_path / "rows.jsonl"
     texts = ["Gradient descent trains the model.", "A second row.", "STALL", "Never read."]
     archive.write_text(
