@@ -315,6 +315,13 @@ def test_files_whose_size_the_system_does_not_know_are_read_whole():
     assert "Name:" in document.text and "Pid:" in document.text
     (error,) = read_documents(["/proc/self/status"], input_format="text", max_bytes=10)
     assert isinstance(error, InputError) and "limit" in error.reason
+    # So does reading a file of the project's own (a model, a corpus file).
+    from aitag.readers.inputs import read_regular
+
+    data = read_regular("/proc/self/status", 1_000_000)
+    assert data.startswith(b"Name:") and len(data) > 200 and data.endswith(b"\n")
+    with pytest.raises(InputError, match="is larger than the 100 bytes a file may have"):
+        read_regular("/proc/self/status", 100)
 
 
 @pytest.mark.parametrize(
@@ -333,6 +340,12 @@ def test_files_whose_size_the_system_does_not_know_are_read_whole():
         ("text,images,video\nare all media a model makes now.\n", "text"),
         ("id,body\n1,GPT writes.\n", "text"),  # no text column: not rows to read
         ("id,text\n", "text"),  # a header without a row
+        ("#+TITLE: Notes\n#+author: me\n\n* Setup\nProse.\n", "org"),
+        (":PROPERTIES:\n:ID: 4f2a\n:END:\n#+title: A note\n\nProse.\n", "org"),
+        ("#+begin_src python\nprint(1)\n#+end_src\n", "org"),
+        ("* a line that opens with a star\n* and another\n", "text"),
+        ("Prose first.\n#+TITLE: late\n", "text"),
+        (":PROPERTIES:\n:ID: 4f2a\n\nNo end.\n#+title: x\n", "text"),
     ],
 )
 def test_stdin_is_read_by_its_content(text, expected):
@@ -489,17 +502,6 @@ def test_stdin_is_read_no_further_than_one_byte_past_the_limit():
     with pytest.raises(InputError, match="larger than the 1,000-byte limit"):
         read_bytes("-", 1000, stream)  # type: ignore[arg-type]
     assert stream.asked == [1001]
-
-
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
-def test_a_file_that_says_it_is_empty_is_read_to_its_end_within_the_limit():
-    # /proc files report a size of 0: reading stops at the limit, not at the size.
-    from aitag.readers.inputs import read_regular
-
-    data = read_regular("/proc/self/status", 1_000_000)
-    assert data.startswith(b"Name:") and len(data) > 200 and data.endswith(b"\n")
-    with pytest.raises(InputError, match="is larger than the 100 bytes a file may have"):
-        read_regular("/proc/self/status", 100)
 
 
 def test_globs_relative_and_absolute_with_hidden_names_and_any_depth(tmp_path, monkeypatch):

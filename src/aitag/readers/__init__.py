@@ -191,6 +191,8 @@ def _format_by_content(path: str, text: str, text_field: str) -> str:
     # first line is far more often a note than a table.
     if path == STDIN and _is_csv_with_header(text, text_field):
         return "csv"
+    if _ORG_OPENING.match(text[:5000]):
+        return "org"
     if _MARKDOWN_MARKS.search(text[:20_000]):
         return "markdown"
     if re.search(r"<(p|div|h[1-6]|body)[ >]", head):
@@ -223,6 +225,15 @@ def _xml_root(text: str) -> str:
         if at < 0:
             return ""
 
+
+#: How Org files open: an in-buffer keyword (``#+title:``, ``#+STARTUP:``...) or a block,
+#: after an org-roam property drawer if there is one. Read as text, an Org post's
+#: keywords, drawers and source blocks were prose.
+_ORG_OPENING = re.compile(
+    r"\A\s*(?::PROPERTIES:[ \t]*\n(?:[ \t]*:[^\n]*\n){0,50}?[ \t]*:END:[ \t]*\n\s*)?"
+    r"#\+(?:[A-Za-z_]+:|BEGIN_)",
+    re.IGNORECASE,
+)
 
 #: Marks only Markdown makes at the start of a line: front matter opening the text, an
 #: ATX heading, a fenced code block.
