@@ -19,9 +19,9 @@ from ..errors import InputError
 from .asciidoc import read_asciidoc_blocks
 from .decoding import decode_bytes
 from .feeds import FEED_ROOTS, read_feed
-from .formats import ARCHIVE_FORMATS, FORMATS, extension_format
+from .formats import FORMATS, extension_format
 from .html import read_html_blocks
-from .inputs import STDIN, expand_inputs, open_regular, read_bytes
+from .inputs import STDIN, archive_format, expand_inputs, open_regular, read_bytes
 from .located import PROSE, Block, Document, MappedText, Passage
 from .markdown import read_markdown_blocks
 from .notebook import notebook_cells, read_notebook_blocks
@@ -73,7 +73,8 @@ def read_files(
             continue
         name = "<stdin>" if item == STDIN else item
         try:
-            row_format = _row_format(item, input_format)
+            # stdin is read whole and parsed by content, never streamed as rows.
+            row_format = None if item == STDIN else archive_format(item, input_format)
             if row_format == "feed":
                 yield from stream_feed(item, max_bytes)
                 continue
@@ -88,14 +89,6 @@ def read_files(
             yield InputError(
                 name, f"cannot be read ({type(error).__name__}: {error}); please report this"
             )
-
-
-def _row_format(path: str, input_format: str) -> str | None:
-    """'jsonl', 'csv' or 'feed' when a file is an archive read as a stream, else None."""
-    if path == STDIN:
-        return None
-    fmt = extension_format(path) if input_format == "auto" else input_format
-    return fmt if fmt in ARCHIVE_FORMATS else None
 
 
 def stream_feed(path: str, max_bytes: int) -> Iterator[Document | InputError]:

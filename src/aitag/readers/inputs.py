@@ -237,12 +237,21 @@ def is_one_document(path: str, input_format: str = "auto") -> bool:
     return input_format not in ("auto", *ARCHIVE_FORMATS)
 
 
+def archive_format(path: str, input_format: str = "auto") -> str | None:
+    """The archive format a file is read as, a document each row or post ("jsonl", "csv"
+    or "feed"), or None when it is one document. On stdin only ``--input-format`` says:
+    there is no extension to go by."""
+    if path == STDIN or input_format != "auto":
+        fmt: str | None = input_format
+    else:
+        fmt = extension_format(path)
+    return fmt if fmt in ARCHIVE_FORMATS else None
+
+
 def is_row_archive(path: str, input_format: str = "auto") -> bool:
     """Whether a file is read as an archive, a document each row or post (JSON Lines, CSV,
     feeds and WordPress exports), not as one document."""
-    if path == STDIN or input_format != "auto":
-        return input_format in ARCHIVE_FORMATS
-    return extension_format(path) in ARCHIVE_FORMATS
+    return archive_format(path, input_format) is not None
 
 
 def read_bytes(path: str, max_bytes: int, stdin: io.BufferedIOBase | None) -> bytes:
