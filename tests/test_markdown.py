@@ -81,6 +81,43 @@ def test_mdx_imports_exports_and_comments_are_not_prose():
     assert_located(document)
 
 
+@pytest.mark.parametrize("name", ["post.md", "post.mdx"])
+def test_jsx_attribute_expressions_are_markup(name):
+    # Docusaurus reads .md as MDX too. A component whose attributes are expressions
+    # ("src={require(...)}") is no HTML to CommonMark, and it was read as prose.
+    text = (
+        "<img src={require('@site/static/img/logo.png').default} />\n\n"
+        "The flag service ships a new provider.\n\n"
+        "<Tabs groupId=\"sdk\" values={[{label: 'Go', value: 'go'}, {label: '}', value: 'x'}]}>\n\n"
+        "Inside the tab.\n\n</Tabs>\n\n"
+        '<Card {...props} title="Card">\n\nCard prose.\n\n</Card>\n\n'
+        "<img\n  src={useBaseUrl('/img/a.png')}\n  alt=\"a\"\n/>\n\n"
+        'Before <Badge color={"green"} /> after the badge.\n'
+    )
+    document = read(text, name)
+    assert [p.text for p in document.passages] == [
+        "The flag service ships a new provider.",
+        "Inside the tab.",
+        "Card prose.",
+        "Before \n after the badge.",
+    ]
+    assert_located(document)
+
+
+def test_braces_in_prose_and_unclosed_tags_stay_text():
+    # Only a brace after "=" or a spread opens an expression, and only in a tag that
+    # closes: comparisons and a tag cut off keep every word.
+    text = (
+        "If a<b and {x} > c then y={z} holds.\n\n"
+        "A cut tag <Foo bar={open and more words here.\n\nThe last paragraph.\n"
+    )
+    assert texts(text, "post.mdx") == [
+        "If a<b and {x} > c then y={z} holds.",
+        "A cut tag <Foo bar={open and more words here.",
+        "The last paragraph.",
+    ]
+
+
 def test_import_lines_in_code_do_not_hide_the_prose_after_them():
     # An import in a code block is code, not an MDX statement: blanking it once hid the
     # code block's closing fence, and with it every paragraph after.
@@ -397,6 +434,12 @@ def test_blocks_are_located_without_computing_every_character():
         "\\[" * 100_000,
         "$ a " * 100_000,
         "\\(x\\)`" * 100_000,
+        # JSX tags that never close, braces never closed, strings never closed
+        "<a b={x} " * 100_000,
+        "<a b={" * 100_000,
+        "x={ " + '<a b="' * 100_000,
+        "<a {...p} c='" * 100_000,
+        "={" + "<a " * 100_000,
     ],
     ids=lambda text: repr(text[:12]),
 )

@@ -36,6 +36,17 @@ _CODE_TAGS = re.compile(
 _BRACE_MARK = re.compile(r"\{[{%/]")
 #: A template tag longer than this is taken for a stray brace, not a tag.
 _LONGEST_TAG = 2000
+# A JSX tag whose attributes are written as expressions, not strings, as MDX (and
+# Docusaurus's Markdown) writes them: <img src={require('./a.png').default} />,
+# <Tabs values={[{label: 'A', value: 'a'}]}>, <Card {...props} />. CommonMark's HTML knows
+# only quoted and bare values, so such a tag was read as prose. Each expression is
+# blanked and written over as an empty quoted value (a spread, as an attribute name), so
+# the parser sees HTML it knows. A tag (with its expressions) longer than this is taken
+# for a stray "<", not a tag.
+_JSX_TAG = re.compile(r"<[A-Za-z][\w.:-]*(?=[\s/>{])")
+_JSX_TAG_STOP = re.compile(r"[>\"'{<]")
+_JSX_EXPRESSION_STOP = re.compile(r"[{}\"'`]")
+_LONGEST_JSX_TAG = 4000
 # An MDX import/export: a line that opens with the word, up to the next blank line. Lines
 # are found after their line break (a literal the regex engine scans for fast).
 _ESM_LINE = re.compile(r"\n(?=(?:import|export)\s)")
@@ -216,8 +227,84 @@ def _markup_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, 
     if "}`" in text:
         spans.extend(match.span() for match in _MYST_ROLE.finditer(text))
     if "{" in text:
-        spans.extend(_attribute_list_spans(text, written))
+        spans.extend(_brace_spans(text, written))
     return spans
+
+
+def _brace_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """Spans of attribute lists and of JSX attributes' expressions."""
+    spans = _attribute_list_spans(text, written)
+    if "={" in text or "{..." in text:
+        spans.extend(_jsx_expression_spans(text, written))
+    return spans
+
+
+def _jsx_expression_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """Spans of the expressions in JSX tags' attributes; over each, into ``written``, the
+    quotes of an empty value (``src={x}`` reads ``src="  "``) or, for a spread
+    (``{...props}``), an attribute's name.
+
+    Each character is scanned once: a tag that does not close within its bound is left
+    as it is, and the search for the next tag goes on after what was scanned.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while (tag := _JSX_TAG.search(text, position)) is not None:
+        limit = min(len(text), tag.start() + _LONGEST_JSX_TAG)
+        found, at = _jsx_tag_expressions(text, tag.end(), limit)
+        for start, end, spread in found or ():
+            spans.append((start, end))
+            written.extend([(start, "_")] if spread else [(start, '"'), (end - 1, '"')])
+        position = max(at, tag.end())
+    return spans
+
+
+def _jsx_tag_expressions(
+    text: str, at: int, limit: int
+) -> tuple[list[tuple[int, int, bool]] | None, int]:
+    """The expressions (start, end, whether a spread) of the tag whose attributes begin
+    at ``at``, and where the scan stopped; None when it is no JSX tag: it does not close
+    before ``limit``, or a brace stands where neither a value nor a spread can ("a<b and
+    {x} > c" in prose)."""
+    found: list[tuple[int, int, bool]] = []
+    while (stop := _JSX_TAG_STOP.search(text, at, limit)) is not None:
+        mark, at = stop.group(), stop.end()
+        if mark == ">":
+            return found, at
+        if mark == "<":  # another tag opens: this one was no tag
+            return None, stop.start()
+        if mark == "{":
+            spread = text.startswith("{...", stop.start())
+            if not spread and not text[max(0, at - 80) : stop.start()].rstrip().endswith("="):
+                return None, at
+            end = _expression_end(text, stop.start(), limit)
+        else:  # a quoted value
+            end = text.find(mark, at, limit) + 1
+        if end <= 0:
+            return None, limit
+        if mark == "{":
+            found.append((stop.start(), end, spread))
+        at = end
+    return None, limit
+
+
+def _expression_end(text: str, start: int, limit: int) -> int:
+    """Where the braces opened at ``start`` close (strings inside skipped), or -1."""
+    depth, at = 0, start
+    while (stop := _JSX_EXPRESSION_STOP.search(text, at, limit)) is not None:
+        mark, at = stop.group(), stop.end()
+        if mark == "{":
+            depth += 1
+        elif mark == "}":
+            depth -= 1
+            if depth == 0:
+                return at
+        else:
+            close = text.find(mark, at, limit)
+            if close == -1:
+                return -1
+            at = close + 1
+    return -1
 
 
 def _attribute_list_spans(text: str, written: list[tuple[int, str]]) -> list[tuple[int, int]]:
