@@ -1,0 +1,91 @@
+"""benchmarks/public_docs.py: how public posts with borderline and second labels are judged."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from aitag.labels import LABELS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def public_docs():
+    spec = importlib.util.spec_from_file_location(
+        "public_docs", ROOT / "benchmarks" / "public_docs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _GivenTags:
+    """A tagger whose tags for each file are set by the test: the counting is under test."""
+
+    def __init__(self, tags: dict[str, list[str]]):
+        self.tags = tags
+
+    def predict_documents(self, documents):
+        for document in documents:
+            given = self.tags[Path(document.path).name]
+            scores = {label: (0.9 if label in given else 0.1) for label in LABELS}
+            yield {"id": document.path, "path": document.path, "labels": given, "scores": scores}
+
+
+def _write_set(folder: Path, rows: list[dict]) -> None:
+    (folder / "files").mkdir(parents=True)
+    for row in rows:
+        (folder / "files" / row["path"]).write_text("A paragraph of prose for the reader.\n")
+    lines = [json.dumps(row) for row in rows]
+    (folder / "labels.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def test_borderline_tags_are_right_either_way_and_misses_need_every_reader(tmp_path, public_docs):
+    rows = [
+        # sure ML, borderline AI: AI missing is no miss
+        {"path": "a.md", "labels": ["ML"], "borderline": ["AI"]},
+        # readers differ on LLM: LLM missing is no miss
+        {"path": "e.md", "labels": ["LLM"], "labels2": []},
+        # readers differ on LLM: given or not, no error; GenAI both sure and missed
+        {"path": "b.md", "labels": ["LLM", "GenAI"], "labels2": ["GenAI"], "borderline2": []},
+        # untagged by both: a tag is an untagged post tagged
+        {"path": "c.md", "labels": [], "labels2": []},
+        # untagged, a tag one reader hesitated on: given, not counted as tagged
+        {"path": "d.md", "labels": [], "borderline": ["AI"]},
+        # a file that was not fetched
+        {"path": "gone.md", "labels": ["ML"]},
+    ]
+    _write_set(tmp_path, rows)
+    (tmp_path / "files" / "gone.md").unlink()
+    present, missing = public_docs.load_set(tmp_path)
+    assert [row["path"] for row in present] == ["a.md", "e.md", "b.md", "c.md", "d.md"]
+    assert missing == 1
+    tagger = _GivenTags(
+        {"a.md": ["ML"], "e.md": [], "b.md": ["LLM"], "c.md": ["ML"], "d.md": ["AI"]}
+    )
+    result = public_docs.judge(tagger, tmp_path, present)
+    assert result["posts"] == 5
+    assert result["AI"] == [1, 0, 0]
+    assert result["ML"] == [1, 1, 0]
+    assert result["LLM"] == [1, 0, 0]
+    assert result["GenAI"] == [0, 0, 1]
+    assert result["exact"] == 3  # a.md, e.md and d.md
+    assert (result["untagged"], result["untagged_tagged"]) == (2, 1)
+    assert sorted((kind, label, path) for kind, label, _, path in result["errors"]) == [
+        ("missed", "GenAI", "b.md"),
+        ("wrong", "ML", "c.md"),
+    ]
+
+
+def test_one_reader_sure_and_the_other_unsure_is_no_miss(public_docs):
+    row = {"labels": ["AI"], "borderline": [], "labels2": ["AI"], "borderline2": ["AI"]}
+    sure, allowed = public_docs._readings(row)
+    assert sure == set() and allowed == {"AI"}
+    assert public_docs._readings({"labels": ["ML", "AI"], "borderline": ["AI"]}) == (
+        {"ML"},
+        {"ML", "AI"},
+    )
