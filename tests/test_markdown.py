@@ -295,6 +295,28 @@ def test_a_heading_of_a_paragraphs_length_is_prose():
     assert_located(document)
 
 
+def test_doxygen_math_and_inline_math_on_lines_of_its_own():
+    # C++ projects write their Markdown pages for Doxygen: "\f$q\f$" inline, "\f[ \f]"
+    # displayed; both were prose ("\f$\dot{q} = f(q,u)\f$"). Inline math alone on its
+    # lines is displayed: made a code span across lines, it left backquotes as passages.
+    text = (
+        "Solve \\f$\\dot{q} = f(q,u)\\f$ where \\f$q\\f$ is the state.\n"
+        "Then \\f[ x = \\frac{a}{b} \\f] holds.\n\n"
+        "The dynamics are:\n\n\\f$\n\\left(\n\\dot{x}\n\\right)\n\\f$\n\n"
+        "And also\n\\(\na + b\n\\)\nhere.\n\n"
+        "A form feed is written \\f in C.\n"
+    )
+    document = read(text)
+    assert [" ".join(p.text.split()) for p in document.passages] == [
+        f"Solve {PLACEHOLDER} where {PLACEHOLDER} is the state. Then holds.",
+        "The dynamics are:",
+        "And also",
+        "here.",
+        "A form feed is written \\f in C.",
+    ]
+    assert_located(document)
+
+
 def test_link_only_lines_code_tables_images_and_math_are_dropped():
     text = (
         "Read more: [the guide](https://a.b/c)\n\n- [One](https://x)\n- [Two](https://y)\n\n"
@@ -434,6 +456,10 @@ def test_blocks_are_located_without_computing_every_character():
         "\\[" * 100_000,
         "$ a " * 100_000,
         "\\(x\\)`" * 100_000,
+        "\\f$" * 100_000,
+        "\\f[\n" * 100_000,
+        "\\(\n\\)" * 100_000,
+        "x" * 300_000 + "\\(\n\\)" * 1_000,
         # JSX tags that never close, braces never closed, strings never closed
         "<a b={x} " * 100_000,
         "<a b={" * 100_000,

@@ -158,6 +158,28 @@ _MATH_KINDS = (
         False,
         True,
     ),
+    # Doxygen's math in Markdown pages (C++ projects' docs): inline "\f$x\f$", displayed
+    # "\f[ ... \f]"; nothing else is written so.
+    _MathKind(
+        "\\",
+        ("\\f$",),
+        re.compile(r"\\f\$"),
+        re.compile(r"\\f\$"),
+        2000,
+        _PARAGRAPH_BREAK,
+        True,
+        False,
+    ),
+    _MathKind(
+        "\\",
+        ("\\f[",),
+        re.compile(r"\\f\["),
+        re.compile(r"\\f\]"),
+        2000,
+        _PARAGRAPH_BREAK,
+        False,
+        False,
+    ),
     # The literal "$" first in each pattern: a regex opening with a lookbehind or a class
     # tries every position, and is many times slower.
     _MathKind(
@@ -386,7 +408,10 @@ def _add_latex_math(
             continue
         for start, end, content in _paired(text, kind):
             if not kind.must_read_as_math or _MATHY.search(content):
-                found.append((start, end, kind.inline))
+                # Inline math on lines of its own is displayed: blanked, not a placeholder
+                # (an empty code span across lines broke the paragraph into backquotes).
+                alone = "\n" in content and _on_own_lines(text, start, end)
+                found.append((start, end, kind.inline and not alone))
     if not found:
         return
     taken = sorted(spans)
@@ -402,6 +427,17 @@ def _add_latex_math(
         spans.append((start, end))
         if inline:
             written.extend([(start, "`"), (end - 1, "`")])
+
+
+def _on_own_lines(text: str, start: int, end: int) -> bool:
+    """Whether only blanks stand between the line's start and ``start``, and between
+    ``end`` and the line's end (looked for within a bounded stretch: linear time)."""
+    line_start = text.rfind("\n", max(0, start - 200), start) + 1
+    line_end = text.find("\n", end, end + 200)
+    if (line_start == 0 and start > 200) or (line_end == -1 and len(text) > end + 200):
+        return False
+    after = text[end : len(text) if line_end == -1 else line_end]
+    return not text[line_start:start].strip() and not after.strip()
 
 
 def _paired(text: str, kind: _MathKind) -> Iterator[tuple[int, int, str]]:
