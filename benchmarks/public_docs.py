@@ -69,7 +69,7 @@ def judge(tagger: Tagger, folder: Path, rows: list[dict]) -> dict:
                 errors.append(("missed", label, record["scores"][label], row["path"]))
                 right = False
         result["exact"] += right
-        if not allowed - set(row.get("borderline", [])) - set(row.get("borderline2", [])):
+        if not row["labels"] and not row.get("labels2"):  # no reader gave it a tag
             result["untagged"] += 1
             result["untagged_tagged"] += bool(set(given) - allowed)
     result["errors"] = errors

@@ -56,24 +56,33 @@ def test_borderline_tags_are_right_either_way_and_misses_need_every_reader(tmp_p
         {"path": "c.md", "labels": [], "labels2": []},
         # untagged, a tag one reader hesitated on: given, not counted as tagged
         {"path": "d.md", "labels": [], "borderline": ["AI"]},
+        # a tag its reader hesitated on: not an untagged post
+        {"path": "f.md", "labels": ["AI"], "borderline": ["AI"]},
         # a file that was not fetched
         {"path": "gone.md", "labels": ["ML"]},
     ]
     _write_set(tmp_path, rows)
     (tmp_path / "files" / "gone.md").unlink()
     present, missing = public_docs.load_set(tmp_path)
-    assert [row["path"] for row in present] == ["a.md", "e.md", "b.md", "c.md", "d.md"]
+    assert [row["path"] for row in present] == ["a.md", "e.md", "b.md", "c.md", "d.md", "f.md"]
     assert missing == 1
     tagger = _GivenTags(
-        {"a.md": ["ML"], "e.md": [], "b.md": ["LLM"], "c.md": ["ML"], "d.md": ["AI"]}
+        {
+            "a.md": ["ML"],
+            "e.md": [],
+            "b.md": ["LLM"],
+            "c.md": ["ML"],
+            "d.md": ["AI"],
+            "f.md": ["AI"],
+        }
     )
     result = public_docs.judge(tagger, tmp_path, present)
-    assert result["posts"] == 5
-    assert result["AI"] == [1, 0, 0]
+    assert result["posts"] == 6
+    assert result["AI"] == [2, 0, 0]
     assert result["ML"] == [1, 1, 0]
     assert result["LLM"] == [1, 0, 0]
     assert result["GenAI"] == [0, 0, 1]
-    assert result["exact"] == 3  # a.md, e.md and d.md
+    assert result["exact"] == 4  # a.md, e.md, d.md and f.md
     assert (result["untagged"], result["untagged_tagged"]) == (2, 1)
     assert sorted((kind, label, path) for kind, label, _, path in result["errors"]) == [
         ("missed", "GenAI", "b.md"),
