@@ -104,15 +104,22 @@ def test_jsx_attribute_expressions_are_markup(name):
     assert_located(document)
 
 
+def test_a_spread_alone_makes_a_jsx_tag():
+    text = "<Card {...props}>\n\nCard prose.\n\n</Card>\n"
+    assert texts(text, "post.mdx") == ["Card prose."]
+
+
 def test_braces_in_prose_and_unclosed_tags_stay_text():
     # Only a brace after "=" or a spread opens an expression, and only in a tag that
     # closes: comparisons and a tag cut off keep every word.
     text = (
         "If a<b and {x} > c then y={z} holds.\n\n"
+        "If a<b x={y} holds, see <em>this</em> note.\n\n"
         "A cut tag <Foo bar={open and more words here.\n\nThe last paragraph.\n"
     )
     assert texts(text, "post.mdx") == [
         "If a<b and {x} > c then y={z} holds.",
+        "If a<b x={y} holds, see \nthis\n note.",
         "A cut tag <Foo bar={open and more words here.",
         "The last paragraph.",
     ]
@@ -304,6 +311,7 @@ def test_doxygen_math_and_inline_math_on_lines_of_its_own():
         "Then \\f[ x = \\frac{a}{b} \\f] holds.\n\n"
         "The dynamics are:\n\n\\f$\n\\left(\n\\dot{x}\n\\right)\n\\f$\n\n"
         "And also\n\\(\na + b\n\\)\nhere.\n\n"
+        "\\(a +\nb\\) opens this sentence.\n\n"
         "A form feed is written \\f in C.\n"
     )
     document = read(text)
@@ -312,6 +320,7 @@ def test_doxygen_math_and_inline_math_on_lines_of_its_own():
         "The dynamics are:",
         "And also",
         "here.",
+        f"{PLACEHOLDER} opens this sentence.",
         "A form feed is written \\f in C.",
     ]
     assert_located(document)
