@@ -109,6 +109,22 @@ def test_a_spread_alone_makes_a_jsx_tag():
     assert texts(text, "post.mdx") == ["Card prose."]
 
 
+def test_markdown_images_inside_html_blocks_are_not_prose():
+    # CommonMark leaves Markdown inside an HTML block unparsed; an engineering blog's
+    # <figure> and an MDX <Frame> held images whose syntax was read as prose.
+    text = (
+        "Intro prose here.\n\n<figure>\n![Data flow](/images/a.png)\n</figure>\n\n"
+        '<Frame className="x">\n  ![Platform\n  Overview](/images/b.png "A title")\n</Frame>\n\n'
+        "<div>\nSee ![x](y) and the words stay.\n</div>\n"
+    )
+    document = read(text, "post.mdx")
+    assert [" ".join(p.text.split()) for p in document.passages] == [
+        "Intro prose here.",
+        "See and the words stay.",
+    ]
+    assert_located(document)
+
+
 def test_braces_in_prose_and_unclosed_tags_stay_text():
     # Only a brace after "=" or a spread opens an expression, and only in a tag that
     # closes: comparisons and a tag cut off keep every word.
@@ -475,6 +491,8 @@ def test_blocks_are_located_without_computing_every_character():
         "x={ " + '<a b="' * 100_000,
         "<a {...p} c='" * 100_000,
         "={" + "<a " * 100_000,
+        "<div>\n" + "![" * 100_000,
+        "<div>\n" + "![a](" * 100_000,
     ],
     ids=lambda text: repr(text[:12]),
 )

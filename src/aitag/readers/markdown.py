@@ -35,7 +35,7 @@ from .located import (
     MappedText,
 )
 from .markdown_locate import char_offsets, located_pieces
-from .markdown_masking import esm_statements, masked_markdown
+from .markdown_masking import _blank, esm_statements, masked_markdown
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -51,6 +51,8 @@ _PARSER = pyromark.Markdown(options=_OPTIONS)
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _TAGS = re.compile(r"<[^<>]*>")
 _VISIBLE = re.compile(r"[^\W\d_]{2}")
+# A Markdown image, its alt text (which may wrap) and address bounded: linear time.
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]\[]{0,500}\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 
 # Inside these, text is not prose.
 _HIDDEN = {"CodeBlock", "Table", "Image", "MetadataBlock"}
@@ -264,6 +266,11 @@ class _Reader:
         # text to show, and need no parser.
         lo, hi = self.chars(start), self.chars(end)
         fragment = self.masked[lo:hi]
+        if "![" in fragment:
+            # CommonMark leaves Markdown inside an HTML block unparsed, and authors put
+            # images in <figure> or a JSX <Frame> all the same: "![Data flow](a.png)" is
+            # an image, never prose. Blanked in place, so offsets hold.
+            fragment = _MARKDOWN_IMAGE.sub(lambda found: _blank(found.group()), fragment)
         if not _VISIBLE.search(_TAGS.sub(" ", _without_hidden_markup(fragment))):
             return
         groups = self.group  # the fragment's lists are numbered after the document's
