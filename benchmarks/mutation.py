@@ -120,9 +120,9 @@ MISTAKES = [
     (
         "a Markdown rule that drops every indented line",
         "src/aitag/readers/markdown.py",
-        "    masked, title = _masked(text)\n",
+        "    masked, title = masked_markdown(text)\n",
         "    text = re.sub(r'(?m)^[ \\t]+\\S.*$', lambda m: ' ' * len(m.group()), text)\n"
-        "    masked, title = _masked(text)\n",
+        "    masked, title = masked_markdown(text)\n",
         ["tests/test_markdown_indentation.py", "tests/test_readers.py"],
     ),
 ]
