@@ -11,9 +11,12 @@ from conftest import CORPUS, RAW
 
 from aitag.corpus import (
     SEED_RECORDS,
+    corpus_sha256,
     in_test_split,
+    load_labelled_documents,
     load_records,
     parse_record,
+    record_files,
     split_records,
 )
 from aitag.corpus_checks import near_duplicates
@@ -257,3 +260,30 @@ def test_stats_lengths_come_shortest_first():
     records = [Record(f"r{k}", t, (), "none", "s") for k, t in enumerate(texts)]
     assert list(corpus_stats(records)["length"]) == list(LENGTH_BUCKETS)
     assert list(corpus_stats(records[:2])["length"]) == ["<15 words", ">=250 words"]
+
+
+def test_candidate_slices_are_neither_passages_nor_documents(tmp_path):
+    # Written slices a judgement did not adopt stay in corpus/candidates/ for a later
+    # one: their labels.jsonl is no passage file, and their documents are not trained on.
+    corpus = tmp_path / "corpus"
+    (corpus / "written").mkdir(parents=True)
+    record = {"id": "w-1", "text": "GPT writes text.", "labels": ["LLM"], "source": "written"}
+    (corpus / "written" / "w.jsonl").write_text(json.dumps({**record, "primary": "LLM"}) + "\n")
+    slice_folder = corpus / "candidates" / "d99-slice"
+    slice_folder.mkdir(parents=True)
+    (slice_folder / "001-post.md").write_text("A post about container images.\n")
+    line = {"id": "d99-001", "path": "001-post.md", "labels": [], "primary": "none"}
+    (slice_folder / "labels.jsonl").write_text(json.dumps(line) + "\n")
+    kept = corpus / "documents" / "d01-kept"
+    kept.mkdir(parents=True)
+    (kept / "001-post.md").write_text("A post about language models and their prompts.\n")
+    line = {"id": "d01-001", "path": "001-post.md", "labels": ["LLM"], "primary": "LLM"}
+    (kept / "labels.jsonl").write_text(json.dumps(line) + "\n")
+    before = corpus_sha256(corpus)
+    assert record_files(corpus) == [corpus / "written" / "w.jsonl"]
+    assert [r.id for r in load_records(corpus)] == ["w-1"]
+    assert [d.id for d in load_labelled_documents(corpus)] == ["d01-001"]
+    (slice_folder / "002-post.md").write_text("Another.\n")
+    assert corpus_sha256(corpus) == before
+    # The shipped corpus's candidates are kept out the same way.
+    assert not any("candidates" in str(path) for path in record_files(CORPUS))

@@ -20,8 +20,11 @@ RAW_DIR = "raw"
 DOCUMENTS_DIR = "documents"
 #: Folder of ``corpus/`` holding the written audit cases.
 AUDIT_DIR = "audit"
+#: Folder of ``corpus/`` holding written slices that a judgement did not adopt, kept
+#: for a later one with a rule of its own: never trained on.
+CANDIDATES_DIR = "candidates"
 #: Folders of a corpus whose JSON Lines are not labelled passages.
-_NOT_PASSAGES = {RAW_DIR, DOCUMENTS_DIR, AUDIT_DIR}
+_NOT_PASSAGES = {RAW_DIR, DOCUMENTS_DIR, AUDIT_DIR, CANDIDATES_DIR}
 #: Records of the seed posts, written by :func:`extract_seed_snippets`.
 SEED_RECORDS = "seeds.jsonl"
 
