@@ -109,20 +109,25 @@ def test_a_spread_alone_makes_a_jsx_tag():
     assert texts(text, "post.mdx") == ["Card prose."]
 
 
-def test_markdown_images_inside_html_blocks_are_not_prose():
+def test_markdown_images_and_links_inside_html_blocks():
     # CommonMark leaves Markdown inside an HTML block unparsed; an engineering blog's
     # <figure> and an MDX <Frame> held images whose syntax was read as prose.
     text = (
         "Intro prose here.\n\n<figure>\n![Data flow](/images/a.png)\n</figure>\n\n"
         '<Frame className="x">\n  ![Platform\n  Overview](/images/b.png "A title")\n</Frame>\n\n'
-        "<div>\nSee ![x](y) and the words stay.\n</div>\n"
+        "<div>\nSee ![x](y) and the words stay.\n</div>\n\n"
+        '<Callout>\nCheck this [Resource](https://example.org/css "CSS") for more.\n</Callout>\n'
     )
     document = read(text, "post.mdx")
     assert [" ".join(p.text.split()) for p in document.passages] == [
         "Intro prose here.",
         "See and the words stay.",
+        "Check this Resource for more.",
     ]
     assert_located(document)
+    link = document.passages[2]
+    offset = link.mapped.source_offset(link.text.index("Resource"))
+    assert document.source[offset : offset + 8] == "Resource"
 
 
 def test_braces_in_prose_and_unclosed_tags_stay_text():
@@ -493,6 +498,8 @@ def test_blocks_are_located_without_computing_every_character():
         "={" + "<a " * 100_000,
         "<div>\n" + "![" * 100_000,
         "<div>\n" + "![a](" * 100_000,
+        "<div>\n" + "[a](" * 100_000,
+        "<div>\n" + "[" * 100_000 + "](",
     ],
     ids=lambda text: repr(text[:12]),
 )

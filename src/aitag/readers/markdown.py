@@ -52,6 +52,7 @@ _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _TAGS = re.compile(r"<[^<>]*>")
 _VISIBLE = re.compile(r"[^\W\d_]{2}")
 # A Markdown image, its alt text (which may wrap) and address bounded: linear time.
+_MARKDOWN_LINK = re.compile(r"\[([^\]\[]{1,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]\[]{0,500}\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 
 # Inside these, text is not prose.
@@ -266,11 +267,13 @@ class _Reader:
         # text to show, and need no parser.
         lo, hi = self.chars(start), self.chars(end)
         fragment = self.masked[lo:hi]
-        if "![" in fragment:
-            # CommonMark leaves Markdown inside an HTML block unparsed, and authors put
-            # images in <figure> or a JSX <Frame> all the same: "![Data flow](a.png)" is
-            # an image, never prose. Blanked in place, so offsets hold.
+        if "](" in fragment:
+            # CommonMark leaves Markdown inside an HTML block unparsed, and authors write
+            # it inside <figure>, a JSX <Callout> or <Frame> all the same (MDX parses it):
+            # "![Data flow](a.png)" is an image, never prose, and "[Resource](url)" is its
+            # link text. Blanked in place, so offsets hold.
             fragment = _MARKDOWN_IMAGE.sub(lambda found: _blank(found.group()), fragment)
+            fragment = _MARKDOWN_LINK.sub(_link_text, fragment)
         if not _VISIBLE.search(_TAGS.sub(" ", _without_hidden_markup(fragment))):
             return
         groups = self.group  # the fragment's lists are numbered after the document's
@@ -358,3 +361,9 @@ def _without_hidden_markup(fragment: str) -> str:
         fragment = "".join(kept)
         lowered = fragment.lower()
     return fragment
+
+
+def _link_text(found: re.Match) -> str:
+    """A Markdown link as its text alone, the rest blanked in place."""
+    text = found.group(1)
+    return " " + text + _blank(found.group()[len(text) + 1 :])
