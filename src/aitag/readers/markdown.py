@@ -51,7 +51,8 @@ _PARSER = pyromark.Markdown(options=_OPTIONS)
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _TAGS = re.compile(r"<[^<>]*>")
 _VISIBLE = re.compile(r"[^\W\d_]{2}")
-# A Markdown image, its alt text (which may wrap) and address bounded: linear time.
+# A Markdown link and image: their text (which may wrap) and address bounded, so the
+# scan is linear.
 _MARKDOWN_LINK = re.compile(r"\[([^\]\[]{1,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]\[]{0,500}\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 
