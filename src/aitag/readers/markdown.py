@@ -35,7 +35,7 @@ from .located import (
     MappedText,
 )
 from .markdown_locate import char_offsets, located_pieces
-from .markdown_masking import _blank, esm_statements, masked_markdown
+from .markdown_masking import as_blanks, esm_statements, masked_markdown
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -273,7 +273,7 @@ class _Reader:
             # it inside <figure>, a JSX <Callout> or <Frame> all the same (MDX parses it):
             # "![Data flow](a.png)" is an image, never prose, and "[Resource](url)" is its
             # link text. Blanked in place, so offsets hold.
-            fragment = _MARKDOWN_IMAGE.sub(lambda found: _blank(found.group()), fragment)
+            fragment = _MARKDOWN_IMAGE.sub(lambda found: as_blanks(found.group()), fragment)
             fragment = _MARKDOWN_LINK.sub(_link_text, fragment)
         if not _VISIBLE.search(_TAGS.sub(" ", _without_hidden_markup(fragment))):
             return
@@ -367,4 +367,4 @@ def _without_hidden_markup(fragment: str) -> str:
 def _link_text(found: re.Match) -> str:
     """A Markdown link as its text alone, the rest blanked in place."""
     text = found.group(1)
-    return " " + text + _blank(found.group()[len(text) + 1 :])
+    return " " + text + as_blanks(found.group()[len(text) + 1 :])

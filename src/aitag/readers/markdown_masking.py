@@ -518,7 +518,7 @@ def _blanked(text: str, spans: list[tuple[int, int]], written: list[tuple[int, s
         if start >= end:
             continue
         pieces.append(text[position:start])
-        pieces.append(_blank(text[start:end]))
+        pieces.append(as_blanks(text[start:end]))
         position = end
     pieces.append(text[position:])
     masked = "".join(pieces)
@@ -643,7 +643,8 @@ def esm_statements(text: str) -> dict[int, int]:
     return found
 
 
-def _blank(text: str) -> str:
+def as_blanks(text: str) -> str:
+    """``text`` as spaces, its line breaks kept: the same length, so offsets hold."""
     return _NOT_NEWLINE.sub(" ", text)
 
 
