@@ -410,6 +410,30 @@ def test_latex_math_the_parser_does_not_know_is_not_prose():
     assert [p.text for p in spilled.passages] == ["Prose with y) here."]
 
 
+def test_display_math_across_a_blank_line_is_not_prose():
+    # A research blog's "$$ \\begin{aligned} ... $$" with a blank line between its rows:
+    # the parser's paragraph ends at the blank line, so the equations were passages.
+    # "$$" lines pair up in turn; a pair the parser reads itself (no blank line), or one
+    # that holds code, is left to it.
+    text = (
+        "Intro.\n\n$$\n\\begin{aligned}\na_1 &= b \\\\\n\nd_2 &= \\frac{e}{f}\n"
+        "\\end{aligned}\n$$\n\nProse where x_1 = 2.\n\n$$x = 1$$\n\n"
+        "Prose with y = 3.\n\n$$\n`code` here\n\nz = 2\n$$\n\nCosts $$ 5 and more.\n\n"
+        "Last = 4.\n"
+    )
+    document = read(text)
+    assert [p.text for p in document.passages] == [
+        "Intro.",
+        "Prose where x_1 = 2.",
+        "Prose with y = 3.",
+        f"$$\n{PLACEHOLDER} here",
+        "z = 2\n$$",
+        "Costs $$ 5 and more.",
+        "Last = 4.",
+    ]
+    assert_located(document)
+
+
 def test_html_blocks_are_read_for_their_visible_text():
     text = (
         "Para one.\n\n<details>\n<summary>Click to see</summary>\n\n"
@@ -489,6 +513,8 @@ def test_blocks_are_located_without_computing_every_character():
         "\\f$" * 100_000,
         "\\f[\n" * 100_000,
         "\\(\n\\)" * 100_000,
+        "\n$$" * 100_000,
+        "\n$$\nx_1\n\n" * 100_000,
         "x" * 300_000 + "\\(\n\\)" * 1_000,
         # JSX tags that never close, braces never closed, strings never closed
         "<a b={x} " * 100_000,

@@ -118,6 +118,11 @@ SHAPES = {
         lambda n: b"Text (x){" + b"a " * 90 + b"b=\\" + b"}\n" + b"[a]{.b} `x` " * n + b"\n",
         5_000,
     ),
+    "markdown display math across blank lines": (
+        "a.md",
+        lambda n: b"$$\nx_1 = 2\n\n$$ and\n" * n + b"$$ never closed\n\n" * n,
+        5_000,
+    ),
     "markdown unclosed braces after links": ("a.md", lambda n: b"[a](b){" * n + b"\n", 20_000),
     "markdown attribute lists on one long line": (
         "a.md",

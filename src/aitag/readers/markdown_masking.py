@@ -122,6 +122,8 @@ _LINE_MARK_AT_START = re.compile(_MARKS)
 # another "$" (the "$ " that closes "$x$" in "$x$ and $y$" is no opening).
 _PARAGRAPH_BREAK = re.compile(r"`|\n[ \t]*\n")
 _DOLLAR_BREAK = re.compile(r"[`\n$]")
+_BACKQUOTE = re.compile(r"`")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 class _MathKind(NamedTuple):
@@ -135,6 +137,14 @@ class _MathKind(NamedTuple):
     never_spanned: re.Pattern  # what the content never holds
     inline: bool  # inline math leaves a placeholder; displayed math goes
     must_read_as_math: bool
+    # Only math whose content holds a blank line: the parser reads the rest itself.
+    only_across_paragraphs: bool = False
+
+    def accepts(self, content: str) -> bool:
+        """Whether content found between an opening and its closing is math to mask."""
+        if self.only_across_paragraphs and not _BLANK_LINE.search(content):
+            return False
+        return not self.must_read_as_math or _MATHY.search(content) is not None
 
 
 _MATH_KINDS = (
@@ -191,6 +201,21 @@ _MATH_KINDS = (
         _DOLLAR_BREAK,
         True,
         True,
+    ),
+    # "$$" display math is the parser's own, but a blank line inside it (between the
+    # lines of an "aligned" environment, as research blogs write) ends the paragraph the
+    # parser reads it in, and the equations became prose. It opens a line and its close
+    # ends one.
+    _MathKind(
+        "$",
+        ("$$",),
+        re.compile(r"\$\$(?<![^\n]\$\$)"),
+        re.compile(r"\$\$(?=[ \t]*(?:\n|\Z))"),
+        5000,
+        _BACKQUOTE,
+        False,
+        True,
+        only_across_paragraphs=True,
     ),
 )
 # Backquotes and line breaks: a line's backquotes tell whether inline code is open.
@@ -407,7 +432,7 @@ def _add_latex_math(
         if kind.sign not in text or not any(mark in text for mark in kind.marks):
             continue
         for start, end, content in _paired(text, kind):
-            if not kind.must_read_as_math or _MATHY.search(content):
+            if kind.accepts(content):
                 # Inline math on lines of its own is displayed: blanked, not a placeholder
                 # (an empty code span across lines broke the paragraph into backquotes).
                 alone = "\n" in content and _on_own_lines(text, start, end)
@@ -458,6 +483,9 @@ def _paired(text: str, kind: _MathKind) -> Iterator[tuple[int, int, str]]:
             closer = kind.closing.search(text, inner)
             if closer is None:  # nor can any later opening close
                 return
+        if kind.only_across_paragraphs:
+            # "$$" lines pair up in turn: a close refused here opens nothing either.
+            position = closer.end()
         if not 0 < closer.start() - inner <= kind.longest:
             continue
         if breaks is None:
