@@ -98,3 +98,32 @@ def test_one_reader_sure_and_the_other_unsure_is_no_miss(public_docs):
         {"ML"},
         {"ML", "AI"},
     )
+
+
+MANIFEST_FIELDS = [
+    "source", "path", "labels", "primary", "borderline", "labels2", "primary2", "borderline2",
+    "kind",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "manifest", sorted((ROOT / "benchmarks" / "public_sets").glob("*.jsonl")), ids=lambda p: p.stem
+)
+def test_each_public_set_can_be_fetched_again_and_judged(manifest):
+    # A set is kept as addresses and labels only (the readers' notes quote the posts); a
+    # line that names no commit, or labels the guide does not have, could not be
+    # refetched or judged by a later session.
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    assert rows
+    paths = [row["path"] for row in rows]
+    assert len(set(paths)) == len(paths)
+    for row in rows:
+        assert list(row) == MANIFEST_FIELDS
+        repo, _, rest = row["source"].partition("@")
+        commit, _, path = rest.partition(":")
+        assert repo.count("/") == 1 and path, row["source"]
+        assert len(commit) == 40 and int(commit, 16) >= 0, row["source"]
+        for labels, primary in (("labels", "primary"), ("labels2", "primary2")):
+            assert set(row[labels]) <= set(LABELS), row["path"]
+            assert row[primary] in (row[labels] or ["none"]), row["path"]
+        assert set(row["borderline"]) | set(row["borderline2"]) <= set(LABELS)
