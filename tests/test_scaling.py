@@ -18,8 +18,10 @@ import pytest
 
 from aitag.readers import read_documents
 
-#: Four times the input may take at most this many times as long (linear: about 4).
-MAX_GROWTH = 5.0
+#: Four times the input may take at most this many times as long (linear: about 4; a
+#: quadratic step 16, n to the power 1.3 already 6). The bound of the readers' suite
+#: (test_reader_scaling.py): at 5.0 a linear step failed one CI run of three at 5.9x.
+MAX_GROWTH = 6.0
 
 
 def growth(run, make, n: int, repeats: int = 3) -> float:
@@ -29,7 +31,10 @@ def growth(run, make, n: int, repeats: int = 3) -> float:
     the two sizes are run in turn and the best of each is kept.
     """
     small, large = make(n), make(4 * n)
-    run(small)  # imports, caches and tables are built before anything is timed
+    # Imports, caches and tables are built before anything is timed, and the large
+    # input's memory is touched once: its first page faults are not the step's time.
+    run(small)
+    run(large)
     best = {id(small): float("inf"), id(large): float("inf")}
     for _ in range(repeats):
         for data in (small, large):
