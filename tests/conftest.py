@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +106,40 @@ def run(model_path):
         )
 
     return invoke
+
+
+def load_benchmark(name: str):
+    """A script of benchmarks/ as a module (they are scripts, not a package); the folder
+    goes on the path first, as running the script puts it, for the modules beside it."""
+    folder = str(ROOT / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_labelled_set(folder: Path, rows: list[dict]) -> None:
+    """A labelled set as public_docs.py and the dev documents have it: ``files/`` with a
+    short paragraph per row, and the rows in ``labels.jsonl``."""
+    (folder / "files").mkdir(parents=True)
+    for row in rows:
+        (folder / "files" / row["path"]).write_text("A paragraph of prose for the reader.\n")
+    (folder / "labels.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+class GivenTags:
+    """A tagger whose tags for each file are set by the test, for tests of what the
+    benchmarks count: tag ``path``'s file name with ``tags[name]``."""
+
+    def __init__(self, tags: dict[str, list[str]]):
+        self.tags = tags
+
+    def predict_documents(self, documents, passages=False):
+        from aitag.labels import LABELS
+
+        for document in documents:
+            given = self.tags[Path(document.path).name]
+            scores = {label: (0.9 if label in given else 0.1) for label in LABELS}
+            yield {"id": document.path, "path": document.path, "labels": given, "scores": scores}

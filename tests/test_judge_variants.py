@@ -2,51 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
-from pathlib import Path
-
 import pytest
+from conftest import GivenTags, load_benchmark, write_labelled_set
 
 from aitag.labels import LABELS
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def judge_variants():
-    sys.path.insert(0, str(ROOT / "benchmarks"))  # it imports public_docs beside it
-    spec = importlib.util.spec_from_file_location(
-        "judge_variants", ROOT / "benchmarks" / "judge_variants.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-class _GivenTags:
-    """A tagger whose tags for each file are set by the test: the counting is under test."""
-
-    def __init__(self, tags: dict[str, list[str]]):
-        self.tags = tags
-
-    def predict_documents(self, documents, passages=False):
-        for document in documents:
-            given = self.tags[Path(document.path).name]
-            scores = {label: (0.9 if label in given else 0.1) for label in LABELS}
-            yield {"id": document.path, "path": document.path, "labels": given, "scores": scores}
-
-
-def _labelled(folder: Path, rows: list[dict]) -> None:
-    (folder / "files").mkdir(parents=True)
-    for row in rows:
-        (folder / "files" / row["path"]).write_text("A paragraph of prose for the reader.\n")
-    (folder / "labels.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return load_benchmark("judge_variants")
 
 
 def test_dev_documents_counts_each_tag_and_untagged_documents(tmp_path, judge_variants):
-    _labelled(
+    write_labelled_set(
         tmp_path,
         [
             {"path": "a.md", "labels": ["LLM"], "primary": "LLM"},
@@ -55,7 +23,7 @@ def test_dev_documents_counts_each_tag_and_untagged_documents(tmp_path, judge_va
             {"path": "d.md", "labels": ["ML", "GenAI"], "primary": "ML"},
         ],
     )
-    tagger = _GivenTags({"a.md": ["LLM"], "b.md": ["GenAI"], "c.md": [], "d.md": ["ML", "AI"]})
+    tagger = GivenTags({"a.md": ["LLM"], "b.md": ["GenAI"], "c.md": [], "d.md": ["ML", "AI"]})
     result = judge_variants.dev_documents(tagger, tmp_path)
     assert result["exact"] == 2  # a and c
     assert result["untagged_tagged"] == 1  # b
@@ -67,14 +35,14 @@ def test_dev_documents_counts_each_tag_and_untagged_documents(tmp_path, judge_va
 
 def test_public_sets_are_pooled(tmp_path, judge_variants):
     for name, tag in (("X", "LLM"), ("Y", "GenAI")):
-        _labelled(
+        write_labelled_set(
             tmp_path / name,
             [
                 {"path": f"{name}1.md", "labels": [tag], "primary": tag},
                 {"path": f"{name}2.md", "labels": [], "primary": "none"},
             ],
         )
-    tagger = _GivenTags({"X1.md": ["LLM"], "X2.md": ["ML"], "Y1.md": [], "Y2.md": []})
+    tagger = GivenTags({"X1.md": ["LLM"], "X2.md": ["ML"], "Y1.md": [], "Y2.md": []})
     pooled = judge_variants.public_posts(tagger, tmp_path)
     assert pooled["exact"] == 2  # X1 and Y2
     assert pooled["untagged_tagged"] == 1  # X2

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from conftest import GivenTags, load_benchmark, write_labelled_set
 
 from aitag.labels import LABELS
 
@@ -15,33 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def public_docs():
-    spec = importlib.util.spec_from_file_location(
-        "public_docs", ROOT / "benchmarks" / "public_docs.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-class _GivenTags:
-    """A tagger whose tags for each file are set by the test: the counting is under test."""
-
-    def __init__(self, tags: dict[str, list[str]]):
-        self.tags = tags
-
-    def predict_documents(self, documents):
-        for document in documents:
-            given = self.tags[Path(document.path).name]
-            scores = {label: (0.9 if label in given else 0.1) for label in LABELS}
-            yield {"id": document.path, "path": document.path, "labels": given, "scores": scores}
-
-
-def _write_set(folder: Path, rows: list[dict]) -> None:
-    (folder / "files").mkdir(parents=True)
-    for row in rows:
-        (folder / "files" / row["path"]).write_text("A paragraph of prose for the reader.\n")
-    lines = [json.dumps(row) for row in rows]
-    (folder / "labels.jsonl").write_text("\n".join(lines) + "\n")
+    return load_benchmark("public_docs")
 
 
 def test_borderline_tags_are_right_either_way_and_misses_need_every_reader(tmp_path, public_docs):
@@ -61,12 +35,12 @@ def test_borderline_tags_are_right_either_way_and_misses_need_every_reader(tmp_p
         # a file that was not fetched
         {"path": "gone.md", "labels": ["ML"]},
     ]
-    _write_set(tmp_path, rows)
+    write_labelled_set(tmp_path, rows)
     (tmp_path / "files" / "gone.md").unlink()
     present, missing = public_docs.load_set(tmp_path)
     assert [row["path"] for row in present] == ["a.md", "e.md", "b.md", "c.md", "d.md", "f.md"]
     assert missing == 1
-    tagger = _GivenTags(
+    tagger = GivenTags(
         {
             "a.md": ["ML"],
             "e.md": [],
